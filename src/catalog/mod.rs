@@ -1,0 +1,296 @@
+//! The conjecture catalog: an SQLite database (WAL mode, one transaction per work chunk).
+//!
+//! One row per formula *up to equivalence*: the canonical key (see [`crate::pcf::canonical`]) is
+//! unique, the row holds the simplest representative found so far and `variants` counts the
+//! distinct equivalent PCFs seen (listed in the `variants` table). The `progress` table records the
+//! index ranges of each search space (by content hash) that are complete, which is what makes a
+//! search resumable: a range is marked done in the same transaction that stores its conjectures.
+
+pub mod export;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::path::Path;
+
+/// One conjecture as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Conjecture {
+    /// `pcf` or `esma`.
+    pub kind: String,
+    /// Canonical key (unique per formula up to equivalence).
+    pub canonical_key: String,
+    /// `a(n)` (PCF) or the left-hand side (ESMA), as a SymPy-readable string.
+    pub a: String,
+    /// `b(n)` (PCF) or the sign period (ESMA).
+    pub b: String,
+    /// Names of the constants the limit is expressed in.
+    pub constants: Vec<String>,
+    /// The relation solved for the limit, e.g. `x = 6/zeta3`.
+    pub relation: String,
+    /// Leading digits of the limit.
+    pub limit: String,
+    /// Digits to which the limit and the relation agree (honestly certain digits).
+    pub verified_digits: u32,
+    /// Depth of the verifying evaluation.
+    pub depth: u64,
+    /// Irrationality measure δ at half that depth (gcd-reduced denominators).
+    pub delta: Option<f64>,
+    /// Convergence rate in digits per term.
+    pub convergence_rate: Option<f64>,
+    /// Search-space name.
+    pub space: String,
+    /// Search-space content hash.
+    pub space_hash: String,
+    /// Number of distinct equivalent formulas seen.
+    pub variants: u64,
+    /// Kind-specific details as JSON (ESMA closed form, LaTeX, …).
+    pub details: serde_json::Value,
+}
+
+/// Catalog errors are SQLite errors with context.
+pub type Result<T> = std::result::Result<T, rusqlite::Error>;
+
+/// An open catalog.
+pub struct Catalog {
+    conn: Connection,
+}
+
+/// A filter for [`Catalog::query`].
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    /// Only conjectures involving this constant.
+    pub constant: Option<String>,
+    /// Only conjectures verified to at least this many digits.
+    pub min_digits: Option<u32>,
+    /// Only this kind (`pcf`, `esma`).
+    pub kind: Option<String>,
+    /// Only δ ≥ this.
+    pub min_delta: Option<f64>,
+    /// Only this search space.
+    pub space: Option<String>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS conjectures (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    canonical_key TEXT NOT NULL UNIQUE,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    constants TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    limit_value TEXT NOT NULL,
+    verified_digits INTEGER NOT NULL,
+    depth INTEGER NOT NULL,
+    delta REAL,
+    convergence_rate REAL,
+    space TEXT NOT NULL,
+    space_hash TEXT NOT NULL,
+    variants INTEGER NOT NULL DEFAULT 1,
+    details TEXT NOT NULL DEFAULT '{}',
+    simplicity TEXT NOT NULL,
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX IF NOT EXISTS conjectures_by_constant ON conjectures(constants);
+CREATE TABLE IF NOT EXISTS variants (
+    canonical_key TEXT NOT NULL,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    PRIMARY KEY (canonical_key, a, b)
+);
+CREATE TABLE IF NOT EXISTS progress (
+    space_hash TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    stats TEXT NOT NULL,
+    PRIMARY KEY (space_hash, start, end)
+);
+";
+
+impl Catalog {
+    /// Opens (creating if needed) the catalog at `path`.
+    pub fn open(path: &Path) -> Result<Catalog> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Catalog { conn })
+    }
+
+    /// An in-memory catalog (tests).
+    pub fn in_memory() -> Result<Catalog> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Catalog { conn })
+    }
+
+    /// The index ranges of a space already completed.
+    pub fn done_ranges(&self, space_hash: &str) -> Result<Vec<Range<u64>>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT start, end FROM progress WHERE space_hash = ?1 ORDER BY start")?;
+        let rows = st.query_map([space_hash], |r| {
+            Ok(r.get::<_, i64>(0)? as u64..r.get::<_, i64>(1)? as u64)
+        })?;
+        rows.collect()
+    }
+
+    /// Stored stats JSON of all completed ranges of a space.
+    pub fn done_stats(&self, space_hash: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT stats FROM progress WHERE space_hash = ?1")?;
+        let rows = st.query_map([space_hash], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    /// Stores the conjectures of one completed index range and marks the range done, atomically.
+    /// A conjecture whose canonical key exists already is merged: its variants are added, and the
+    /// row is replaced when the new representative is simpler (`simplicity` compares as text).
+    pub fn commit_range(
+        &mut self,
+        space_hash: &str,
+        range: Range<u64>,
+        stats_json: &str,
+        found: &[(Conjecture, String)],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (c, simplicity) in found {
+            insert(&tx, c, simplicity)?;
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO progress (space_hash, start, end, stats) VALUES (?1, ?2, ?3, ?4)",
+            params![space_hash, range.start as i64, range.end as i64, stats_json],
+        )?;
+        tx.commit()
+    }
+
+    /// Inserts or merges a single conjecture outside of a search (e.g. from `esma`).
+    pub fn insert(&mut self, c: &Conjecture, simplicity: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        insert(&tx, c, simplicity)?;
+        tx.commit()
+    }
+
+    /// Conjectures matching the filter, ordered by constants, then verified digits (descending), then key.
+    pub fn query(&self, q: &Query) -> Result<Vec<Conjecture>> {
+        let mut sql = String::from(
+            "SELECT kind, canonical_key, a, b, constants, relation, limit_value, verified_digits, depth, \
+             delta, convergence_rate, space, space_hash, variants, details FROM conjectures WHERE 1=1",
+        );
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(c) = &q.constant {
+            sql.push_str(" AND (',' || constants || ',') LIKE ?");
+            args.push(format!("%,{c},%").into());
+        }
+        if let Some(d) = q.min_digits {
+            sql.push_str(" AND verified_digits >= ?");
+            args.push((d as i64).into());
+        }
+        if let Some(k) = &q.kind {
+            sql.push_str(" AND kind = ?");
+            args.push(k.clone().into());
+        }
+        if let Some(d) = q.min_delta {
+            sql.push_str(" AND delta >= ?");
+            args.push(d.into());
+        }
+        if let Some(s) = &q.space {
+            sql.push_str(" AND space = ?");
+            args.push(s.clone().into());
+        }
+        sql.push_str(" ORDER BY constants, kind, simplicity, canonical_key");
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+            let constants: String = r.get(4)?;
+            let details: String = r.get(14)?;
+            Ok(Conjecture {
+                kind: r.get(0)?,
+                canonical_key: r.get(1)?,
+                a: r.get(2)?,
+                b: r.get(3)?,
+                constants: constants.split(',').map(str::to_string).collect(),
+                relation: r.get(5)?,
+                limit: r.get(6)?,
+                verified_digits: r.get::<_, i64>(7)? as u32,
+                depth: r.get::<_, i64>(8)? as u64,
+                delta: r.get(9)?,
+                convergence_rate: r.get(10)?,
+                space: r.get(11)?,
+                space_hash: r.get(12)?,
+                variants: r.get::<_, i64>(13)? as u64,
+                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// The distinct PCFs recorded as variants of a canonical key.
+    pub fn variants(&self, canonical_key: &str) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT a, b FROM variants WHERE canonical_key = ?1 ORDER BY a, b")?;
+        let rows = st.query_map([canonical_key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    }
+}
+
+fn insert(tx: &rusqlite::Transaction<'_>, c: &Conjecture, simplicity: &str) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO variants (canonical_key, a, b) VALUES (?1, ?2, ?3)",
+        params![c.canonical_key, c.a, c.b],
+    )?;
+    let variants: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM variants WHERE canonical_key = ?1",
+        [&c.canonical_key],
+        |r| r.get(0),
+    )?;
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT simplicity FROM conjectures WHERE canonical_key = ?1",
+            [&c.canonical_key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(s) if s.as_str() <= simplicity => {
+            tx.execute(
+                "UPDATE conjectures SET variants = ?2 WHERE canonical_key = ?1",
+                params![c.canonical_key, variants],
+            )?;
+        }
+        _ => {
+            tx.execute(
+                "INSERT OR REPLACE INTO conjectures (kind, canonical_key, a, b, constants, relation, limit_value, \
+                 verified_digits, depth, delta, convergence_rate, space, space_hash, variants, details, simplicity) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                params![
+                    c.kind,
+                    c.canonical_key,
+                    c.a,
+                    c.b,
+                    c.constants.join(","),
+                    c.relation,
+                    c.limit,
+                    c.verified_digits as i64,
+                    c.depth as i64,
+                    c.delta,
+                    c.convergence_rate,
+                    c.space,
+                    c.space_hash,
+                    variants,
+                    c.details.to_string(),
+                    simplicity,
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! Command-line interface: one module per subcommand.
+
+mod constants;
+mod eval;
+mod query;
+mod search;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// apery discovers formulas for mathematical constants: it enumerates polynomial continued
+/// fractions (PCFs) value = a(0) + b(1)/(a(1) + b(2)/(a(2) + …)), finds those whose limit is a
+/// Möbius transform of a known constant, verifies them to high precision and stores them in a
+/// deduplicated catalog.
+#[derive(Parser, Debug)]
+#[command(name = "apery", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXAMPLES: &str = "Examples:
+  apery search search-spaces/quickstart.toml          run a search (all cores, resumable)
+  apery eval --a \"34n^3+51n^2+27n+5\" --b \"-n^6\"       evaluate and identify one PCF
+  apery query --constant zeta3 --format latex         read the catalog
+  apery constants zeta3 --digits 50                   print a constant";
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Enumerate a search space, verify what is found and store it in the catalog.
+    Search(search::Args),
+    /// Evaluate one PCF: its limit with the digits that are certain, δ, rate and identification.
+    Eval(eval::Args),
+    /// Read the catalog.
+    Query(query::Args),
+    /// List the constant library or print a constant (or expression) to N digits.
+    Constants(constants::Args),
+}
+
+/// The default catalog location.
+pub fn default_catalog() -> PathBuf {
+    PathBuf::from("results/catalog.sqlite")
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Search(a) => search::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Query(a) => query::run(a),
+        Command::Constants(a) => constants::run(a),
+    }
+}

@@ -1,0 +1,23 @@
+//! apery — discovers formulas for mathematical constants.
+//!
+//! The modules follow the pipeline:
+//! 1. [`space`]: declarative search-space files;
+//! 2. [`enumerate`]: ordered, indexable enumeration of candidate PCFs (any index range is a shard);
+//! 3. [`pcf`]: polynomial continued fractions — first pass, exact convergents, honest limits,
+//!    canonical forms; [`identify`]: Möbius transforms and integer relations of constants;
+//! 4. [`verify`]: high-precision verification of a candidate formula;
+//! 5. [`catalog`]: the deduplicated conjecture catalog (SQLite) and its exports;
+//! 6. [`search`]: the parallel, resumable driver that ties them together.
+//!
+//! [`constants`] is the constant library with its expression language, [`poly`] the integer
+//! polynomials everything is made of.
+
+pub mod catalog;
+pub mod constants;
+pub mod enumerate;
+pub mod identify;
+pub mod pcf;
+pub mod poly;
+pub mod search;
+pub mod space;
+pub mod verify;

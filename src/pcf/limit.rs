@@ -1,0 +1,277 @@
+//! The limit of a PCF with an honest count of certain digits.
+//!
+//! Depth doubling on exact convergents: at depths `N` and `2N` the value `x_{2N}` is reported with
+//!
+//! * the doubling bound: with `d(N) = |x_{2N} − x_N|` shrinking by `r = d(N/2)/d(N)` per doubling,
+//!   `|x_∞ − x_{2N}| ≤ d(N)/(r − 1)` (a geometric series; error `~ C·N^{−k}` gives `r = 2^k`), with a
+//!   safety factor 1.5. This is what is honest for slowly (polynomially) converging PCFs such as
+//!   `a = 2, b = (2n−1)²`, whose consecutive-convergent difference overstates the digits.
+//! * when the consecutive differences `c(N) = −log10|x_N − x_{N−1}|` show geometric or faster
+//!   convergence (`c(2N) − c(N) ≥ 3.5`, more than any polynomial rate below order 10 gives), the
+//!   geometric tail bound `|x_∞ − x_{2N}| ≤ |x_{2N} − x_{2N−1}| / (ρ − 1)` with the per-step
+//!   ratio `ρ = 10^{(c(2N) − c(N))/N}`, which is much sharper.
+//!
+//! The larger of the two applicable bounds is reported, never more than the working precision.
+
+use super::convergents::Convergents;
+use super::Pcf;
+use rug::{Float, Integer};
+use thiserror::Error;
+
+/// Why a limit could not be computed.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum LimitError {
+    /// `q_N = 0` at every depth tried.
+    #[error("the convergent denominators q_N vanish (q_{depth} = 0): the PCF has no limit there")]
+    ZeroDenominator {
+        /// The depth at which `q_N = 0`.
+        depth: usize,
+    },
+}
+
+/// How far to evaluate.
+#[derive(Clone, Copy, Debug)]
+pub struct EvalOptions {
+    /// Digits wanted (the evaluation stops once this many are certain).
+    pub digits: u32,
+    /// First depth tried.
+    pub start_depth: usize,
+    /// Depth limit; the result then carries whatever digits are certain.
+    pub max_depth: usize,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            digits: 100,
+            start_depth: 32,
+            max_depth: 1 << 16,
+        }
+    }
+}
+
+/// A PCF's limit with the digits that are certain.
+#[derive(Clone, Debug)]
+pub struct Limit {
+    /// `p_D/q_D` at the final depth `D`.
+    pub value: Float,
+    /// Certain decimal digits after the point: `|value − L| ≤ 10^{−digits}`.
+    pub digits: f64,
+    /// Final depth `D`.
+    pub depth: usize,
+    /// Convergence rate in digits per term: `(c(D) − c(D/2)) / (D/2)` with `c(n) = −log10|x_n − x_{n−1}|`.
+    pub rate: f64,
+    /// Irrationality measure δ of `p_N/q_N` (`N = D/2`, gcd-reduced `q`) against `value`:
+    /// `|L − p/q| = q^{−(1+δ)}`; `None` when the reduced `q` is 1.
+    pub delta: Option<f64>,
+    /// Whether convergence looked geometric or faster.
+    pub geometric: bool,
+}
+
+/// `log10 |x|` for a float of any exponent (`−∞` for 0).
+pub fn log10_abs(x: &Float) -> f64 {
+    if x.is_zero() {
+        return f64::NEG_INFINITY;
+    }
+    let (m, e) = x.to_f64_exp();
+    m.abs().log10() + e as f64 * std::f64::consts::LOG10_2
+}
+
+/// `log10 |n|` for an integer of any size (`−∞` for 0).
+pub fn log10_int(n: &Integer) -> f64 {
+    if *n == 0 {
+        return f64::NEG_INFINITY;
+    }
+    let (m, e) = n.to_f64_exp();
+    m.abs().log10() + e as f64 * std::f64::consts::LOG10_2
+}
+
+/// Working precision in bits for `digits` decimal digits plus guard digits.
+pub fn bits_for_digits(digits: u32) -> u32 {
+    ((digits as f64 + 20.0) * std::f64::consts::LOG2_10).ceil() as u32 + 64
+}
+
+struct Level {
+    conv: Convergents,
+    x: Float,
+    /// `c(N) = −log10|x_N − x_{N−1}| = log10|q_N q_{N−1}| − Σ_{i≤N} log10|b(i)|`
+    /// (the determinant identity `p_N q_{N−1} − p_{N−1} q_N = (−1)^{N−1} ∏ b(i)`), exact of any precision.
+    c: f64,
+}
+
+/// `Σ_{i=1}^{n} log10|b(i)|` (`+∞` if some `b(i) = 0`: the fraction terminates).
+fn log10_prod_b(pcf: &Pcf, n: usize) -> f64 {
+    (1..=n)
+        .map(|i| pcf.b.eval_f64(i as f64).abs().log10())
+        .fold(0.0, |s, l| {
+            if l == f64::NEG_INFINITY {
+                f64::INFINITY
+            } else {
+                s + l
+            }
+        })
+}
+
+fn level(pcf: &Pcf, conv: Convergents, prec: u32) -> Result<Level, LimitError> {
+    if *conv.q() == 0 || *conv.q_prev() == 0 {
+        return Err(LimitError::ZeroDenominator { depth: conv.depth });
+    }
+    let x = Float::with_val(prec, conv.p()) / Float::with_val(prec, conv.q());
+    let c = log10_int(conv.q()) + log10_int(conv.q_prev()) - log10_prod_b(pcf, conv.depth);
+    Ok(Level { conv, x, c })
+}
+
+/// Evaluates the limit to `opts.digits` certain digits or to `opts.max_depth`, whichever comes first.
+pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
+    let prec = bits_for_digits(opts.digits);
+    let max_digits = (prec as f64 - 64.0) * std::f64::consts::LOG10_2;
+    let mut n = opts.start_depth.max(2);
+    let mut lo = level(pcf, Convergents::new(pcf, n), prec);
+    // Skip leading depths where q vanishes.
+    while let Err(LimitError::ZeroDenominator { .. }) = lo {
+        if 2 * n > opts.max_depth {
+            return lo.map(|_| unreachable!());
+        }
+        n *= 2;
+        lo = level(pcf, Convergents::new(pcf, n), prec);
+    }
+    let mut lo = lo?;
+    // −log10|x_N − x_{N/2}| of the previous doubling, once known.
+    let mut prev_double: Option<f64> = None;
+    loop {
+        let mut conv = lo.conv.clone();
+        conv.extend(pcf, 2 * n);
+        let hi = level(pcf, conv, prec)?;
+        let d_double = -log10_abs(&Float::with_val(prec, &hi.x - &lo.x));
+        let gain = hi.c - lo.c;
+        let geometric = gain.is_finite() && gain >= 3.5;
+        // Doubling bound: the differences of successive doublings shrink by r = 10^(d − d_prev);
+        // if they keep doing so, |x_∞ − x_{2N}| ≤ |x_{2N} − x_N|/(r − 1). A safety factor 1.5 is kept.
+        let mut digits = match prev_double {
+            Some(dp) if d_double.is_finite() && d_double > dp => {
+                let r_m1 = (d_double - dp).min(300.0).exp10_m1();
+                d_double + r_m1.log10() - 1.5f64.log10()
+            }
+            _ => f64::NEG_INFINITY,
+        };
+        if geometric {
+            // ρ − 1 = 10^{gain/N} − 1, tail ≤ diff_{2N}/(ρ − 1).
+            let rho_m1 = (gain / n as f64 * std::f64::consts::LN_10).exp_m1();
+            digits = digits.max(hi.c + rho_m1.log10());
+        }
+        if d_double.is_infinite() && hi.c > max_digits {
+            digits = max_digits; // the convergents agree to all working precision
+        }
+        digits = digits.min(max_digits);
+        if digits >= opts.digits as f64 || 4 * n > opts.max_depth {
+            let rate = if gain.is_finite() {
+                gain / n as f64
+            } else {
+                0.0
+            };
+            let delta = delta(&lo.conv, &hi.x, prec);
+            return Ok(Limit {
+                value: hi.x,
+                digits: digits.max(0.0),
+                depth: 2 * n,
+                rate,
+                delta,
+                geometric,
+            });
+        }
+        prev_double = Some(d_double);
+        n *= 2;
+        lo = hi;
+    }
+}
+
+trait Exp10M1 {
+    fn exp10_m1(self) -> f64;
+}
+impl Exp10M1 for f64 {
+    /// `10^x − 1`.
+    fn exp10_m1(self) -> f64 {
+        (self * std::f64::consts::LN_10).exp_m1()
+    }
+}
+
+/// δ of the convergent `p/q` (gcd-reduced) against `l`: `δ = −ln|l − p/q| / ln q − 1`.
+pub fn delta(conv: &Convergents, l: &Float, prec: u32) -> Option<f64> {
+    let g = conv.gcd();
+    let q = Integer::from(conv.q().div_exact_ref(&g)).abs();
+    if q <= 1 {
+        return None;
+    }
+    let x = Float::with_val(prec, conv.p()) / Float::with_val(prec, conv.q());
+    let err = log10_abs(&Float::with_val(prec, l - &x));
+    let lq = log10_int(&q);
+    if !err.is_finite() {
+        return None;
+    }
+    Some(-err / lq - 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rug::float::Constant;
+
+    fn pi(prec: u32) -> Float {
+        Float::with_val(prec, Constant::Pi)
+    }
+
+    /// `(2n+1, n²)` → 4/π: geometric convergence, digits must be real.
+    #[test]
+    fn four_over_pi_digits_are_certain() {
+        let pcf = Pcf::from_i64(&[1, 2], &[0, 0, 1]);
+        let lim = evaluate(
+            &pcf,
+            &EvalOptions {
+                digits: 200,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let exact = Float::with_val(800, 4) / pi(800);
+        let actual = -log10_abs(&Float::with_val(800, &lim.value - &exact));
+        assert!(lim.digits >= 200.0, "{}", lim.digits);
+        assert!(
+            lim.digits <= actual + 0.5,
+            "claimed {} actual {actual}",
+            lim.digits
+        );
+        assert!(lim.geometric);
+        // rate ≈ log10((1+√2)²) = 0.7656 digits per term
+        assert!((lim.rate - 0.7656).abs() < 0.01, "{}", lim.rate);
+    }
+
+    /// `a = 2, b = (2n−1)²` is Brouncker's 4/π − ... its convergence is polynomial (error ~ 1/n):
+    /// value = 2 + 1/(2 + 9/(2 + 25/…)) = 4/π + 1, and only a few digits are certain at depth 4096.
+    #[test]
+    fn slow_pcf_reports_only_the_digits_it_has() {
+        let pcf = Pcf::from_i64(&[2], &[1, -4, 4]);
+        let lim = evaluate(
+            &pcf,
+            &EvalOptions {
+                digits: 100,
+                start_depth: 32,
+                max_depth: 4096,
+            },
+        )
+        .unwrap();
+        let exact = Float::with_val(400, 4) / pi(400) + 1u32;
+        let actual = -log10_abs(&Float::with_val(400, &lim.value - &exact));
+        assert!(actual > 2.5 && actual < 6.0, "actual {actual}");
+        assert!(
+            lim.digits <= actual,
+            "claimed {} but only {actual} correct",
+            lim.digits
+        );
+        assert!(
+            lim.digits >= actual - 1.0,
+            "claimed {} of {actual}",
+            lim.digits
+        );
+        assert!(!lim.geometric);
+    }
+}

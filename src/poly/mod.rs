@@ -1,0 +1,323 @@
+//! Integer polynomials in one variable `n`, the building blocks of a PCF's `a(n)` and `b(n)`.
+//!
+//! A [`Poly`] stores `Σ cᵢ nⁱ` with arbitrary-size integer coefficients (lowest degree first);
+//! [`parse`] reads the usual notations (`34n^3+51n^2+27n+5`, `-(2*n-1)*(n+1)`, `n**6`) and
+//! [`parse_with_params`] reads a template whose coefficients depend on integer parameters.
+
+mod parse;
+
+pub use parse::{parse, parse_with_params, PolyExpr, PolyParseError};
+
+use rug::Integer;
+use std::fmt;
+
+/// An integer polynomial `p(n) = c₀ + c₁·n + … + c_d·n^d`, coefficients lowest degree first,
+/// with no trailing zero coefficients (the zero polynomial has no coefficients).
+#[derive(Clone, PartialEq, Eq, Hash, Debug, Default, PartialOrd, Ord)]
+pub struct Poly {
+    coeffs: Vec<Integer>,
+}
+
+impl Poly {
+    /// The polynomial with the given coefficients, lowest degree first (trailing zeros removed).
+    pub fn new(mut coeffs: Vec<Integer>) -> Poly {
+        while coeffs.last().is_some_and(|c| *c == 0) {
+            coeffs.pop();
+        }
+        Poly { coeffs }
+    }
+
+    /// The polynomial with the given small coefficients, lowest degree first.
+    pub fn from_i64(coeffs: &[i64]) -> Poly {
+        Poly::new(coeffs.iter().map(|&c| Integer::from(c)).collect())
+    }
+
+    /// The constant polynomial `c`.
+    pub fn constant(c: impl Into<Integer>) -> Poly {
+        Poly::new(vec![c.into()])
+    }
+
+    /// The polynomial `n`.
+    pub fn n() -> Poly {
+        Poly::from_i64(&[0, 1])
+    }
+
+    /// Coefficients, lowest degree first.
+    pub fn coeffs(&self) -> &[Integer] {
+        &self.coeffs
+    }
+
+    /// Coefficients as `i64`, lowest degree first, if they all fit.
+    pub fn to_i64(&self) -> Option<Vec<i64>> {
+        self.coeffs.iter().map(|c| c.to_i64()).collect()
+    }
+
+    /// Degree; the zero polynomial has degree `None`.
+    pub fn degree(&self) -> Option<usize> {
+        self.coeffs.len().checked_sub(1)
+    }
+
+    /// Whether this is the zero polynomial.
+    pub fn is_zero(&self) -> bool {
+        self.coeffs.is_empty()
+    }
+
+    /// Leading coefficient (0 for the zero polynomial).
+    pub fn leading(&self) -> Integer {
+        self.coeffs.last().cloned().unwrap_or_default()
+    }
+
+    /// `p(n)` for an integer `n` (Horner's rule).
+    pub fn eval(&self, n: i64) -> Integer {
+        let mut acc = Integer::new();
+        for c in self.coeffs.iter().rev() {
+            acc *= n;
+            acc += c;
+        }
+        acc
+    }
+
+    /// `p(n)` in double precision (Horner's rule), for the first pass.
+    pub fn eval_f64(&self, n: f64) -> f64 {
+        self.coeffs
+            .iter()
+            .rev()
+            .fold(0.0, |acc, c| acc * n + c.to_f64())
+    }
+
+    /// The shifted polynomial `p(n + s)`.
+    pub fn shift(&self, s: i64) -> Poly {
+        // Horner with the polynomial (n + s).
+        let lin = Poly::from_i64(&[s, 1]);
+        let mut acc = Poly::default();
+        for c in self.coeffs.iter().rev() {
+            acc = &(&acc * &lin) + &Poly::constant(c.clone());
+        }
+        acc
+    }
+
+    /// `−p(n)`.
+    pub fn neg(&self) -> Poly {
+        Poly::new(self.coeffs.iter().map(|c| Integer::from(-c)).collect())
+    }
+
+    /// `k·p(n)`.
+    pub fn scale(&self, k: &Integer) -> Poly {
+        Poly::new(self.coeffs.iter().map(|c| Integer::from(c * k)).collect())
+    }
+
+    /// Content: the non-negative gcd of the coefficients (0 for the zero polynomial).
+    pub fn content(&self) -> Integer {
+        self.coeffs.iter().fold(Integer::new(), |g, c| g.gcd(c))
+    }
+
+    /// Exact division of every coefficient by `k` (which must divide the content).
+    pub fn div_exact(&self, k: &Integer) -> Poly {
+        Poly::new(
+            self.coeffs
+                .iter()
+                .map(|c| Integer::from(c.div_exact_ref(k)))
+                .collect(),
+        )
+    }
+
+    /// Primitive part with a positive leading coefficient: `p / (±content)`.
+    pub fn primitive(&self) -> Poly {
+        if self.is_zero() {
+            return self.clone();
+        }
+        let mut g = self.content();
+        if self.leading() < 0 {
+            g = -g;
+        }
+        self.div_exact(&g)
+    }
+
+    /// Pseudo-remainder of `self` by `d` (`lc(d)^k · self = q·d + r`, `deg r < deg d`).
+    fn pseudo_rem(&self, d: &Poly) -> Poly {
+        let dd = d.degree().expect("division by the zero polynomial");
+        let lc = d.leading();
+        let mut r = self.clone();
+        while let Some(dr) = r.degree() {
+            if dr < dd {
+                break;
+            }
+            let lr = r.leading();
+            // r ← lc·r − lr·n^(dr−dd)·d
+            let mut shifted = vec![Integer::new(); dr - dd];
+            shifted.extend(d.coeffs.iter().map(|c| Integer::from(c * &lr)));
+            r = &r.scale(&lc) - &Poly::new(shifted);
+        }
+        r
+    }
+
+    /// Greatest common divisor over ℚ, returned primitive with a positive leading coefficient
+    /// (primitive pseudo-remainder sequence).
+    pub fn gcd(&self, other: &Poly) -> Poly {
+        let (mut a, mut b) = (self.primitive(), other.primitive());
+        while !b.is_zero() {
+            let r = a.pseudo_rem(&b).primitive();
+            a = b;
+            b = r;
+        }
+        a
+    }
+
+    /// Exact quotient `self / d` over ℤ when `d` divides `self` with integer coefficients.
+    pub fn div_poly(&self, d: &Poly) -> Option<Poly> {
+        let dd = d.degree()?;
+        let lc = d.leading();
+        let mut r = self.clone();
+        let mut q = vec![Integer::new(); self.coeffs.len().saturating_sub(dd).max(1)];
+        while let Some(dr) = r.degree() {
+            if dr < dd {
+                return None;
+            }
+            let lr = r.leading();
+            if !lr.is_divisible(&lc) {
+                return None;
+            }
+            let t = Integer::from(lr.div_exact_ref(&lc));
+            let mut shifted = vec![Integer::new(); dr - dd];
+            shifted.extend(d.coeffs.iter().map(|c| Integer::from(c * &t)));
+            q[dr - dd] = t;
+            r = &r - &Poly::new(shifted);
+        }
+        Some(Poly::new(q))
+    }
+
+    /// Human-readable form such as `34n^3 + 51n^2 + 27n + 5`.
+    pub fn pretty(&self) -> String {
+        self.render(false)
+    }
+
+    /// Form readable by Python/SymPy and by [`parse`], such as `34*n**3 + 51*n**2 + 27*n + 5`.
+    pub fn python(&self) -> String {
+        self.render(true)
+    }
+
+    /// LaTeX form such as `34n^{3} + 51n^{2} + 27n + 5`.
+    pub fn latex(&self) -> String {
+        self.render_with(|k| format!("n^{{{k}}}"), "")
+    }
+
+    fn render(&self, python: bool) -> String {
+        if python {
+            self.render_with(|k| format!("n**{k}"), "*")
+        } else {
+            self.render_with(|k| format!("n^{k}"), "")
+        }
+    }
+
+    fn render_with(&self, power: impl Fn(usize) -> String, times: &str) -> String {
+        if self.is_zero() {
+            return "0".into();
+        }
+        let mut out = String::new();
+        for (k, c) in self.coeffs.iter().enumerate().rev() {
+            if *c == 0 {
+                continue;
+            }
+            let neg = *c < 0;
+            let abs = Integer::from(c.abs_ref());
+            if out.is_empty() {
+                if neg {
+                    out.push('-');
+                }
+            } else {
+                out.push_str(if neg { " - " } else { " + " });
+            }
+            let var = match k {
+                0 => String::new(),
+                1 => "n".into(),
+                _ => power(k),
+            };
+            if var.is_empty() {
+                out.push_str(&abs.to_string());
+            } else if abs == 1 {
+                out.push_str(&var);
+            } else {
+                out.push_str(&format!("{abs}{times}{var}"));
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Poly {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.pretty())
+    }
+}
+
+impl std::ops::Add for &Poly {
+    type Output = Poly;
+    fn add(self, o: &Poly) -> Poly {
+        let n = self.coeffs.len().max(o.coeffs.len());
+        let zero = Integer::new();
+        Poly::new(
+            (0..n)
+                .map(|i| {
+                    Integer::from(
+                        self.coeffs.get(i).unwrap_or(&zero) + o.coeffs.get(i).unwrap_or(&zero),
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
+impl std::ops::Sub for &Poly {
+    type Output = Poly;
+    fn sub(self, o: &Poly) -> Poly {
+        self + &o.neg()
+    }
+}
+
+impl std::ops::Mul for &Poly {
+    type Output = Poly;
+    fn mul(self, o: &Poly) -> Poly {
+        if self.is_zero() || o.is_zero() {
+            return Poly::default();
+        }
+        let mut out = vec![Integer::new(); self.coeffs.len() + o.coeffs.len() - 1];
+        for (i, x) in self.coeffs.iter().enumerate() {
+            for (j, y) in o.coeffs.iter().enumerate() {
+                out[i + j] += x * y;
+            }
+        }
+        Poly::new(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arithmetic_and_printing() {
+        let p = parse("34n^3+51n^2+27n+5").unwrap();
+        assert_eq!(p, Poly::from_i64(&[5, 27, 51, 34]));
+        assert_eq!(p.pretty(), "34n^3 + 51n^2 + 27n + 5");
+        assert_eq!(parse(&p.python()).unwrap(), p);
+        // (n+1)^3 + n^3 = 2n^3 + 3n^2 + 3n + 1, and Apéry's a(n) = 17((n+1)^3+n^3) - 12(2n+1)... check shift
+        let q = parse("(n+1)^3 + n^3").unwrap();
+        assert_eq!(q, Poly::from_i64(&[1, 3, 3, 2]));
+        assert_eq!(
+            Poly::from_i64(&[0, 0, 0, 1]).shift(1),
+            parse("(n+1)**3").unwrap()
+        );
+        assert_eq!(p.eval(2), Integer::from(34 * 8 + 51 * 4 + 27 * 2 + 5));
+    }
+
+    #[test]
+    fn gcd_and_division() {
+        let a = parse("(2n+1)*(n-3)*(n+2)").unwrap();
+        let b = parse("(4n+2)*(n+2)*(n^2+1)").unwrap();
+        assert_eq!(a.gcd(&b), parse("(2n+1)*(n+2)").unwrap());
+        let q = a.div_poly(&parse("2n+1").unwrap()).unwrap();
+        assert_eq!(q, parse("(n-3)*(n+2)").unwrap());
+        assert!(a.div_poly(&parse("n+5").unwrap()).is_none());
+        assert_eq!(parse("6n^2+4").unwrap().content(), 2);
+    }
+}

@@ -1,0 +1,313 @@
+//! Parser for polynomial expressions in `n` with integer coefficients and optional integer
+//! parameters: `+ - *`, powers `^`/`**` with non-negative integer exponents, parentheses and
+//! implicit multiplication (`34n^3`, `2(n+1)`).
+
+use super::Poly;
+use rug::Integer;
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// Why a polynomial expression could not be read.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum PolyParseError {
+    /// A syntax error at a 1-based column.
+    #[error("{what} at column {column} in '{src}'")]
+    Syntax {
+        /// What was wrong.
+        what: String,
+        /// 1-based column.
+        column: usize,
+        /// The whole input.
+        src: String,
+    },
+    /// A name other than `n` or a declared parameter.
+    #[error("unknown name '{name}' in '{src}' (a polynomial may use n{params})")]
+    UnknownName {
+        /// The name.
+        name: String,
+        /// The whole input.
+        src: String,
+        /// Declared parameters, pre-formatted.
+        params: String,
+    },
+}
+
+/// A parsed polynomial expression, possibly with integer parameters (`x0`, `x1`, …).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PolyExpr {
+    /// An integer literal.
+    Int(Integer),
+    /// The variable `n`.
+    N,
+    /// A named integer parameter.
+    Param(String),
+    /// Sum.
+    Add(Box<PolyExpr>, Box<PolyExpr>),
+    /// Difference.
+    Sub(Box<PolyExpr>, Box<PolyExpr>),
+    /// Product.
+    Mul(Box<PolyExpr>, Box<PolyExpr>),
+    /// Negation.
+    Neg(Box<PolyExpr>),
+    /// Power with a non-negative integer exponent.
+    Pow(Box<PolyExpr>, u32),
+}
+
+impl PolyExpr {
+    /// Expands the expression with the given parameter values into a polynomial in `n`.
+    pub fn eval(&self, params: &BTreeMap<String, i64>) -> Poly {
+        match self {
+            PolyExpr::Int(k) => Poly::constant(k.clone()),
+            PolyExpr::N => Poly::n(),
+            PolyExpr::Param(p) => Poly::constant(params[p]),
+            PolyExpr::Add(x, y) => &x.eval(params) + &y.eval(params),
+            PolyExpr::Sub(x, y) => &x.eval(params) - &y.eval(params),
+            PolyExpr::Mul(x, y) => &x.eval(params) * &y.eval(params),
+            PolyExpr::Neg(x) => x.eval(params).neg(),
+            PolyExpr::Pow(x, k) => {
+                let base = x.eval(params);
+                (0..*k).fold(Poly::constant(1), |acc, _| &acc * &base)
+            }
+        }
+    }
+
+    /// Names of the parameters used.
+    pub fn params(&self, out: &mut Vec<String>) {
+        match self {
+            PolyExpr::Param(p) => {
+                if !out.contains(p) {
+                    out.push(p.clone())
+                }
+            }
+            PolyExpr::Add(x, y) | PolyExpr::Sub(x, y) | PolyExpr::Mul(x, y) => {
+                x.params(out);
+                y.params(out);
+            }
+            PolyExpr::Neg(x) | PolyExpr::Pow(x, _) => x.params(out),
+            PolyExpr::Int(_) | PolyExpr::N => {}
+        }
+    }
+}
+
+/// Parses a polynomial in `n` with integer coefficients, e.g. `34n^3+51n^2+27n+5` or `-(2*n-1)*(n+1)`.
+pub fn parse(src: &str) -> Result<Poly, PolyParseError> {
+    Ok(parse_with_params(src, &[])?.eval(&BTreeMap::new()))
+}
+
+/// Parses a polynomial expression whose coefficients may use the given integer parameter names.
+pub fn parse_with_params(src: &str, params: &[String]) -> Result<PolyExpr, PolyParseError> {
+    let mut p = Parser {
+        src,
+        chars: src.char_indices().collect(),
+        pos: 0,
+        params,
+    };
+    let e = p.sum()?;
+    p.skip_ws();
+    if p.pos < p.chars.len() {
+        return Err(p.err("unexpected character"));
+    }
+    Ok(e)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    chars: Vec<(usize, char)>,
+    pos: usize,
+    params: &'a [String],
+}
+
+impl Parser<'_> {
+    fn err(&self, what: &str) -> PolyParseError {
+        let shown = match self.chars.get(self.pos) {
+            Some((_, c)) => format!("{what} '{c}'"),
+            None => format!("{what} (end of input)"),
+        };
+        PolyParseError::Syntax {
+            what: shown,
+            column: self.pos + 1,
+            src: self.src.to_string(),
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).map(|&(_, c)| c)
+    }
+
+    fn eat(&mut self, s: &str) -> bool {
+        self.skip_ws();
+        let n = s.chars().count();
+        let matches = self.chars.len() >= self.pos + n
+            && self.chars[self.pos..self.pos + n]
+                .iter()
+                .map(|&(_, c)| c)
+                .eq(s.chars());
+        if matches {
+            self.pos += n;
+        }
+        matches
+    }
+
+    fn sum(&mut self) -> Result<PolyExpr, PolyParseError> {
+        let mut acc = self.product()?;
+        loop {
+            if self.eat("+") {
+                acc = PolyExpr::Add(Box::new(acc), Box::new(self.product()?));
+            } else if self.eat("-") {
+                acc = PolyExpr::Sub(Box::new(acc), Box::new(self.product()?));
+            } else {
+                return Ok(acc);
+            }
+        }
+    }
+
+    fn product(&mut self) -> Result<PolyExpr, PolyParseError> {
+        let mut acc = self.unary()?;
+        loop {
+            self.skip_ws();
+            if self.peek() == Some('*') && self.chars.get(self.pos + 1).map(|x| x.1) != Some('*') {
+                self.pos += 1;
+                acc = PolyExpr::Mul(Box::new(acc), Box::new(self.unary()?));
+            } else if self
+                .peek()
+                .is_some_and(|c| c == '(' || c.is_ascii_alphanumeric() || c == '_')
+            {
+                // implicit multiplication: 34n, 2(n+1), (n+1)(n+2)
+                acc = PolyExpr::Mul(Box::new(acc), Box::new(self.power()?));
+            } else {
+                return Ok(acc);
+            }
+        }
+    }
+
+    fn unary(&mut self) -> Result<PolyExpr, PolyParseError> {
+        if self.eat("-") {
+            return Ok(PolyExpr::Neg(Box::new(self.unary()?)));
+        }
+        if self.eat("+") {
+            return self.unary();
+        }
+        self.power()
+    }
+
+    fn power(&mut self) -> Result<PolyExpr, PolyParseError> {
+        let base = self.atom()?;
+        if self.eat("**") || self.eat("^") {
+            self.skip_ws();
+            let braced = self.eat("{") || self.eat("(");
+            self.skip_ws();
+            let start = self.pos;
+            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                self.pos += 1;
+            }
+            if start == self.pos {
+                return Err(self.err("expected a non-negative integer exponent, found"));
+            }
+            let digits: String = self.chars[start..self.pos].iter().map(|x| x.1).collect();
+            let k: u32 = digits
+                .parse()
+                .ok()
+                .filter(|&k| k <= 64)
+                .ok_or_else(|| self.err("exponent too large near"))?;
+            if braced && !(self.eat("}") || self.eat(")")) {
+                return Err(self.err("expected a closing bracket, found"));
+            }
+            return Ok(PolyExpr::Pow(Box::new(base), k));
+        }
+        Ok(base)
+    }
+
+    fn atom(&mut self) -> Result<PolyExpr, PolyParseError> {
+        self.skip_ws();
+        match self.peek() {
+            Some('(') => {
+                self.pos += 1;
+                let e = self.sum()?;
+                if !self.eat(")") {
+                    return Err(self.err("expected ')', found"));
+                }
+                Ok(e)
+            }
+            Some(c) if c.is_ascii_digit() => {
+                let start = self.pos;
+                while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    self.pos += 1;
+                }
+                let digits: String = self.chars[start..self.pos].iter().map(|x| x.1).collect();
+                Ok(PolyExpr::Int(digits.parse().expect("digits")))
+            }
+            Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+                let start = self.pos;
+                while self
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    self.pos += 1;
+                }
+                let name: String = self.chars[start..self.pos].iter().map(|x| x.1).collect();
+                if name == "n" {
+                    Ok(PolyExpr::N)
+                } else if self.params.contains(&name) {
+                    Ok(PolyExpr::Param(name))
+                } else {
+                    let params = self.params.iter().map(|p| format!(", {p}")).collect();
+                    Err(PolyParseError::UnknownName {
+                        name,
+                        src: self.src.to_string(),
+                        params,
+                    })
+                }
+            }
+            _ => Err(self.err("expected a number, n, a parameter or '(', found")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notations() {
+        assert_eq!(
+            parse("-(2*n-1)*(n+1)").unwrap(),
+            Poly::from_i64(&[1, -1, -2])
+        );
+        assert_eq!(parse("n**6").unwrap(), parse("n^6").unwrap());
+        assert_eq!(parse("2(n+1)(n+2)").unwrap(), Poly::from_i64(&[4, 6, 2]));
+        assert_eq!(
+            parse("-n^6").unwrap(),
+            Poly::from_i64(&[0, 0, 0, 0, 0, 0, -1])
+        );
+        assert_eq!(parse("1 - 9*n**2").unwrap(), Poly::from_i64(&[1, 0, -9]));
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let e = parse("3n + x").unwrap_err().to_string();
+        assert!(e.contains("unknown name 'x'"), "{e}");
+        let e = parse("(n+1").unwrap_err().to_string();
+        assert!(e.contains("expected ')'") && e.contains("column 5"), "{e}");
+        let e = parse("n^-1").unwrap_err().to_string();
+        assert!(e.contains("exponent"), "{e}");
+    }
+
+    #[test]
+    fn templates() {
+        let params = vec!["x0".to_string(), "x1".to_string(), "x2".to_string()];
+        let a = parse_with_params("x0*((n+1)^3+n^3) + x1*(2n+1)", &params).unwrap();
+        let b = parse_with_params("-x2^2*n^6", &params).unwrap();
+        let vals: BTreeMap<String, i64> = [("x0", 17), ("x1", -12), ("x2", 1)]
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect();
+        assert_eq!(a.eval(&vals), parse("34n^3+51n^2+27n+5").unwrap());
+        assert_eq!(b.eval(&vals), parse("-n^6").unwrap());
+    }
+}

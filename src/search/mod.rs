@@ -1,0 +1,328 @@
+//! The search driver: enumerate a space on all cores, screen, identify, verify and store.
+//!
+//! The index range is cut into chunks on a fixed grid (`chunk_size` indices, aligned to multiples of it),
+//! so the same space gives the same chunks whatever the shard split. Chunks run in parallel
+//! (rayon); each produces its verified conjectures, which a single writer stores together with the
+//! "chunk done" mark in one SQLite transaction. Hence an interrupted search (Ctrl-C, or even
+//! `kill -9`) keeps every committed result and resumes by skipping the chunks marked done; the
+//! catalog's merge rule (simplest representative per canonical key, variants as a set) makes the
+//! final catalog independent of thread count, chunk order and sharding.
+
+use crate::catalog::{Catalog, Conjecture};
+use crate::enumerate::{Enumerator, ScanStats};
+use crate::identify::MobiusTable;
+use crate::pcf::canonical::simplicity;
+use crate::pcf::first_pass::Screen;
+use crate::pcf::limit::{bits_for_digits, EvalOptions};
+use crate::pcf::Pcf;
+use crate::space::SearchSpace;
+use crate::verify::{latex_equation, verify, Verified};
+use anyhow::{Context, Result};
+use dashmap::DashMap;
+use rayon::prelude::*;
+use rug::Float;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// First-pass values whose estimated error exceeds this (relative) are not looked up: they have not
+/// converged at the first-pass depth.
+const CONVERGED_REL_ERR: f64 = 1e-9;
+/// The smallest relative tolerance of a table lookup (double-precision rounding in the first pass).
+const MIN_REL_TOL: f64 = 1e-12;
+
+/// Set by a Ctrl-C handler: workers finish their current chunk and stop.
+pub static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Progress reported to the caller after each committed chunk.
+#[derive(Clone, Copy, Debug)]
+pub struct ProgressEvent {
+    /// Indices finished in this run so far.
+    pub done: u64,
+    /// Indices to do in this run.
+    pub total: u64,
+    /// Verified formulas found in this run so far (before deduplication).
+    pub hits: u64,
+}
+
+/// What a search did.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// Size of the whole space.
+    pub space_size: u64,
+    /// The index range requested.
+    pub range: Range<u64>,
+    /// Indices skipped because an earlier run completed them.
+    pub resumed: u64,
+    /// Enumeration and filter counts of this run.
+    pub stats: ScanStats,
+    /// First-pass values that had not converged enough to be looked up.
+    pub unconverged: u64,
+    /// Table candidates sent to verification.
+    pub candidates: u64,
+    /// Candidates that verified.
+    pub verified: u64,
+    /// Distinct formulas (canonical keys) verified in this run, by constant.
+    pub formulas_by_constant: BTreeMap<String, u64>,
+    /// Whether the run was interrupted.
+    pub interrupted: bool,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+struct ChunkResult {
+    range: Range<u64>,
+    stats: ScanStats,
+    unconverged: u64,
+    candidates: u64,
+    found: Vec<Verified>,
+}
+
+/// The search context for one space: targets at full precision and the Möbius table.
+pub struct Searcher<'a> {
+    space: &'a SearchSpace,
+    enumerator: Enumerator,
+    table: MobiusTable,
+    targets: Vec<Float>,
+    eval: EvalOptions,
+}
+
+/// Chunk size on the global grid.
+pub fn chunk_size(space: &SearchSpace) -> u64 {
+    match space.family {
+        crate::space::Family::Ranges { .. } => 1 << 15,
+        crate::space::Family::Template { .. } => 1 << 10,
+    }
+}
+
+impl<'a> Searcher<'a> {
+    /// Prepares the targets and the table (this takes a moment for large Möbius bounds).
+    pub fn new(space: &'a SearchSpace) -> Result<Searcher<'a>> {
+        let enumerator = Enumerator::new(space).map_err(anyhow::Error::msg)?;
+        let prec = bits_for_digits(space.verify_digits) + 64;
+        let mut named = Vec::new();
+        for t in &space.targets {
+            let v = t
+                .expr
+                .eval(prec)
+                .with_context(|| format!("evaluating target constant '{}'", t.name))?;
+            named.push((t.name.clone(), v));
+        }
+        let table = MobiusTable::build(&named, space.mobius_bound as u32)
+            .context("building the Möbius table")?;
+        Ok(Searcher {
+            space,
+            enumerator,
+            table,
+            targets: named.into_iter().map(|x| x.1).collect(),
+            eval: EvalOptions {
+                digits: space.verify_digits,
+                start_depth: space.first_pass_depth,
+                max_depth: space.max_depth,
+            },
+        })
+    }
+
+    /// The enumeration.
+    pub fn enumerator(&self) -> &Enumerator {
+        &self.enumerator
+    }
+
+    /// Screens, identifies and verifies one index range.
+    fn chunk(&self, range: Range<u64>) -> ChunkResult {
+        let mut unconverged = 0;
+        let mut candidates = Vec::new();
+        let stats = self
+            .enumerator
+            .scan(range.clone(), |index, _a, _b, screen| {
+                if let Screen::Value { x, err } = screen {
+                    let scale = x.abs().max(1e-300);
+                    if err > CONVERGED_REL_ERR * scale.max(1.0) {
+                        unconverged += 1;
+                        return;
+                    }
+                    let tol = (8.0 * err / scale).max(MIN_REL_TOL);
+                    for c in self.table.lookup(x, tol) {
+                        candidates.push((index, c));
+                    }
+                }
+            });
+        let n_candidates = candidates.len() as u64;
+        let mut found: Vec<Verified> = Vec::new();
+        for (index, c) in candidates {
+            if found
+                .last()
+                .is_some_and(|v| v.pcf == self.enumerator.candidate(index))
+            {
+                continue; // another table entry for a PCF already verified
+            }
+            let pcf = self.enumerator.candidate(index);
+            let Some(id) = self.table.identification(&c) else {
+                continue;
+            };
+            if let Some(v) = verify(&pcf, &id, &self.targets, &self.eval) {
+                found.push(v);
+            }
+        }
+        ChunkResult {
+            range,
+            stats,
+            unconverged,
+            candidates: n_candidates,
+            found,
+        }
+    }
+
+    /// The catalog row for a verified formula.
+    pub fn conjecture(&self, v: &Verified) -> (Conjecture, String) {
+        conjecture_row(v, &self.space.name, &self.space.hash)
+    }
+
+    /// Runs the search over `range` (clamped to the space), storing into `catalog`.
+    pub fn run(
+        &self,
+        catalog: &mut Catalog,
+        range: Range<u64>,
+        progress: &(dyn Fn(ProgressEvent) + Sync),
+    ) -> Result<Summary> {
+        let start = Instant::now();
+        let size = self.enumerator.size();
+        let range = range.start.min(size)..range.end.min(size);
+        let done = catalog.done_ranges(&self.space.hash)?;
+        let step = chunk_size(self.space);
+        let mut chunks = Vec::new();
+        let mut resumed = 0;
+        let mut lo = range.start;
+        while lo < range.end {
+            let hi = ((lo / step + 1) * step).min(range.end);
+            if done.iter().any(|d| d.start <= lo && hi <= d.end) {
+                resumed += hi - lo;
+            } else {
+                chunks.push(lo..hi);
+            }
+            lo = hi;
+        }
+        let total: u64 = chunks.iter().map(|c| c.end - c.start).sum();
+        let mut summary = Summary {
+            space_size: size,
+            range: range.clone(),
+            resumed,
+            ..Default::default()
+        };
+        let seen: DashMap<String, String> = DashMap::new();
+        let (tx, rx) = mpsc::sync_channel::<ChunkResult>(64);
+        let mut done_count = 0u64;
+        let mut hits = 0u64;
+        std::thread::scope(|s| -> Result<()> {
+            s.spawn(|| {
+                chunks.par_iter().for_each_with(tx, |tx, c| {
+                    if STOP.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let r = self.chunk(c.clone());
+                    let _ = tx.send(r);
+                });
+            });
+            progress(ProgressEvent {
+                done: 0,
+                total,
+                hits: 0,
+            });
+            for r in rx {
+                let rows: Vec<(Conjecture, String)> =
+                    r.found.iter().map(|v| self.conjecture(v)).collect();
+                let stats_json = serde_json::to_string(&r.stats)?;
+                catalog
+                    .commit_range(&self.space.hash, r.range.clone(), &stats_json, &rows)
+                    .context("writing to the catalog")?;
+                for v in &r.found {
+                    let key = v.key.to_string();
+                    if seen
+                        .insert(key, v.identification.constants.join(","))
+                        .is_none()
+                    {
+                        for c in &v.identification.constants {
+                            *summary.formulas_by_constant.entry(c.clone()).or_default() += 1;
+                        }
+                    }
+                }
+                summary.stats.add(&r.stats);
+                summary.unconverged += r.unconverged;
+                summary.candidates += r.candidates;
+                summary.verified += r.found.len() as u64;
+                hits += r.found.len() as u64;
+                done_count += r.range.end - r.range.start;
+                progress(ProgressEvent {
+                    done: done_count,
+                    total,
+                    hits,
+                });
+            }
+            Ok(())
+        })?;
+        summary.interrupted = done_count < total;
+        summary.elapsed = start.elapsed();
+        Ok(summary)
+    }
+}
+
+/// The catalog row (and its simplicity sort key) for a verified PCF formula.
+pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjecture, String) {
+    let (deg, size, a, b) = simplicity(&v.pcf);
+    let simp = format!(
+        "{deg:03}:{size:030}:{}:{}",
+        a.iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        b.iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let digits = v.identification.verified_digits as usize;
+    let limit = v
+        .limit
+        .value
+        .to_string_radix(10, Some(digits.clamp(10, 60)));
+    let c = Conjecture {
+        kind: "pcf".into(),
+        canonical_key: format!("pcf:{}", v.key),
+        a: v.pcf.a.python(),
+        b: v.pcf.b.python(),
+        constants: v.identification.constants.clone(),
+        relation: v.identification.formula(),
+        limit,
+        verified_digits: v.identification.verified_digits,
+        depth: v.limit.depth as u64,
+        delta: v.limit.delta.map(round6),
+        convergence_rate: Some(round6(v.limit.rate)),
+        space: space.to_string(),
+        space_hash: space_hash.to_string(),
+        variants: 1,
+        details: serde_json::json!({
+            "latex": latex_equation(v),
+            "relation": v.identification.relation_string(),
+            "numerator": v.identification.numerator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+            "denominator": v.identification.denominator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        }),
+    };
+    (c, simp)
+}
+
+/// Rounds to 6 decimals so that stored floating-point metrics are reproducible across platforms.
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Convenience for tests and small tools: the verified formulas of a whole space, in index order.
+pub fn verified_in(space: &SearchSpace, range: Range<u64>) -> Result<Vec<(Pcf, String)>> {
+    let s = Searcher::new(space)?;
+    let r = s.chunk(range);
+    Ok(r.found
+        .into_iter()
+        .map(|v| (v.pcf, v.identification.formula()))
+        .collect())
+}

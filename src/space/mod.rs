@@ -1,0 +1,325 @@
+//! Search-space files: what to enumerate, what to look for, and how much precision to spend.
+//!
+//! A search space is a TOML file (see `search-spaces/` and the README). It is read with `serde`
+//! into a raw form that mirrors the file, then validated into a [`SearchSpace`]; every error
+//! names the file, the key and what is wrong.
+
+use crate::constants::Expr;
+use crate::poly::{parse_with_params, PolyExpr};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// A problem with a search-space file.
+#[derive(Debug, Error)]
+pub enum SpaceError {
+    /// The file could not be read.
+    #[error("{path}: cannot read the file: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// TOML syntax or an unknown/mistyped key (the message from the TOML reader names the key and line).
+    #[error("{path}: {message}")]
+    Toml {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML reader said.
+        message: String,
+    },
+    /// A key with an invalid value.
+    #[error("{path}: key '{key}': {problem}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The dotted key.
+        key: String,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct RawSpace {
+    name: String,
+    #[serde(default)]
+    description: String,
+    pcf: RawPcf,
+    targets: RawTargets,
+    #[serde(default)]
+    budget: RawBudget,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct RawPcf {
+    a: toml::Value,
+    b: toml::Value,
+    #[serde(default)]
+    params: toml::Table,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct RawTargets {
+    constants: Vec<String>,
+    #[serde(default = "default_mobius_bound")]
+    mobius_bound: i64,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct RawBudget {
+    #[serde(default = "default_first_pass_depth")]
+    first_pass_depth: usize,
+    #[serde(default = "default_verify_digits")]
+    verify_digits: u32,
+    #[serde(default = "default_max_depth")]
+    max_depth: usize,
+}
+
+impl Default for RawBudget {
+    fn default() -> Self {
+        RawBudget {
+            first_pass_depth: default_first_pass_depth(),
+            verify_digits: default_verify_digits(),
+            max_depth: default_max_depth(),
+        }
+    }
+}
+
+fn default_mobius_bound() -> i64 {
+    10
+}
+fn default_first_pass_depth() -> usize {
+    32
+}
+fn default_verify_digits() -> u32 {
+    100
+}
+fn default_max_depth() -> usize {
+    16384
+}
+
+/// The polynomials of a PCF family.
+#[derive(Clone, Debug)]
+pub enum Family {
+    /// Every coefficient ranges independently: `a[i] = (lo, hi)` for the coefficient of `nⁱ`
+    /// (stored lowest degree first; the file lists them highest degree first).
+    Ranges {
+        /// Ranges of the coefficients of `a(n)`, lowest degree first.
+        a: Vec<(i64, i64)>,
+        /// Ranges of the coefficients of `b(n)`, lowest degree first.
+        b: Vec<(i64, i64)>,
+    },
+    /// Polynomial templates with integer parameters, e.g. `a = x0((n+1)^3+n^3) + x1(2n+1)`.
+    Template {
+        /// The template of `a(n)`.
+        a: PolyExpr,
+        /// The template of `b(n)`.
+        b: PolyExpr,
+        /// Parameters with their inclusive ranges, in file order.
+        params: Vec<(String, i64, i64)>,
+    },
+}
+
+/// A target of the search: a named constant or an expression of constants.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// As written in the file.
+    pub name: String,
+    /// Parsed expression.
+    pub expr: Expr,
+}
+
+/// A validated search space.
+#[derive(Clone, Debug)]
+pub struct SearchSpace {
+    /// Short name (used in the catalog).
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// SHA-256 of the file's content, hex (identifies the space for resuming).
+    pub hash: String,
+    /// The PCF family.
+    pub family: Family,
+    /// Target constants.
+    pub targets: Vec<Target>,
+    /// Bound `r` on the integer coefficients of Möbius transforms `(c0 + c1·K)/(d0 + d1·K)`.
+    pub mobius_bound: i64,
+    /// Depth of the double-precision first pass.
+    pub first_pass_depth: usize,
+    /// Digits a conjecture must verify to before it enters the catalog.
+    pub verify_digits: u32,
+    /// Largest depth of exact evaluation.
+    pub max_depth: usize,
+}
+
+impl SearchSpace {
+    /// Reads and validates a search-space file.
+    pub fn load(path: &Path) -> Result<SearchSpace, SpaceError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SpaceError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        SearchSpace::from_toml(&text, path)
+    }
+
+    /// Validates a search space given as TOML text (`path` is used in messages).
+    pub fn from_toml(text: &str, path: &Path) -> Result<SearchSpace, SpaceError> {
+        let raw: RawSpace = toml::from_str(text).map_err(|e| SpaceError::Toml {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().replace('\n', "\n  "),
+        })?;
+        let invalid = |key: &str, problem: String| SpaceError::Invalid {
+            path: path.to_path_buf(),
+            key: key.to_string(),
+            problem,
+        };
+        if raw.name.trim().is_empty() {
+            return Err(invalid("name", "must not be empty".into()));
+        }
+        let family = match (&raw.pcf.a, &raw.pcf.b) {
+            (toml::Value::Array(_), toml::Value::Array(_)) => {
+                if !raw.pcf.params.is_empty() {
+                    return Err(invalid(
+                        "pcf.params",
+                        "parameters are only used with polynomial templates (strings for pcf.a and pcf.b)".into(),
+                    ));
+                }
+                Family::Ranges {
+                    a: ranges(&raw.pcf.a).map_err(|p| invalid("pcf.a", p))?,
+                    b: ranges(&raw.pcf.b).map_err(|p| invalid("pcf.b", p))?,
+                }
+            }
+            (toml::Value::String(sa), toml::Value::String(sb)) => {
+                let mut params = Vec::new();
+                for (k, v) in &raw.pcf.params {
+                    let key = format!("pcf.params.{k}");
+                    let r = range(v).map_err(|p| invalid(&key, p))?;
+                    if k == "n" {
+                        return Err(invalid(&key, "'n' is the variable, not a parameter".into()));
+                    }
+                    params.push((k.clone(), r.0, r.1));
+                }
+                let names: Vec<String> = params.iter().map(|p| p.0.clone()).collect();
+                let a = parse_with_params(sa, &names).map_err(|e| invalid("pcf.a", e.to_string()))?;
+                let b = parse_with_params(sb, &names).map_err(|e| invalid("pcf.b", e.to_string()))?;
+                let mut used = Vec::new();
+                a.params(&mut used);
+                b.params(&mut used);
+                if let Some(unused) = names.iter().find(|p| !used.contains(p)) {
+                    return Err(invalid(
+                        &format!("pcf.params.{unused}"),
+                        "declared but used in neither pcf.a nor pcf.b".into(),
+                    ));
+                }
+                Family::Template { a, b, params }
+            }
+            _ => {
+                return Err(invalid(
+                    "pcf",
+                    "pcf.a and pcf.b must both be lists of [lo, hi] coefficient ranges (highest degree first) \
+                     or both be polynomial templates (strings)"
+                        .into(),
+                ))
+            }
+        };
+        if raw.targets.constants.is_empty() {
+            return Err(invalid(
+                "targets.constants",
+                "list at least one constant".into(),
+            ));
+        }
+        let mut targets = Vec::new();
+        for (i, c) in raw.targets.constants.iter().enumerate() {
+            let expr = Expr::parse(c)
+                .map_err(|e| invalid(&format!("targets.constants[{i}]"), e.to_string()))?;
+            targets.push(Target {
+                name: c.clone(),
+                expr,
+            });
+        }
+        if !(1..=1000).contains(&raw.targets.mobius_bound) {
+            return Err(invalid(
+                "targets.mobius_bound",
+                format!("{} is outside 1..=1000", raw.targets.mobius_bound),
+            ));
+        }
+        let b = &raw.budget;
+        if !(4..=256).contains(&b.first_pass_depth) {
+            return Err(invalid(
+                "budget.first_pass_depth",
+                format!("{} is outside 4..=256", b.first_pass_depth),
+            ));
+        }
+        if !(20..=100_000).contains(&b.verify_digits) {
+            return Err(invalid(
+                "budget.verify_digits",
+                format!("{} is outside 20..=100000", b.verify_digits),
+            ));
+        }
+        if b.max_depth < 4 * b.first_pass_depth {
+            return Err(invalid(
+                "budget.max_depth",
+                format!("{} is less than 4 × first_pass_depth", b.max_depth),
+            ));
+        }
+        let hash = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect();
+        Ok(SearchSpace {
+            name: raw.name,
+            description: raw.description,
+            hash,
+            family,
+            targets,
+            mobius_bound: raw.targets.mobius_bound,
+            first_pass_depth: b.first_pass_depth,
+            verify_digits: b.verify_digits,
+            max_depth: b.max_depth,
+        })
+    }
+}
+
+fn range(v: &toml::Value) -> Result<(i64, i64), String> {
+    let arr = v
+        .as_array()
+        .filter(|a| a.len() == 2)
+        .ok_or_else(|| format!("expected a range [lo, hi], found {v}"))?;
+    let lo = arr[0]
+        .as_integer()
+        .ok_or_else(|| format!("expected integers in [lo, hi], found {v}"))?;
+    let hi = arr[1]
+        .as_integer()
+        .ok_or_else(|| format!("expected integers in [lo, hi], found {v}"))?;
+    if lo > hi {
+        return Err(format!("empty range [{lo}, {hi}] (lo > hi)"));
+    }
+    if lo.unsigned_abs() > 1 << 20 || hi.unsigned_abs() > 1 << 20 {
+        return Err(format!("range [{lo}, {hi}] exceeds ±2^20"));
+    }
+    Ok((lo, hi))
+}
+
+/// Coefficient ranges listed highest degree first, returned lowest degree first.
+fn ranges(v: &toml::Value) -> Result<Vec<(i64, i64)>, String> {
+    let arr = v.as_array().expect("checked by the caller");
+    if arr.is_empty() || arr.len() > 9 {
+        return Err(format!(
+            "expected 1 to 9 coefficient ranges (degree 0 to 8), found {}",
+            arr.len()
+        ));
+    }
+    let mut out = Vec::new();
+    for (i, r) in arr.iter().enumerate() {
+        out.push(range(r).map_err(|p| format!("coefficient {i} (highest degree first): {p}"))?);
+    }
+    out.reverse();
+    Ok(out)
+}
