@@ -11,7 +11,8 @@
 //!   geometric tail bound `|x_∞ − x_{2N}| ≤ |x_{2N} − x_{2N−1}| / (ρ − 1)` with the per-step
 //!   ratio `ρ = 10^{(c(2N) − c(N))/N}`, which is much sharper.
 //!
-//! The larger of the two applicable bounds is reported, never more than the working precision.
+//! The larger of the two applicable bounds (each with a safety factor) is reported, never more
+//! than the working precision.
 
 use super::convergents::Convergents;
 use super::Pcf;
@@ -157,7 +158,8 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
         if geometric {
             // ρ − 1 = 10^{gain/N} − 1, tail ≤ diff_{2N}/(ρ − 1).
             let rho_m1 = (gain / n as f64 * std::f64::consts::LN_10).exp_m1();
-            digits = digits.max(hi.c + rho_m1.log10());
+            // A safety factor 2 covers the pre-asymptotic wobble of ρ.
+            digits = digits.max(hi.c + rho_m1.log10() - std::f64::consts::LOG10_2);
         }
         if d_double.is_infinite() && hi.c > max_digits {
             digits = max_digits; // the convergents agree to all working precision

@@ -193,18 +193,16 @@ impl<'a> Searcher<'a> {
         let done = catalog.done_ranges(&self.space.hash)?;
         let step = chunk_size(self.space);
         let mut chunks = Vec::new();
-        let mut resumed = 0;
-        let mut lo = range.start;
-        while lo < range.end {
-            let hi = ((lo / step + 1) * step).min(range.end);
-            if done.iter().any(|d| d.start <= lo && hi <= d.end) {
-                resumed += hi - lo;
-            } else {
+        for gap in subtract(range.clone(), &done) {
+            let mut lo = gap.start;
+            while lo < gap.end {
+                let hi = ((lo / step + 1) * step).min(gap.end);
                 chunks.push(lo..hi);
+                lo = hi;
             }
-            lo = hi;
         }
         let total: u64 = chunks.iter().map(|c| c.end - c.start).sum();
+        let resumed = (range.end - range.start) - total;
         let mut summary = Summary {
             space_size: size,
             range: range.clone(),
@@ -310,6 +308,27 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
         }),
     };
     (c, simp)
+}
+
+/// The parts of `range` not covered by the `done` ranges, in order.
+fn subtract(range: Range<u64>, done: &[Range<u64>]) -> Vec<Range<u64>> {
+    let mut done: Vec<Range<u64>> = done.to_vec();
+    done.sort_by_key(|d| d.start);
+    let mut out = Vec::new();
+    let mut lo = range.start;
+    for d in done {
+        if d.end <= lo || d.start >= range.end {
+            continue;
+        }
+        if d.start > lo {
+            out.push(lo..d.start);
+        }
+        lo = lo.max(d.end);
+    }
+    if lo < range.end {
+        out.push(lo..range.end);
+    }
+    out
 }
 
 /// Rounds to 6 decimals so that stored floating-point metrics are reproducible across platforms.
