@@ -15,9 +15,11 @@
 pub mod catalog;
 pub mod constants;
 pub mod enumerate;
+pub mod esma;
 pub mod identify;
 pub mod pcf;
 pub mod poly;
 pub mod search;
+pub mod sequence;
 pub mod space;
 pub mod verify;

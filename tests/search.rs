@@ -154,7 +154,14 @@ fn every_bundled_space_is_valid() {
     let mut n = 0;
     for f in std::fs::read_dir(dir).unwrap() {
         let p = f.unwrap().path();
-        if p.extension().is_some_and(|e| e == "toml") {
+        let esma = p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("esma-");
+        if esma {
+            apery::space::esma::EsmaSpace::load(&p).unwrap_or_else(|e| panic!("{e}"));
+        } else if p.extension().is_some_and(|e| e == "toml") {
             let s = SearchSpace::load(&p).unwrap_or_else(|e| panic!("{e}"));
             assert!(Searcher::new(&s).unwrap().enumerator().size() > 0);
             n += 1;

@@ -43,7 +43,7 @@ fn table(rows: &[Conjecture]) -> String {
                 c.kind.clone(),
                 c.a.clone(),
                 c.b.clone(),
-                c.relation.clone(),
+                c.relation.lines().next().unwrap_or_default().to_string(),
                 c.verified_digits.to_string(),
                 fmt_opt(c.delta),
                 fmt_opt(c.convergence_rate),

@@ -1,6 +1,7 @@
 //! Command-line interface: one module per subcommand.
 
 mod constants;
+mod esma;
 mod eval;
 mod query;
 mod search;
@@ -23,7 +24,9 @@ const EXAMPLES: &str = "Examples:
   apery search search-spaces/quickstart.toml          run a search (all cores, resumable)
   apery eval --a \"34n^3+51n^2+27n+5\" --b \"-n^6\"       evaluate and identify one PCF
   apery query --constant zeta3 --format latex         read the catalog
-  apery constants zeta3 --digits 50                   print a constant";
+  apery constants zeta3 --digits 50                   print a constant
+  apery esma search-spaces/esma-e.toml                ESMA on e
+  apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12       recurrence of a sequence";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -35,6 +38,10 @@ enum Command {
     Query(query::Args),
     /// List the constant library or print a constant (or expression) to N digits.
     Constants(constants::Args),
+    /// ESMA: signed continued fractions of functions of a constant, with Berlekamp–Massey pattern detection.
+    Esma(esma::Args),
+    /// Find the linear recurrence and interlaced closed form of an integer sequence.
+    Bm(esma::BmArgs),
 }
 
 /// The default catalog location.
@@ -50,5 +57,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Eval(a) => eval::run(a),
         Command::Query(a) => query::run(a),
         Command::Constants(a) => constants::run(a),
+        Command::Esma(a) => esma::run(a),
+        Command::Bm(a) => esma::run_bm(a),
     }
 }

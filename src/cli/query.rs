@@ -48,6 +48,10 @@ pub fn run(args: Args) -> Result<()> {
         min_delta: args.min_delta,
         space: args.space,
     })?;
-    print!("{}", render(&rows, args.format));
+    // A closed pipe (`apery query | head`) is not an error.
+    let _ = std::io::Write::write_all(
+        &mut std::io::stdout(),
+        render(&rows, args.format).as_bytes(),
+    );
     Ok(())
 }

@@ -4,6 +4,8 @@
 //! into a raw form that mirrors the file, then validated into a [`SearchSpace`]; every error
 //! names the file, the key and what is wrong.
 
+pub mod esma;
+
 use crate::constants::Expr;
 use crate::poly::{parse_with_params, PolyExpr};
 use serde::Deserialize;

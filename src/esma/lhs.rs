@@ -1,0 +1,358 @@
+//! Left-hand sides P(c)/Q(c) and sign periods enumerated by ESMA (algorithms.md §8.5).
+//!
+//! LHS space: integer polynomials P, Q of degree ≤ d with coefficients in [−L, L], P, Q ≠ 0; the
+//! rational function P/Q is reduced exactly (polynomial gcd over Q, joint content 1, positive leading
+//! coefficients), constants are dropped and duplicates of |P/Q| removed. For a transcendental c distinct
+//! reduced pairs give distinct values |P(c)/Q(c)|.
+
+use rug::{Float, Integer, Rational};
+use std::collections::HashSet;
+
+/// A left-hand side P(c)/Q(c) (coefficients lowest degree first).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Lhs {
+    /// Coefficients of P.
+    pub numerator: Vec<i64>,
+    /// Coefficients of Q.
+    pub denominator: Vec<i64>,
+}
+
+type QPoly = Vec<Rational>;
+
+fn trim_q(p: &mut QPoly) {
+    while p.len() > 1 && p.last().is_some_and(|c| *c == 0) {
+        p.pop();
+    }
+}
+
+fn is_zero_q(p: &[Rational]) -> bool {
+    p.iter().all(|c| *c == 0)
+}
+
+/// (quotient, remainder) over Q; b ≠ 0.
+fn divmod_q(a: &[Rational], b: &[Rational]) -> (QPoly, QPoly) {
+    let mut b = b.to_vec();
+    trim_q(&mut b);
+    let db = b.len() - 1;
+    let mut r = a.to_vec();
+    trim_q(&mut r);
+    if r.len() <= db {
+        return (vec![Rational::new()], r);
+    }
+    let mut q = vec![Rational::new(); r.len() - db];
+    let lead = b[db].clone();
+    for i in (0..q.len()).rev() {
+        let c = Rational::from(&r[i + db] / &lead);
+        if c != 0 {
+            for (k, bk) in b.iter().enumerate() {
+                r[i + k] -= Rational::from(&c * bk);
+            }
+        }
+        q[i] = c;
+    }
+    r.truncate(db.max(1));
+    trim_q(&mut r);
+    trim_q(&mut q);
+    (q, r)
+}
+
+fn gcd_q(a: &[Rational], b: &[Rational]) -> QPoly {
+    let (mut x, mut y) = (a.to_vec(), b.to_vec());
+    trim_q(&mut x);
+    trim_q(&mut y);
+    while !is_zero_q(&y) {
+        let r = divmod_q(&x, &y).1;
+        x = y;
+        y = r;
+    }
+    x
+}
+
+fn leading(p: &[i64]) -> i64 {
+    p.iter().rev().copied().find(|&c| c != 0).unwrap_or(0)
+}
+
+fn degree(p: &[i64]) -> usize {
+    p.iter().rposition(|&c| c != 0).unwrap_or(0)
+}
+
+impl Lhs {
+    /// The reduced form of P/Q up to the sign of the whole fraction: P/G, Q/G for G = gcd(P, Q) over Q,
+    /// scaled to coprime integers with positive leading coefficients. `None` if P or Q is zero or P/Q is
+    /// constant.
+    pub fn reduced(numerator: &[i64], denominator: &[i64]) -> Option<Lhs> {
+        if numerator.iter().all(|&c| c == 0) || denominator.iter().all(|&c| c == 0) {
+            return None;
+        }
+        let p: QPoly = numerator.iter().map(|&c| Rational::from(c)).collect();
+        let q: QPoly = denominator.iter().map(|&c| Rational::from(c)).collect();
+        let g = gcd_q(&p, &q);
+        let (p, q) = (divmod_q(&p, &g).0, divmod_q(&q, &g).0);
+        if p.len() == 1 && q.len() == 1 {
+            return None;
+        }
+        let mut den_lcm = Integer::from(1);
+        for c in p.iter().chain(&q) {
+            den_lcm.lcm_mut(c.denom());
+        }
+        let to_int = |v: &QPoly| -> Vec<Integer> {
+            v.iter()
+                .map(|c| Rational::from(c * &den_lcm).into_numer_denom().0)
+                .collect()
+        };
+        let (mut pi, mut qi) = (to_int(&p), to_int(&q));
+        let mut content = Integer::new();
+        for c in pi.iter().chain(&qi) {
+            content.gcd_mut(c);
+        }
+        for c in pi.iter_mut().chain(qi.iter_mut()) {
+            c.div_exact_mut(&content);
+        }
+        let to_i64 = |v: &[Integer]| -> Option<Vec<i64>> { v.iter().map(|c| c.to_i64()).collect() };
+        let (mut pn, mut qn) = (to_i64(&pi)?, to_i64(&qi)?);
+        if leading(&pn) < 0 {
+            pn.iter_mut().for_each(|c| *c = -*c);
+        }
+        if leading(&qn) < 0 {
+            qn.iter_mut().for_each(|c| *c = -*c);
+        }
+        Some(Lhs {
+            numerator: pn,
+            denominator: qn,
+        })
+    }
+
+    /// The same fraction with P and Q both negated where needed so that P(c) > 0 and Q(c) > 0 (the value
+    /// |P(c)/Q(c)| is unchanged; only the written form changes). `powers[k]` = c^k.
+    pub fn oriented(&self, powers: &[Float]) -> Lhs {
+        let p = eval_i64(&self.numerator, powers);
+        let q = eval_i64(&self.denominator, powers);
+        let flip = |v: &[i64], neg: bool| -> Vec<i64> {
+            v.iter().map(|&c| if neg { -c } else { c }).collect()
+        };
+        Lhs {
+            numerator: flip(&self.numerator, p.is_sign_negative()),
+            denominator: flip(&self.denominator, q.is_sign_negative()),
+        }
+    }
+
+    /// P(c)/Q(c) at the precision of `powers` (powers[k] = c^k).
+    pub fn value(&self, powers: &[Float]) -> Float {
+        eval_i64(&self.numerator, powers) / eval_i64(&self.denominator, powers)
+    }
+
+    /// |P(c)/Q(c)|, the value ESMA expands.
+    pub fn abs_value(&self, powers: &[Float]) -> Float {
+        self.value(powers).abs()
+    }
+
+    /// Largest degree of P and Q.
+    pub fn degree(&self) -> usize {
+        degree(&self.numerator).max(degree(&self.denominator))
+    }
+
+    /// Plain text in terms of the constant's display name: "e/(e - 1)", "(2*tan(1) + 1)/3".
+    pub fn render(&self, name: &str) -> String {
+        let atom = atom(name);
+        let p = render_poly(&self.numerator, &atom, name);
+        if degree(&self.denominator) == 0 && self.denominator[0] == 1 {
+            let is_c =
+                degree(&self.numerator) == 1 && self.numerator[0] == 0 && self.numerator[1] == 1;
+            return if is_c { name.to_string() } else { p };
+        }
+        let q = render_poly(&self.denominator, &atom, name);
+        let wrap = |s: String, v: &[i64]| {
+            let bare = s == atom || !s.contains(|c: char| !c.is_ascii_digit());
+            if v.iter().filter(|&&c| c != 0).count() > 1 || s.starts_with('-') || !bare {
+                format!("({s})")
+            } else {
+                s
+            }
+        };
+        format!(
+            "{}/{}",
+            wrap(p, &self.numerator),
+            wrap(q, &self.denominator)
+        )
+    }
+
+    /// LaTeX: "\frac{e}{e - 1}" for the constant's LaTeX name `name_latex`.
+    pub fn latex(&self, name_latex: &str) -> String {
+        let atom = if name_latex.chars().count() == 1 || name_latex.starts_with('\\') {
+            name_latex.to_string()
+        } else {
+            format!("\\left({name_latex}\\right)")
+        };
+        let p = render_poly_latex(&self.numerator, &atom);
+        if degree(&self.denominator) == 0 && self.denominator[0] == 1 {
+            return p;
+        }
+        let q = render_poly_latex(&self.denominator, &atom);
+        format!("\\frac{{{p}}}{{{q}}}")
+    }
+}
+
+fn eval_i64(coeffs: &[i64], powers: &[Float]) -> Float {
+    let prec = powers[0].prec();
+    let mut v = Float::with_val(prec, 0);
+    for (c, p) in coeffs.iter().zip(powers) {
+        if *c != 0 {
+            v += Float::with_val(prec, p * *c);
+        }
+    }
+    v
+}
+
+/// True if `name` has no operator outside parentheses (so it can be multiplied or raised as is).
+fn is_atomic(name: &str) -> bool {
+    let mut depth = 0i32;
+    for ch in name.chars() {
+        match ch {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            '+' | '-' | '*' | '/' | '^' | ' ' if depth == 0 => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+fn atom(name: &str) -> String {
+    if is_atomic(name) {
+        name.to_string()
+    } else {
+        format!("({name})")
+    }
+}
+
+/// Terms (coefficient, degree) ordered so that the written form starts with a positive term if possible.
+fn ordered_terms(coeffs: &[i64]) -> Vec<(i64, usize)> {
+    let mut terms: Vec<(i64, usize)> = coeffs
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, &c)| c != 0)
+        .map(|(k, &c)| (c, k))
+        .collect();
+    if terms.first().is_some_and(|t| t.0 < 0) && terms.iter().any(|t| t.0 > 0) {
+        terms.reverse();
+    }
+    terms
+}
+
+fn render_poly(coeffs: &[i64], atom: &str, name: &str) -> String {
+    let juxtapose = name.chars().all(|c| c.is_alphabetic());
+    let mut s = String::new();
+    for (c, k) in ordered_terms(coeffs) {
+        if s.is_empty() {
+            if c < 0 {
+                s.push('-');
+            }
+        } else {
+            s.push_str(if c < 0 { " - " } else { " + " });
+        }
+        let a = c.unsigned_abs();
+        let power = match k {
+            0 => String::new(),
+            1 => atom.to_string(),
+            _ => format!("{atom}^{k}"),
+        };
+        if k == 0 {
+            s.push_str(&a.to_string());
+        } else if a == 1 {
+            s.push_str(&power);
+        } else if juxtapose {
+            s.push_str(&format!("{a}{power}"));
+        } else {
+            s.push_str(&format!("{a}*{power}"));
+        }
+    }
+    if s.is_empty() {
+        s.push('0');
+    }
+    s
+}
+
+fn render_poly_latex(coeffs: &[i64], atom: &str) -> String {
+    let mut s = String::new();
+    for (c, k) in ordered_terms(coeffs) {
+        if s.is_empty() {
+            if c < 0 {
+                s.push('-');
+            }
+        } else {
+            s.push_str(if c < 0 { " - " } else { " + " });
+        }
+        let a = c.unsigned_abs();
+        let power = match k {
+            0 => String::new(),
+            1 => atom.to_string(),
+            _ => format!("{atom}^{{{k}}}"),
+        };
+        if k == 0 {
+            s.push_str(&a.to_string());
+        } else if a == 1 {
+            s.push_str(&power);
+        } else {
+            s.push_str(&format!("{a}{power}"));
+        }
+    }
+    if s.is_empty() {
+        s.push('0');
+    }
+    s
+}
+
+/// All reduced LHS P/Q with deg P, deg Q ≤ `degree` and coefficients in [−limit, limit], non-constant,
+/// de-duplicated up to the sign of the fraction; in the order of first appearance when P then Q run
+/// through the coefficient vectors (c_0, …, c_d) lexicographically from −limit.
+pub fn enumerate_lhs(degree: usize, coeff_limit: i64) -> Vec<Lhs> {
+    let width = degree + 1;
+    let base = (2 * coeff_limit + 1) as usize;
+    let count = base.pow(width as u32);
+    let vector = |mut idx: usize| -> Vec<i64> {
+        let mut v = vec![0i64; width];
+        for k in (0..width).rev() {
+            v[k] = (idx % base) as i64 - coeff_limit;
+            idx /= base;
+        }
+        v
+    };
+    let vectors: Vec<Vec<i64>> = (0..count).map(vector).collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for p in &vectors {
+        for q in &vectors {
+            if let Some(lhs) = Lhs::reduced(p, q) {
+                if seen.insert(lhs.clone()) {
+                    out.push(lhs);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// All sign patterns {+1, −1}^N for N in `lengths` (N ≥ 1), shortest first, +1 before −1 in
+/// lexicographic order; a pattern that is a repetition τ^k (k ≥ 2) of a pattern τ whose length is also
+/// in `lengths` is skipped (with lengths 2..=2 all four patterns of length 2 are kept).
+pub fn sign_periods(lengths: std::ops::RangeInclusive<usize>) -> Vec<Vec<i8>> {
+    let (lo, hi) = (*lengths.start(), *lengths.end());
+    let mut out: Vec<Vec<i8>> = Vec::new();
+    for n in lo.max(1)..=hi {
+        if n >= 63 {
+            break;
+        }
+        for bits in 0..(1u64 << n) {
+            let pat: Vec<i8> = (0..n)
+                .map(|i| if bits >> (n - 1 - i) & 1 == 0 { 1 } else { -1 })
+                .collect();
+            let repeats_shorter =
+                (lo.max(1)..n).any(|t| n % t == 0 && (0..n).all(|i| pat[i] == pat[i % t]));
+            if !repeats_shorter {
+                out.push(pat);
+            }
+        }
+    }
+    out
+}
