@@ -19,7 +19,7 @@ pub fn run(args: Args) -> Result<()> {
     match args.name {
         Some(n) => println!("{}", constants::digits(&n, args.digits)?),
         None => {
-            println!("{:<16} {:<10} {}", "name", "symbol", "definition");
+            println!("{:<16} {:<10} definition", "name", "symbol");
             for c in constants::library() {
                 println!("{:<16} {:<10} {}", c.name, c.symbol, c.description);
                 if !c.aliases.is_empty() {

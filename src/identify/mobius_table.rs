@@ -13,8 +13,9 @@
 //! when d₀ + d₁K cancels.
 //!
 //! **Lookup.** Values are kept in one sorted array; [`MobiusTable::lookup`] binary-searches the lower end
-//! of the window [x − τ|x|, x + τ|x|] and scans to its upper end, so *every* entry with
-//! |v − x| ≤ τ|x| is returned: there are no hash keys and hence no rounding boundaries.
+//! of the window [x − τ|x|, x + τ|x|] (first in a cache-resident sample of every 64th value, then
+//! inside one block of 64) and scans to its upper end, so *every* entry with |v − x| ≤ τ|x| is
+//! returned: there are no hash keys and hence no rounding boundaries.
 //!
 //! **Rational filter.** PCF limits are very often rational; an x within τ|x| of a rational p/q with
 //! q ≤ `rational_max_den` (default [`DEFAULT_RATIONAL_MAX_DEN`]) yields no candidates (see
@@ -71,9 +72,14 @@ pub struct MobiusTable {
     names: Vec<String>,
     r: u32,
     values: Vec<f64>,
+    /// Every `SAMPLE_STRIDE`-th value of `values` (a cache-resident first level for the search).
+    samples: Vec<f64>,
     entries: Vec<PackedEntry>,
     rational_max_den: u64,
 }
+
+/// Stride of the sampled first-level index.
+const SAMPLE_STRIDE: usize = 64;
 
 impl MobiusTable {
     /// Builds the table of all normalised (c₀ + c₁K)/(d₀ + d₁K), |cᵢ|, |dᵢ| ≤ r, for every target K.
@@ -124,11 +130,13 @@ impl MobiusTable {
             }
         }
         rows.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        let (values, entries) = rows.into_iter().unzip();
+        let (values, entries): (Vec<f64>, _) = rows.into_iter().unzip();
+        let samples = values.iter().step_by(SAMPLE_STRIDE).copied().collect();
         Ok(MobiusTable {
             names: targets.iter().map(|t| t.0.clone()).collect(),
             r,
             values,
+            samples,
             entries,
             rational_max_den: DEFAULT_RATIONAL_MAX_DEN,
         })
@@ -187,13 +195,18 @@ impl MobiusTable {
     /// Index range of the sorted values that can lie within the tolerance (slightly widened; the
     /// exact test is applied in [`Self::candidates`]).
     fn window(&self, x: f64, rel_tol: f64) -> std::ops::Range<usize> {
-        if !x.is_finite() || !(rel_tol >= 0.0) {
+        if !x.is_finite() || (rel_tol.is_nan() || rel_tol < 0.0) {
             return 0..0;
         }
         let half = rel_tol * x.abs() * (1.0 + 1e-12) + f64::MIN_POSITIVE;
         let lo = x - half;
         let hi = x + half;
-        let start = self.values.partition_point(|&v| v < lo);
+        // First level: samples[s] = values[s·STRIDE]; the first value ≥ lo lies in the block
+        // ((s−1)·STRIDE, s·STRIDE] where s is the first sample ≥ lo.
+        let s = self.samples.partition_point(|&v| v < lo);
+        let block_lo = s.saturating_sub(1) * SAMPLE_STRIDE;
+        let block_hi = (s * SAMPLE_STRIDE).min(self.values.len());
+        let start = block_lo + self.values[block_lo..block_hi].partition_point(|&v| v < lo);
         let end = start + self.values[start..].partition_point(|&v| v <= hi);
         start..end
     }
@@ -237,7 +250,7 @@ impl MobiusTable {
 /// p/q is a convergent when `rel_tol`·|x| < 1/(2q²), so nothing is missed in the intended regime of
 /// small tolerances. Returns `None` for non-finite x.
 pub fn near_rational(x: f64, max_den: u64, rel_tol: f64) -> Option<(i64, u64)> {
-    if !x.is_finite() || !(rel_tol >= 0.0) {
+    if !x.is_finite() || (rel_tol.is_nan() || rel_tol < 0.0) {
         return None;
     }
     let tol = rel_tol * x.abs();

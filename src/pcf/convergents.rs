@@ -67,14 +67,7 @@ pub fn step_product(pcf: &Pcf, lo: usize, hi: usize) -> Mat2 {
         return Mat2::identity();
     }
     if hi - lo < LEAF_SPAN {
-        let mut m = Mat2::identity();
-        let (mut an, mut bn) = (Integer::new(), Integer::new());
-        for n in lo..=hi {
-            eval_into(&pcf.a, n as i64, &mut an);
-            eval_into(&pcf.b, n as i64, &mut bn);
-            m.step(&an, &bn);
-        }
-        return m;
+        return leaf_product(pcf, lo, hi);
     }
     let mid = lo + (hi - lo) / 2;
     let (left, right) = if hi - lo > 4096 {
@@ -86,6 +79,50 @@ pub fn step_product(pcf: &Pcf, lo: usize, hi: usize) -> Mat2 {
         (step_product(pcf, lo, mid), step_product(pcf, mid + 1, hi))
     };
     left.mul(&right)
+}
+
+/// `M(lo)···M(hi)` by the in-place recurrence; `a(n)`, `b(n)` in machine integers when they fit.
+fn leaf_product(pcf: &Pcf, lo: usize, hi: usize) -> Mat2 {
+    let mut m = Mat2::identity();
+    if let (Some(a), Some(b)) = (pcf.a.to_i64(), pcf.b.to_i64()) {
+        let horner = |c: &[i64], n: i128| -> Option<i64> {
+            let mut acc: i128 = 0;
+            for &k in c.iter().rev() {
+                acc = acc.checked_mul(n)?.checked_add(k as i128)?;
+            }
+            i64::try_from(acc).ok()
+        };
+        let mut n = lo;
+        while n <= hi {
+            let (Some(an), Some(bn)) = (horner(&a, n as i128), horner(&b, n as i128)) else {
+                break;
+            };
+            let [x, y, z, w] = &mut m.0;
+            *x *= bn;
+            *x += &*y * an;
+            std::mem::swap(x, y);
+            *z *= bn;
+            *z += &*w * an;
+            std::mem::swap(z, w);
+            n += 1;
+        }
+        if n > hi {
+            return m;
+        }
+        return m.mul(&leaf_product_big(pcf, n, hi));
+    }
+    leaf_product_big(pcf, lo, hi)
+}
+
+fn leaf_product_big(pcf: &Pcf, lo: usize, hi: usize) -> Mat2 {
+    let mut m = Mat2::identity();
+    let (mut an, mut bn) = (Integer::new(), Integer::new());
+    for n in lo..=hi {
+        eval_into(&pcf.a, n as i64, &mut an);
+        eval_into(&pcf.b, n as i64, &mut bn);
+        m.step(&an, &bn);
+    }
+    m
 }
 
 /// `p(n)` into a reused integer (Horner's rule).

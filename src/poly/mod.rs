@@ -270,7 +270,17 @@ impl std::ops::Add for &Poly {
 impl std::ops::Sub for &Poly {
     type Output = Poly;
     fn sub(self, o: &Poly) -> Poly {
-        self + &o.neg()
+        let n = self.coeffs.len().max(o.coeffs.len());
+        let zero = Integer::new();
+        Poly::new(
+            (0..n)
+                .map(|i| {
+                    Integer::from(
+                        self.coeffs.get(i).unwrap_or(&zero) - o.coeffs.get(i).unwrap_or(&zero),
+                    )
+                })
+                .collect(),
+        )
     }
 }
 

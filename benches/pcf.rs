@@ -1,0 +1,56 @@
+//! Hot loops of the PCF engine: the first pass (PCFs per second on one core), exact convergents of
+//! Apéry's PCF, and honest evaluation to 100 digits.
+
+use apery::enumerate::Enumerator;
+use apery::pcf::convergents::Convergents;
+use apery::pcf::limit::{evaluate, EvalOptions};
+use apery::pcf::Pcf;
+use apery::space::SearchSpace;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+use std::path::Path;
+
+fn first_pass(c: &mut Criterion) {
+    let space = SearchSpace::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/search-spaces/pi-classic.toml"
+    )))
+    .unwrap();
+    let e = Enumerator::new(&space).unwrap();
+    let n = 200_000u64;
+    let start = e.size() / 3;
+    let mut g = c.benchmark_group("first_pass");
+    g.throughput(Throughput::Elements(n));
+    g.bench_function(
+        "scan 200k PCFs (deg a 2, deg b 3) at depth 32, one core",
+        |b| {
+            b.iter(|| {
+                let mut acc = 0.0;
+                e.scan(start..start + n, |_, _, _, s| {
+                    if let apery::pcf::first_pass::Screen::Value { x, .. } = s {
+                        acc += x;
+                    }
+                });
+                black_box(acc)
+            })
+        },
+    );
+    g.finish();
+}
+
+fn convergents(c: &mut Criterion) {
+    let apery = Pcf::parse("34n^3+51n^2+27n+5", "-n^6").unwrap();
+    c.bench_function("exact convergents of Apéry's PCF to depth 1000", |b| {
+        b.iter(|| black_box(Convergents::new(&apery, 1000)))
+    });
+    let opts = EvalOptions {
+        digits: 100,
+        ..Default::default()
+    };
+    c.bench_function("honest limit of Apéry's PCF to 100 digits", |b| {
+        b.iter(|| black_box(evaluate(&apery, &opts).unwrap()))
+    });
+}
+
+criterion_group!(benches, first_pass, convergents);
+criterion_main!(benches);
