@@ -14,6 +14,7 @@
 
 pub mod catalog;
 pub mod constants;
+pub mod dynamics;
 pub mod enumerate;
 pub mod esma;
 pub mod identify;

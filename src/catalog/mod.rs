@@ -7,6 +7,7 @@
 //! search resumable: a range is marked done in the same transaction that stores its conjectures.
 
 pub mod export;
+pub mod metrics;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -121,6 +122,7 @@ impl Catalog {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(metrics::SCHEMA)?;
         Ok(Catalog { conn })
     }
 
@@ -128,6 +130,7 @@ impl Catalog {
     pub fn in_memory() -> Result<Catalog> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(metrics::SCHEMA)?;
         Ok(Catalog { conn })
     }
 

@@ -1,6 +1,7 @@
 //! Command-line interface: one module per subcommand.
 
 mod constants;
+mod dynamics;
 mod esma;
 mod eval;
 mod query;
@@ -26,7 +27,9 @@ const EXAMPLES: &str = "Examples:
   apery query --constant zeta3 --format latex         read the catalog
   apery constants zeta3 --digits 50                   print a constant
   apery esma search-spaces/esma-e.toml                ESMA on e
-  apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12       recurrence of a sequence";
+  apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12       recurrence of a sequence
+  apery dynamics search-spaces/blind-delta.toml --shard 0/100
+  apery cluster && apery plot clusters --out results/clusters.png";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -42,6 +45,12 @@ enum Command {
     Esma(esma::Args),
     /// Find the linear recurrence and interlaced closed form of an integer sequence.
     Bm(esma::BmArgs),
+    /// Convergence-dynamics metrics (δ, growth and rate fits) of every PCF of a space (Blind-δ recipe).
+    Dynamics(dynamics::Args),
+    /// Cluster the metrics of a space (HDBSCAN on the recipe's planes) and label clusters by known formulas.
+    Cluster(dynamics::ClusterArgs),
+    /// Plots: clusters of a metric plane, or the convergence of one PCF.
+    Plot(dynamics::PlotArgs),
 }
 
 /// The default catalog location.
@@ -59,5 +68,8 @@ pub fn run() -> anyhow::Result<()> {
         Command::Constants(a) => constants::run(a),
         Command::Esma(a) => esma::run(a),
         Command::Bm(a) => esma::run_bm(a),
+        Command::Dynamics(a) => dynamics::run(a),
+        Command::Cluster(a) => dynamics::run_cluster(a),
+        Command::Plot(a) => dynamics::run_plot(a),
     }
 }

@@ -26,6 +26,9 @@ pub struct Args {
     /// Only conjectures found by this search space (its name).
     #[arg(long)]
     space: Option<String>,
+    /// List the PCFs of this cluster (from `apery cluster`) with their metrics instead of conjectures.
+    #[arg(long)]
+    cluster: Option<i64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -41,6 +44,9 @@ pub fn run(args: Args) -> Result<()> {
     }
     let catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening {}", args.catalog.display()))?;
+    if let Some(k) = args.cluster {
+        return print_cluster(&catalog, args.space, k, args.format);
+    }
     let rows = catalog.query(&Query {
         constant: args.constant,
         min_digits: args.min_digits,
@@ -53,5 +59,44 @@ pub fn run(args: Args) -> Result<()> {
         &mut std::io::stdout(),
         render(&rows, args.format).as_bytes(),
     );
+    Ok(())
+}
+
+fn print_cluster(catalog: &Catalog, space: Option<String>, k: i64, format: Format) -> Result<()> {
+    let spaces = match space {
+        Some(s) => vec![s],
+        None => catalog.metric_spaces()?,
+    };
+    let mut rows = Vec::new();
+    for s in &spaces {
+        rows.extend(catalog.metrics(s, Some(k))?);
+    }
+    if rows.is_empty() {
+        anyhow::bail!("no PCF in cluster {k} (run `apery cluster` first, or choose --space)");
+    }
+    let out = match format {
+        Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
+        _ => {
+            let mut t = format!(
+                "{:<8} {:<24} {:<24} {:>10} {:>10} {:>10}  {}\n",
+                "index", "a(n)", "b(n)", "fr_delta", "eta'", "gamma'", "label"
+            );
+            let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
+            for r in &rows {
+                t += &format!(
+                    "{:<8} {:<24} {:<24} {:>10} {:>10} {:>10}  {}\n",
+                    r.index,
+                    r.a,
+                    r.b,
+                    f(r.metrics.fr_delta),
+                    f(r.metrics.eta_prime),
+                    f(r.metrics.gamma_prime),
+                    r.label.clone().unwrap_or_default()
+                );
+            }
+            t + &format!("{} PCF(s) in cluster {k}\n", rows.len())
+        }
+    };
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
     Ok(())
 }

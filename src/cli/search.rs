@@ -37,7 +37,7 @@ pub struct Args {
     quiet: bool,
 }
 
-fn parse_shard(s: &str, size: u64) -> Result<std::ops::Range<u64>> {
+pub fn parse_shard(s: &str, size: u64) -> Result<std::ops::Range<u64>> {
     let (i, n) = s
         .split_once('/')
         .context("--shard must look like I/N, e.g. 0/4")?;
@@ -51,7 +51,7 @@ fn parse_shard(s: &str, size: u64) -> Result<std::ops::Range<u64>> {
     Ok(shard(size, i, n))
 }
 
-fn parse_range(s: &str) -> Result<std::ops::Range<u64>> {
+pub fn parse_range(s: &str) -> Result<std::ops::Range<u64>> {
     let (a, b) = s
         .split_once("..")
         .context("--range must look like START..END")?;
@@ -99,26 +99,10 @@ pub fn run(args: Args) -> Result<()> {
             todo as f64 / 1e7 / 86400.0
         );
     }
-    let _ = ctrlc::set_handler(|| {
-        if STOP.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        eprintln!("\ninterrupted: finishing the chunks in flight (press Ctrl-C again to quit at once; nothing verified is lost)");
-    });
+    install_ctrlc();
     let mut catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
-    let bar = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(todo)
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:32}] {percent:>3}% {human_pos}/{human_len} {per_sec} ETA {eta} {msg}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
+    let bar = progress_bar(args.quiet, todo);
     let summary = searcher.run(&mut catalog, range, &|e| {
         bar.set_length(e.total);
         bar.set_position(e.done);
@@ -181,4 +165,33 @@ fn print_summary(space: &SearchSpace, s: &Summary, catalog: &std::path::Path) {
         "catalog: {} (read it with `apery query`)",
         catalog.display()
     );
+}
+
+/// Ctrl-C: finish the chunks in flight and stop; a second Ctrl-C quits at once.
+pub fn install_ctrlc() {
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!(
+            "\ninterrupted: finishing the chunks in flight (press Ctrl-C again to quit at once; nothing committed is lost)"
+        );
+    });
+}
+
+/// The progress bar of long runs (hidden with `--quiet`).
+pub fn progress_bar(quiet: bool, len: u64) -> ProgressBar {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(len)
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:32}] {percent:>3}% {human_pos}/{human_len} {per_sec} ETA {eta} {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
 }

@@ -12,10 +12,11 @@
 //! arithmetic from a double-double K, so each stored f64 is the correctly rounded value up to an ulp even
 //! when d₀ + d₁K cancels.
 //!
-//! **Lookup.** Values are kept in one sorted array; [`MobiusTable::lookup`] binary-searches the lower end
-//! of the window [x − τ|x|, x + τ|x|] (first in a cache-resident sample of every 64th value, then
-//! inside one block of 64) and scans to its upper end, so *every* entry with |v − x| ≤ τ|x| is
-//! returned: there are no hash keys and hence no rounding boundaries.
+//! **Lookup.** Values are kept in one sorted array with a bucket index on the top 22 bits of an
+//! order-preserving integer key of the f64 (buckets of relative width 2⁻¹⁰). [`MobiusTable::lookup`]
+//! takes the buckets of both ends of the window [x − τ|x|, x + τ|x|] and binary-searches inside
+//! them, so *every* entry with |v − x| ≤ τ|x| is returned: the window, not a rounded key, decides,
+//! and there are no rounding boundaries.
 //!
 //! **Rational filter.** PCF limits are very often rational; an x within τ|x| of a rational p/q with
 //! q ≤ `rational_max_den` (default [`DEFAULT_RATIONAL_MAX_DEN`]) yields no candidates (see
@@ -43,6 +44,16 @@ pub enum MobiusTableError {
     /// Too many targets (at most 65,535).
     #[error("{0} targets, at most 65535 are supported")]
     TooManyTargets(usize),
+    /// The table would hold more entries than fit in memory.
+    #[error("a table with r = {r} for {targets} target(s) would hold about {entries} entries (more than 400 million): lower the Möbius bound")]
+    TooLarge {
+        /// Coefficient bound.
+        r: u32,
+        /// Number of targets.
+        targets: usize,
+        /// Estimated entries, (2r+1)⁴/2 per target.
+        entries: u64,
+    },
     /// A target is zero, NaN or infinite.
     #[error("target constant {0} is not a finite nonzero number")]
     BadTarget(String),
@@ -72,14 +83,33 @@ pub struct MobiusTable {
     names: Vec<String>,
     r: u32,
     values: Vec<f64>,
-    /// Every `SAMPLE_STRIDE`-th value of `values` (a cache-resident first level for the search).
-    samples: Vec<f64>,
+    /// `buckets[k]` = first index of `values` whose order key (see [`order_key`]) has its top
+    /// `BUCKET_BITS` bits ≥ k; `buckets.len() = 2^BUCKET_BITS + 1`.
+    buckets: Vec<u32>,
     entries: Vec<PackedEntry>,
     rational_max_den: u64,
 }
 
 /// Stride of the sampled first-level index.
-const SAMPLE_STRIDE: usize = 64;
+/// Bits of the bucket index: sign, exponent and the top 10 mantissa bits of an f64, i.e. buckets
+/// of relative width 2⁻¹⁰ (16 MiB of offsets).
+const BUCKET_BITS: u32 = 22;
+
+/// An order-preserving map of finite f64 to u64: `a < b ⇔ order_key(a) < order_key(b)`.
+#[inline]
+fn order_key(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
+}
+
+#[inline]
+fn bucket(v: f64) -> usize {
+    (order_key(v) >> (64 - BUCKET_BITS)) as usize
+}
 
 impl MobiusTable {
     /// Builds the table of all normalised (c₀ + c₁K)/(d₀ + d₁K), |cᵢ|, |dᵢ| ≤ r, for every target K.
@@ -92,6 +122,14 @@ impl MobiusTable {
         }
         if targets.len() > usize::from(u16::MAX) {
             return Err(MobiusTableError::TooManyTargets(targets.len()));
+        }
+        let entries = targets.len() as u64 * (2 * r as u64 + 1).pow(4) / 2;
+        if entries > 400_000_000 {
+            return Err(MobiusTableError::TooLarge {
+                r,
+                targets: targets.len(),
+                entries,
+            });
         }
         let ri = r as i32;
         let mut rows: Vec<(f64, PackedEntry)> = Vec::new();
@@ -131,12 +169,19 @@ impl MobiusTable {
         }
         rows.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let (values, entries): (Vec<f64>, _) = rows.into_iter().unzip();
-        let samples = values.iter().step_by(SAMPLE_STRIDE).copied().collect();
+        let mut buckets = Vec::with_capacity((1 << BUCKET_BITS) + 1);
+        let mut i = 0usize;
+        for k in 0..=(1usize << BUCKET_BITS) {
+            while i < values.len() && bucket(values[i]) < k {
+                i += 1;
+            }
+            buckets.push(i as u32);
+        }
         Ok(MobiusTable {
             names: targets.iter().map(|t| t.0.clone()).collect(),
             r,
             values,
-            samples,
+            buckets,
             entries,
             rational_max_den: DEFAULT_RATIONAL_MAX_DEN,
         })
@@ -201,13 +246,12 @@ impl MobiusTable {
         let half = rel_tol * x.abs() * (1.0 + 1e-12) + f64::MIN_POSITIVE;
         let lo = x - half;
         let hi = x + half;
-        // First level: samples[s] = values[s·STRIDE]; the first value ≥ lo lies in the block
-        // ((s−1)·STRIDE, s·STRIDE] where s is the first sample ≥ lo.
-        let s = self.samples.partition_point(|&v| v < lo);
-        let block_lo = s.saturating_sub(1) * SAMPLE_STRIDE;
-        let block_hi = (s * SAMPLE_STRIDE).min(self.values.len());
-        let start = block_lo + self.values[block_lo..block_hi].partition_point(|&v| v < lo);
-        let end = start + self.values[start..].partition_point(|&v| v <= hi);
+        // Every value in [lo, hi] lies in the buckets bucket(lo)..=bucket(hi) (the key is monotone).
+        let first = self.buckets[bucket(lo)] as usize;
+        let last = self.buckets[bucket(hi) + 1] as usize;
+        let slice = &self.values[first..last];
+        let start = first + slice.partition_point(|&v| v < lo);
+        let end = first + slice.partition_point(|&v| v <= hi);
         start..end
     }
 

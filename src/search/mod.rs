@@ -192,15 +192,7 @@ impl<'a> Searcher<'a> {
         let range = range.start.min(size)..range.end.min(size);
         let done = catalog.done_ranges(&self.space.hash)?;
         let step = chunk_size(self.space);
-        let mut chunks = Vec::new();
-        for gap in subtract(range.clone(), &done) {
-            let mut lo = gap.start;
-            while lo < gap.end {
-                let hi = ((lo / step + 1) * step).min(gap.end);
-                chunks.push(lo..hi);
-                lo = hi;
-            }
-        }
+        let chunks = plan_chunks(range.clone(), &done, step);
         let total: u64 = chunks.iter().map(|c| c.end - c.start).sum();
         let resumed = (range.end - range.start) - total;
         let mut summary = Summary {
@@ -210,25 +202,17 @@ impl<'a> Searcher<'a> {
             ..Default::default()
         };
         let seen: DashMap<String, String> = DashMap::new();
-        let (tx, rx) = mpsc::sync_channel::<ChunkResult>(64);
         let mut done_count = 0u64;
         let mut hits = 0u64;
-        std::thread::scope(|s| -> Result<()> {
-            s.spawn(|| {
-                chunks.par_iter().for_each_with(tx, |tx, c| {
-                    if STOP.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    let r = self.chunk(c.clone());
-                    let _ = tx.send(r);
-                });
-            });
-            progress(ProgressEvent {
-                done: 0,
-                total,
-                hits: 0,
-            });
-            for r in rx {
+        progress(ProgressEvent {
+            done: 0,
+            total,
+            hits: 0,
+        });
+        run_chunks(
+            &chunks,
+            |c| self.chunk(c),
+            |r: ChunkResult| {
                 let rows: Vec<(Conjecture, String)> =
                     r.found.iter().map(|v| self.conjecture(v)).collect();
                 let stats_json = serde_json::to_string(&r.stats)?;
@@ -257,9 +241,9 @@ impl<'a> Searcher<'a> {
                     total,
                     hits,
                 });
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
         summary.interrupted = done_count < total;
         summary.elapsed = start.elapsed();
         Ok(summary)
@@ -308,6 +292,54 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
         }),
     };
     (c, simp)
+}
+
+/// The chunks of `range` still to do: the parts not covered by `done`, cut on the grid of
+/// multiples of `step` (so chunk boundaries do not depend on how a space was sharded).
+pub fn plan_chunks(range: Range<u64>, done: &[Range<u64>], step: u64) -> Vec<Range<u64>> {
+    let mut chunks = Vec::new();
+    for gap in subtract(range, done) {
+        let mut lo = gap.start;
+        while lo < gap.end {
+            let hi = ((lo / step + 1) * step).min(gap.end);
+            chunks.push(lo..hi);
+            lo = hi;
+        }
+    }
+    chunks
+}
+
+/// Runs `work` on the chunks in parallel (rayon) and hands each result to `commit` on the calling
+/// thread, in completion order. Stops taking new chunks once [`STOP`] is set; chunks in flight are
+/// still committed. Returns the first error of `commit`.
+pub fn run_chunks<R: Send>(
+    chunks: &[Range<u64>],
+    work: impl Fn(Range<u64>) -> R + Sync,
+    mut commit: impl FnMut(R) -> Result<()>,
+) -> Result<()> {
+    let (tx, rx) = mpsc::sync_channel::<R>(64);
+    let failed = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            chunks.par_iter().for_each_with(tx, |tx, c| {
+                if STOP.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) {
+                    return;
+                }
+                let _ = tx.send(work(c.clone()));
+            });
+        });
+        // Keep draining after an error so the workers can finish; report the first error.
+        let mut first_err = None;
+        for r in rx {
+            if first_err.is_none() {
+                if let Err(e) = commit(r) {
+                    failed.store(true, Ordering::SeqCst);
+                    first_err = Some(e);
+                }
+            }
+        }
+        first_err.map_or(Ok(()), Err)
+    })
 }
 
 /// The parts of `range` not covered by the `done` ranges, in order.

@@ -246,10 +246,10 @@ impl SearchSpace {
                 expr,
             });
         }
-        if !(1..=1000).contains(&raw.targets.mobius_bound) {
+        if !(1..=127).contains(&raw.targets.mobius_bound) {
             return Err(invalid(
                 "targets.mobius_bound",
-                format!("{} is outside 1..=1000", raw.targets.mobius_bound),
+                format!("{} is outside 1..=127", raw.targets.mobius_bound),
             ));
         }
         let b = &raw.budget;

@@ -1,0 +1,298 @@
+//! `apery dynamics`, `apery cluster` and `apery plot`.
+
+use super::search::{parse_range, parse_shard};
+use anyhow::{bail, Context, Result};
+use apery::catalog::Catalog;
+use apery::dynamics::cluster::{plane_point, ClusterParams, PLANES};
+use apery::dynamics::delta::delta_profile;
+use apery::dynamics::metrics::MetricsConfig;
+use apery::dynamics::plot::{plot_clusters, plot_convergence};
+use apery::dynamics::survey::{cluster_space, survey};
+use apery::enumerate::Enumerator;
+use apery::pcf::Pcf;
+use apery::space::SearchSpace;
+use std::path::PathBuf;
+
+/// Arguments of `apery dynamics`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The search-space file, e.g. search-spaces/blind-delta.toml.
+    space: PathBuf,
+    /// Depth D of the metrics (the recipe uses 2000).
+    #[arg(long, default_value_t = 2000)]
+    depth: usize,
+    /// Catalog database.
+    #[arg(long, default_value_os_t = super::default_catalog())]
+    catalog: PathBuf,
+    /// Run only shard I of N, e.g. 0/100.
+    #[arg(long, value_name = "I/N", conflicts_with = "range")]
+    shard: Option<String>,
+    /// Run only the index range START..END.
+    #[arg(long, value_name = "START..END")]
+    range: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Runs `apery dynamics`.
+pub fn run(args: Args) -> Result<()> {
+    if let Some(t) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build_global()?;
+    }
+    let space = SearchSpace::load(&args.space)?;
+    let size = Enumerator::new(&space).map_err(anyhow::Error::msg)?.size();
+    let range = match (&args.shard, &args.range) {
+        (Some(s), _) => parse_shard(s, size)?,
+        (_, Some(r)) => parse_range(r)?,
+        _ => 0..size,
+    };
+    if args.depth < 114 {
+        bail!(
+            "--depth {} is too small for the recipe's sample points (at least 114)",
+            args.depth
+        );
+    }
+    super::search::install_ctrlc();
+    let mut catalog = Catalog::open(&args.catalog)
+        .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
+    let bar = super::search::progress_bar(args.quiet, range.end.min(size) - range.start.min(size));
+    let config = MetricsConfig {
+        depth: args.depth,
+        ..Default::default()
+    };
+    eprintln!(
+        "metrics of space '{}' at depth {}: indices {}..{} of {}",
+        space.name,
+        args.depth,
+        range.start,
+        range.end.min(size),
+        size
+    );
+    let s = survey(&space, &config, &mut catalog, range, &|e| {
+        bar.set_length(e.total);
+        bar.set_position(e.done);
+        bar.set_message(format!("PCFs: {}", e.hits));
+    })?;
+    bar.finish_and_clear();
+    println!("metrics '{}' at depth {}", space.name, args.depth);
+    println!("  {:<28} {:>12}", "already done (resumed)", s.resumed);
+    println!("  {:<28} {:>12}", "computed", s.computed);
+    println!("  {:<28} {:>12}", "skipped (zero a or b)", s.skipped);
+    println!(
+        "  {:<28} {:>12}",
+        "wall time",
+        format!(
+            "{:.1} s ({:.2} ms per PCF per core)",
+            s.elapsed.as_secs_f64(),
+            s.elapsed.as_secs_f64() * 1e3 * rayon::current_num_threads() as f64
+                / s.computed.max(1) as f64
+        )
+    );
+    println!("next: `apery cluster --space {}`", space.name);
+    if s.interrupted {
+        eprintln!("interrupted: run the same command again to resume");
+        std::process::exit(130);
+    }
+    Ok(())
+}
+
+/// Plane names accepted by `--plane`, in the recipe's order.
+const PLANE_NAMES: [&str; 4] = [
+    "fr_delta,eta_prime",
+    "fr_delta,gamma_prime",
+    "fr_delta,eta",
+    "fr_delta,gamma",
+];
+
+fn parse_plane(s: &str) -> Result<usize> {
+    let s = s.replace(' ', "");
+    PLANE_NAMES
+        .iter()
+        .position(|p| *p == s)
+        .with_context(|| format!("unknown plane '{s}'; planes: {}", PLANE_NAMES.join(" | ")))
+}
+
+fn only_space(catalog: &Catalog, space: Option<String>) -> Result<String> {
+    if let Some(s) = space {
+        return Ok(s);
+    }
+    let spaces = catalog.metric_spaces()?;
+    match spaces.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => bail!("the catalog has no metrics: run `apery dynamics <space.toml>` first"),
+        many => bail!(
+            "the catalog has metrics of several spaces ({}); choose one with --space",
+            many.join(", ")
+        ),
+    }
+}
+
+/// Arguments of `apery cluster`.
+#[derive(clap::Args, Debug)]
+pub struct ClusterArgs {
+    /// Catalog database.
+    #[arg(long, default_value_os_t = super::default_catalog())]
+    catalog: PathBuf,
+    /// The space whose metrics to cluster (needed when the catalog has several).
+    #[arg(long)]
+    space: Option<String>,
+    /// Planes to try, in order (default: the recipe's four). Repeat the flag for several.
+    #[arg(long, value_name = "X,Y")]
+    plane: Vec<String>,
+}
+
+/// Runs `apery cluster`.
+pub fn run_cluster(args: ClusterArgs) -> Result<()> {
+    let mut catalog = Catalog::open(&args.catalog)?;
+    let space = only_space(&catalog, args.space)?;
+    let planes: Vec<usize> = args
+        .plane
+        .iter()
+        .map(|p| parse_plane(p))
+        .collect::<Result<_>>()?;
+    let report = cluster_space(
+        &mut catalog,
+        &space,
+        (!planes.is_empty()).then_some(planes.as_slice()),
+        &ClusterParams::default(),
+    )?;
+    let noise = report
+        .labelling
+        .assignment
+        .iter()
+        .filter(|a| a.is_none())
+        .count();
+    println!(
+        "space '{space}': {} PCFs, {} anchors (formulas in the catalog), {} in no cluster",
+        report.points, report.anchors, noise
+    );
+    println!("{:>7}  {:<22} {:>8}  label", "cluster", "plane", "size");
+    let mut clusters = report.clusters.clone();
+    clusters.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    for (k, plane, size, label) in clusters.iter().take(40) {
+        println!("{k:>7}  {:<22} {size:>8}  {label}", PLANE_NAMES[*plane]);
+    }
+    if clusters.len() > 40 {
+        println!("… {} more clusters", clusters.len() - 40);
+    }
+    println!("read a cluster with `apery query --cluster K`; plot with `apery plot clusters`");
+    Ok(())
+}
+
+/// Arguments of `apery plot`.
+#[derive(clap::Args, Debug)]
+pub struct PlotArgs {
+    #[command(subcommand)]
+    what: PlotWhat,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum PlotWhat {
+    /// A metric plane coloured by cluster (run `apery cluster` first).
+    Clusters {
+        /// Catalog database.
+        #[arg(long, default_value_os_t = super::default_catalog())]
+        catalog: PathBuf,
+        /// The space (needed when the catalog has several).
+        #[arg(long)]
+        space: Option<String>,
+        /// The plane to draw.
+        #[arg(long, default_value = "fr_delta,eta_prime")]
+        plane: String,
+        /// Output file; .png or .svg.
+        #[arg(long, default_value = "results/clusters.png")]
+        out: PathBuf,
+    },
+    /// Error and δ against depth for one PCF.
+    Convergence {
+        /// a(n).
+        #[arg(long, allow_hyphen_values = true)]
+        a: String,
+        /// b(n).
+        #[arg(long, allow_hyphen_values = true)]
+        b: String,
+        /// Largest depth plotted (the limit is taken at twice this depth).
+        #[arg(long, default_value_t = 1000)]
+        depth: usize,
+        /// Output file; .png or .svg.
+        #[arg(long, default_value = "results/convergence.png")]
+        out: PathBuf,
+    },
+}
+
+/// Runs `apery plot`.
+pub fn run_plot(args: PlotArgs) -> Result<()> {
+    match args.what {
+        PlotWhat::Clusters {
+            catalog,
+            space,
+            plane,
+            out,
+        } => {
+            let catalog = Catalog::open(&catalog)?;
+            let space = only_space(&catalog, space)?;
+            let j = parse_plane(&plane)?;
+            let rows = catalog.metrics(&space, None)?;
+            if rows.iter().all(|r| r.cluster.is_none()) {
+                bail!("no clusters stored for '{space}': run `apery cluster` first");
+            }
+            let points: Vec<[f64; 2]> = rows.iter().map(|r| plane_point(&r.metrics, j)).collect();
+            // Renumber clusters densely; name each by its label.
+            let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.cluster).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let labels: Vec<Option<usize>> = rows
+                .iter()
+                .map(|r| r.cluster.map(|c| ids.binary_search(&c).expect("listed")))
+                .collect();
+            let names: Vec<String> = ids
+                .iter()
+                .map(|c| {
+                    let l = rows
+                        .iter()
+                        .find(|r| r.cluster == Some(*c))
+                        .and_then(|r| r.label.clone());
+                    format!("{c}: {}", l.unwrap_or_default())
+                })
+                .collect();
+            make_parent(&out)?;
+            plot_clusters(&points, &labels, &names, PLANES[j], &out)?;
+            println!("wrote {}", out.display());
+        }
+        PlotWhat::Convergence { a, b, depth, out } => {
+            let pcf = Pcf::parse(&a, &b)?;
+            let (Some(ca), Some(cb)) = (pcf.a.to_i64(), pcf.b.to_i64()) else {
+                bail!("coefficients must fit in 64 bits");
+            };
+            let depths: Vec<usize> = (1..=depth).step_by((depth / 200).max(1)).collect();
+            let profile = delta_profile(&ca, &cb, &depths, 2 * depth)?;
+            let err: Vec<(f64, f64)> = profile
+                .iter()
+                .filter(|p| p.log10_error.is_finite())
+                .map(|p| (p.n as f64, p.log10_error))
+                .collect();
+            let del: Vec<(f64, f64)> = profile
+                .iter()
+                .filter(|p| p.reduced_delta.is_finite())
+                .map(|p| (p.n as f64, p.reduced_delta))
+                .collect();
+            make_parent(&out)?;
+            plot_convergence(&err, &del, &out)?;
+            println!("wrote {}", out.display());
+        }
+    }
+    Ok(())
+}
+
+fn make_parent(p: &std::path::Path) -> Result<()> {
+    if let Some(d) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+    }
+    Ok(())
+}

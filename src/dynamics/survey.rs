@@ -1,0 +1,177 @@
+//! Metrics for every PCF of a search space, in parallel, sharded and resumable like a search.
+//!
+//! Every index whose `a` and `b` are non-zero polynomials gets its [`PcfMetrics`] (the Blind-δ
+//! recipe; for the `blind-delta` space that is the paper's 1,768,900 PCFs). Chunks of the ordered
+//! enumeration are committed to the catalog's `metrics` table together with their "done" mark.
+
+use super::metrics::{metrics_with, MetricsConfig};
+use crate::catalog::metrics::{progress_key, MetricsRow};
+use crate::catalog::Catalog;
+use crate::enumerate::Enumerator;
+use crate::pcf::canonical::CanonicalKey;
+use crate::search::{plan_chunks, run_chunks, ProgressEvent};
+use crate::space::SearchSpace;
+use anyhow::{Context, Result};
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+/// Indices per chunk (a few hundred milliseconds of work at depth 2000).
+pub const CHUNK: u64 = 256;
+
+/// What a metrics run did.
+#[derive(Clone, Debug, Default)]
+pub struct SurveySummary {
+    /// Indices already done by an earlier run.
+    pub resumed: u64,
+    /// PCFs whose metrics were computed in this run.
+    pub computed: u64,
+    /// Indices skipped (zero polynomial or coefficients beyond 64 bits).
+    pub skipped: u64,
+    /// Whether the run was interrupted.
+    pub interrupted: bool,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// Computes and stores the metrics of `range` of the space's enumeration.
+pub fn survey(
+    space: &SearchSpace,
+    config: &MetricsConfig,
+    catalog: &mut Catalog,
+    range: Range<u64>,
+    progress: &(dyn Fn(ProgressEvent) + Sync),
+) -> Result<SurveySummary> {
+    let start = Instant::now();
+    let e = Enumerator::new(space).map_err(anyhow::Error::msg)?;
+    let range = range.start.min(e.size())..range.end.min(e.size());
+    let key = progress_key(&space.hash, config.depth);
+    let done = catalog.done_ranges(&key)?;
+    let chunks = plan_chunks(range.clone(), &done, CHUNK);
+    let total: u64 = chunks.iter().map(|c| c.end - c.start).sum();
+    let mut s = SurveySummary {
+        resumed: (range.end - range.start) - total,
+        ..Default::default()
+    };
+    let mut done_count = 0;
+    progress(ProgressEvent {
+        done: 0,
+        total,
+        hits: 0,
+    });
+    let work = |r: Range<u64>| -> (Range<u64>, Vec<MetricsRow>, u64) {
+        let mut rows = Vec::new();
+        let mut skipped = 0;
+        for index in r.clone() {
+            let pcf = e.candidate(index);
+            let (Some(a), Some(b)) = (pcf.a.to_i64(), pcf.b.to_i64()) else {
+                skipped += 1;
+                continue;
+            };
+            if a.is_empty() || b.is_empty() {
+                skipped += 1;
+                continue;
+            }
+            match metrics_with(&a, &b, config) {
+                Ok(m) => rows.push(MetricsRow {
+                    index,
+                    a: pcf.a.python(),
+                    b: pcf.b.python(),
+                    canonical_key: format!("pcf:{}", CanonicalKey::of(&pcf)),
+                    metrics: m,
+                    cluster: None,
+                    label: None,
+                }),
+                Err(_) => skipped += 1,
+            }
+        }
+        (r, rows, skipped)
+    };
+    run_chunks(&chunks, work, |(r, rows, skipped)| {
+        catalog
+            .commit_metrics(&space.name, &space.hash, config.depth, r.clone(), &rows)
+            .context("writing metrics to the catalog")?;
+        s.computed += rows.len() as u64;
+        s.skipped += skipped;
+        done_count += r.end - r.start;
+        progress(ProgressEvent {
+            done: done_count,
+            total,
+            hits: s.computed,
+        });
+        Ok(())
+    })?;
+    s.interrupted = done_count < total;
+    s.elapsed = start.elapsed();
+    Ok(s)
+}
+
+/// The clusters of a space's metrics, written back to the catalog.
+#[derive(Clone, Debug)]
+pub struct ClusterReport {
+    /// Number of PCFs clustered.
+    pub points: usize,
+    /// Anchors (PCFs whose formula is in the catalog).
+    pub anchors: usize,
+    /// Final clusters: (id, plane index, size, label text).
+    pub clusters: Vec<(usize, usize, usize, String)>,
+    /// The labelling itself.
+    pub labelling: super::cluster::Labelling,
+    /// The metrics rows, in the order of `labelling.assignment`.
+    pub rows: Vec<MetricsRow>,
+}
+
+/// Clusters a space's metrics along the recipe's planes ([`super::cluster::PLANES`] order, or only
+/// `planes` if given), labels clusters by the catalog's anchors and stores the assignment.
+pub fn cluster_space(
+    catalog: &mut Catalog,
+    space: &str,
+    planes: Option<&[usize]>,
+    params: &super::cluster::ClusterParams,
+) -> Result<ClusterReport> {
+    use super::cluster::{label_clusters, plane_point, ClusterLabel, PLANES};
+    let rows = catalog.metrics(space, None)?;
+    anyhow::ensure!(
+        !rows.is_empty(),
+        "no metrics for space '{space}' in the catalog: run `apery dynamics` on it first"
+    );
+    let order: Vec<usize> = planes.map_or_else(|| (0..PLANES.len()).collect(), <[usize]>::to_vec);
+    let planes: Vec<Vec<[f64; 2]>> = order
+        .iter()
+        .map(|&j| rows.iter().map(|r| plane_point(&r.metrics, j)).collect())
+        .collect();
+    let mut anchors = Vec::with_capacity(rows.len());
+    for r in &rows {
+        anchors.push(catalog.constants_of_key(&r.canonical_key)?);
+    }
+    let labelling = label_clusters(&planes, &anchors, params)?;
+    let label_text = |l: &ClusterLabel| match l {
+        ClusterLabel::Constant(c) => c.clone(),
+        ClusterLabel::Unknown => "unknown".to_string(),
+        ClusterLabel::Mixed(v) => format!("mixed: {}", v.join(", ")),
+    };
+    let assignment: Vec<(u64, Option<i64>, Option<String>)> = rows
+        .iter()
+        .zip(&labelling.assignment)
+        .map(|(r, a)| {
+            (
+                r.index,
+                a.map(|k| k as i64),
+                a.map(|k| label_text(&labelling.clusters[k].label)),
+            )
+        })
+        .collect();
+    catalog.set_clusters(space, &assignment)?;
+    let clusters = labelling
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (k, order[c.plane], c.members.len(), label_text(&c.label)))
+        .collect();
+    Ok(ClusterReport {
+        points: rows.len(),
+        anchors: anchors.iter().filter(|a| a.is_some()).count(),
+        clusters,
+        labelling,
+        rows,
+    })
+}
