@@ -16,14 +16,23 @@ fn small_space_clusters_are_labelled_by_catalog_anchors() {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("search-spaces/dynamics-small.toml");
     let space = SearchSpace::load(&p).unwrap();
     let mut cat = Catalog::in_memory().unwrap();
-    Searcher::new(&space).unwrap().run(&mut cat, 0..u64::MAX, &|_| {}).unwrap();
-    let config = MetricsConfig { depth: 300, ..Default::default() };
+    Searcher::new(&space)
+        .unwrap()
+        .run(&mut cat, 0..u64::MAX, &|_| {})
+        .unwrap();
+    let config = MetricsConfig {
+        depth: 300,
+        ..Default::default()
+    };
     // Two halves, as an interrupted run would do them; the second call resumes.
     let size = 11u64.pow(4);
     let first = survey(&space, &config, &mut cat, 0..size / 2, &|_| {}).unwrap();
     let second = survey(&space, &config, &mut cat, 0..size, &|_| {}).unwrap();
     assert_eq!(second.resumed, size / 2);
-    assert_eq!(first.computed + first.skipped + second.computed + second.skipped, size);
+    assert_eq!(
+        first.computed + first.skipped + second.computed + second.skipped,
+        size
+    );
     // Indices with a = 0 or b = 0: 11² + 11² − 1 = 241.
     assert_eq!(first.skipped + second.skipped, 241);
 
@@ -32,12 +41,19 @@ fn small_space_clusters_are_labelled_by_catalog_anchors() {
     assert!(report.anchors > 0);
     let e_cluster = |a: &str, b: &str| {
         let key = format!("pcf:{}", CanonicalKey::of(&Pcf::parse(a, b).unwrap()));
-        let i = report.rows.iter().position(|r| r.canonical_key == key).unwrap();
+        let i = report
+            .rows
+            .iter()
+            .position(|r| r.canonical_key == key)
+            .unwrap();
         report.labelling.assignment[i]
     };
     // (n+3, -n) -> e is an anchor; its cluster carries the label e.
     let k = e_cluster("n+3", "-n").expect("(n+3, -n) is clustered");
-    assert_eq!(report.labelling.clusters[k].label, ClusterLabel::Constant("e".into()));
+    assert_eq!(
+        report.labelling.clusters[k].label,
+        ClusterLabel::Constant("e".into())
+    );
     // The labels are stored: the cluster's members read back with the label.
     let rows = cat.metrics(&space.name, Some(k as i64)).unwrap();
     assert_eq!(rows.len(), report.labelling.clusters[k].members.len());

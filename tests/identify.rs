@@ -51,13 +51,13 @@ fn mobius_cases(prec: u32) -> Vec<(Float, usize, [i64; 4], &'static str)> {
             Float::with_val(prec, &ee / Float::with_val(prec, &ee - 2u32)),
             1,
             [0, -1, 2, -1],
-            "x = -e/(2 - e)",
+            "x = e/(e - 2)",
         ),
         (
             Float::with_val(prec, &ee + 1u32) / Float::with_val(prec, &ee - 1u32),
             1,
             [-1, -1, 1, -1],
-            "x = (-1 - e)/(1 - e)",
+            "x = (e + 1)/(e - 1)",
         ),
         (
             Float::with_val(prec, 8 / Float::with_val(prec, &z * 7u32)),
@@ -69,7 +69,7 @@ fn mobius_cases(prec: u32) -> Vec<(Float, usize, [i64; 4], &'static str)> {
             Float::with_val(prec, 3 / Float::with_val(prec, 3 - &ee)),
             1,
             [3, 0, 3, -1],
-            "x = 3/(3 - e)",
+            "x = -3/(e - 3)",
         ),
     ]
 }
@@ -196,8 +196,8 @@ fn multi_constant_relation_two_over_log_three_halves() {
     let id = identify_relation(&x, 150, &t, 1000).unwrap().unwrap();
     assert_eq!(id.numerator, ints(&[-2, 0, 0]));
     assert_eq!(id.denominator, ints(&[0, 1, -1]));
-    assert_eq!(id.formula(), "x = -2/(ln2 - ln3)");
-    assert_eq!(id.relation_string(), "-2 - x*ln2 + x*ln3 = 0");
+    assert_eq!(id.formula(), "x = 2/(ln3 - ln2)");
+    assert_eq!(id.relation_string(), "x*ln3 - x*ln2 - 2 = 0");
     // Not a Möbius transform of either logarithm alone.
     assert!(identify_mobius(&x, 150, &t, 1000).unwrap().is_none());
 }
@@ -214,7 +214,7 @@ fn multi_constant_relation_drops_unused_constants() {
     ];
     let id = identify_relation(&x, 150, &t, 1000).unwrap().unwrap();
     assert_eq!(id.constants, vec!["π".to_string()]);
-    assert_eq!(id.formula(), "x = (1 + 2*π)/5");
+    assert_eq!(id.formula(), "x = (2*π + 1)/5");
 }
 
 /// Value of the PCF a(n) = 2((n+1)³ + n³) + 13(2n+1), b(n) = −4n⁶ at depth `depth`, exactly p/q.
@@ -335,7 +335,7 @@ fn symmetric_pi_value_is_two_pi_minus_six_over_four_minus_pi() {
     let id = identify_mobius(&x, 35, &t, 1000).unwrap().unwrap();
     assert_eq!(id.numerator, ints(&[-6, 2]));
     assert_eq!(id.denominator, ints(&[4, -1]));
-    assert_eq!(id.formula(), "x = (-6 + 2*π)/(4 - π)");
+    assert_eq!(id.formula(), "x = (6 - 2*π)/(π - 4)");
     assert!(id.verified_digits >= 40);
 }
 

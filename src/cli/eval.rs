@@ -145,10 +145,17 @@ fn identify(limit: &Limit, names: &[String], max_coeff: u64) -> Result<Option<Id
         let v: Float = constants::evaluate(n, prec).with_context(|| format!("constant '{n}'"))?;
         targets.push((n.clone(), v));
     }
-    if let Some(id) = identify_mobius(&limit.value, trusted, &targets, max_coeff)? {
-        return Ok(Some(id));
-    }
-    // A joint relation with a few constants at a time is cheaper and safer than all at once.
-    let joint: Vec<(String, Float)> = targets.iter().take(6).cloned().collect();
-    Ok(identify_relation(&limit.value, trusted, &joint, max_coeff)?)
+    let found = match identify_mobius(&limit.value, trusted, &targets, max_coeff)? {
+        Some(id) => Some(id),
+        // A joint relation with a few constants at a time is cheaper and safer than all at once.
+        None => {
+            let joint: Vec<(String, Float)> = targets.iter().take(6).cloned().collect();
+            identify_relation(&limit.value, trusted, &joint, max_coeff)?
+        }
+    };
+    // Agreement beyond the digits that are certain is not evidence.
+    Ok(found.map(|mut id| {
+        id.verified_digits = id.verified_digits.min(trusted);
+        id
+    }))
 }

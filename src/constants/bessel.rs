@@ -104,3 +104,42 @@ fn series(nu: &Float, x: &Float, wp: u32) -> Result<SeriesPass, BallFailure> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn i0_and_i1_at_one_match_published_values() {
+        // A197035 (I₀(1)) and A197036 (I₁(1)).
+        let w = 200;
+        let one = Float::with_val(w, 1);
+        for (nu, reference) in [
+            (
+                0,
+                "1.26606587775200833559824462521471753760767031135496220680814",
+            ),
+            (
+                1,
+                "0.565159103992485027207696027609863307328899621621092009480294",
+            ),
+        ] {
+            let v = bessel_i(&Float::with_val(w, nu), &one, w).unwrap();
+            let r = Float::with_val(w, Float::parse(reference).unwrap());
+            let d = Float::with_val(w, &v - &r).abs();
+            assert!(d < Float::with_val(w, 1e-58), "I_{nu}(1) = {v}");
+        }
+    }
+
+    #[test]
+    fn zero_argument_and_complex_cases() {
+        let w = 64;
+        let zero = Float::new(w);
+        assert_eq!(bessel_i(&Float::with_val(w, 0), &zero, w).unwrap(), 1);
+        assert!(bessel_i(&Float::with_val(w, 2.5), &zero, w)
+            .unwrap()
+            .is_zero());
+        assert!(bessel_i(&Float::with_val(w, -0.5), &zero, w).is_err());
+        assert!(bessel_i(&Float::with_val(w, 0.5), &Float::with_val(w, -1), w).is_err());
+    }
+}

@@ -125,7 +125,8 @@ impl Expr {
     }
 
     /// The value rounded to nearest at `prec_bits` bits (correctly rounded whenever the value is not exactly
-    /// halfway between two floats; a value that cannot be told from 0 at the precision cap evaluates to 0).
+    /// halfway between two floats; a value that cannot be told from 0 at the precision cap but is within
+    /// 2^-prec_bits of 0, such as `pi - pi`, evaluates to 0).
     ///
     /// # Errors
     /// Domain errors (log of a negative, poles, …), division by zero, overflow, or an invalid precision.
@@ -174,7 +175,18 @@ impl Expr {
     fn fallback(&self, b: &Ball, prec: u32, w: u32) -> Result<Float, ExprError> {
         let abs_mid = Float::with_val(b.mid.prec(), b.mid.abs_ref());
         if abs_mid <= b.rad {
-            return Ok(Float::new(prec));
+            // Indistinguishable from 0: accept 0 only if it is also 0 to `prec` absolute bits (e.g.
+            // `pi - pi`), not when the ball is merely wide (e.g. `tan(pi/2)` straddling a pole).
+            let tiny = Float::with_val(b.rad.prec(), 1) >> prec;
+            return if b.rad <= tiny {
+                Ok(Float::new(prec))
+            } else {
+                Err(ExprError::Precision {
+                    expr: self.to_string(),
+                    target: prec,
+                    reached: w,
+                })
+            };
         }
         let mut tol = Float::with_val(b.rad.prec(), &abs_mid);
         tol >>= prec + 1;
@@ -440,7 +452,11 @@ fn real_function(f: Func, a: &[Float], w: u32) -> Result<Float, BallFailure> {
         }
         Func::Zeta => {
             domain(*x == 1, || "zeta has a pole at s = 1".to_string())?;
-            Float::with_val(w, x.zeta_ref())
+            // Integer s ≥ 2: MPFR's zeta_ui is far faster than the general real-argument zeta.
+            match x.to_u32_saturating().filter(|&s| s >= 2 && *x == s) {
+                Some(s) => Float::with_val(w, Float::zeta_u(s)),
+                None => Float::with_val(w, x.zeta_ref()),
+            }
         }
         Func::Agm => {
             let y = &a[1];

@@ -425,7 +425,8 @@ fn suggestions(name: &str) -> String {
         known.extend(f.aliases().iter().copied());
     }
     let lower = name.to_lowercase();
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    let limit = if len <= 1 { 0 } else { (len / 3).max(1) };
     let mut close: Vec<&str> = known
         .iter()
         .copied()
@@ -445,5 +446,46 @@ fn suggestions(name: &str) -> String {
         )
     } else {
         format!("did you mean {}?", close.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(src: &str) -> String {
+        parse(src).unwrap().to_string()
+    }
+
+    #[test]
+    fn literals_and_sympy_prefix() {
+        assert_eq!(show("2*E"), "2*e");
+        assert_eq!(show("2E+1"), "2E+1");
+        assert_eq!(show("1.5e-3"), "1.5e-3");
+        assert_eq!(show(".5"), ".5");
+        assert_eq!(show("sp.Rational(1,3)"), "Rational(1, 3)");
+        assert_eq!(
+            show("123456789012345678901234567890"),
+            "123456789012345678901234567890"
+        );
+        assert_eq!(parse_decimal("1.5e-3"), Some(Rational::from((3, 2000))));
+        assert_eq!(parse_decimal("2e3"), Some(Rational::from(2000)));
+        assert_eq!(parse_decimal("1e2000000"), None);
+    }
+
+    #[test]
+    fn precedence_follows_python() {
+        assert_eq!(parse("-2**2").unwrap(), parse("-(2^2)").unwrap());
+        assert_eq!(parse("2^3^2").unwrap(), parse("2^(3^2)").unwrap());
+        assert_eq!(parse("1-2-3").unwrap(), parse("(1-2)-3").unwrap());
+        assert_eq!(parse("2^-1").unwrap(), parse("2^(-1)").unwrap());
+        assert_eq!(parse("ln(2)").unwrap(), parse("log(2)").unwrap());
+    }
+
+    #[test]
+    fn suggestions_list_close_names() {
+        assert!(suggestions("catalann").contains("catalan"));
+        assert!(suggestions("Zeta3").contains("zeta3"));
+        assert!(suggestions("qqqqqq").starts_with("known constants:"));
     }
 }

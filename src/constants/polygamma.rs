@@ -83,7 +83,7 @@ fn euler_maclaurin(s: u32, a: &Float, wp: u32) -> Result<SeriesPass, BallFailure
     let mut p = Float::with_val(wp, 2 * s);
     p /= &two_pi_l_sq;
     p /= &l_pow;
-    p /= &l;
+    p *= &l; // 2s/((2πL)² L^{s−1}) = 2s/((2π)² L^{s+1})
     let mut prev_abs: Option<Float> = None;
     let mut j: u32 = 1;
     loop {
@@ -145,4 +145,37 @@ pub(crate) fn polygamma(m: u32, x: &Float, w: u32) -> Result<Float, BallFailure>
         v = -v;
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hurwitz_at_one_and_one_half_reduce_to_riemann_zeta() {
+        let w = 400;
+        for s in 2..=7u32 {
+            let z = Float::with_val(w, Float::zeta_u(s));
+            let one = hurwitz_zeta(s, &Float::with_val(w, 1), w).unwrap();
+            let d = Float::with_val(w, &one - &z).abs() / &z;
+            assert!(d < Float::with_val(w, 1) >> (w - 2), "s = {s}");
+            // ζ(s, 1/2) = (2^s − 1) ζ(s)
+            let half = hurwitz_zeta(s, &Float::with_val(w, 0.5), w).unwrap();
+            let expect = Float::with_val(w, &z * ((1u64 << s) - 1));
+            let d = Float::with_val(w, &half - &expect).abs() / &expect;
+            assert!(d < Float::with_val(w, 1) >> (w - 2), "s = {s}");
+        }
+    }
+
+    #[test]
+    fn poles_and_invalid_orders_are_domain_errors() {
+        assert!(matches!(
+            hurwitz_zeta(1, &Float::with_val(64, 1), 64),
+            Err(BallFailure::Domain(_))
+        ));
+        assert!(matches!(
+            polygamma(2, &Float::with_val(64, -3), 64),
+            Err(BallFailure::Domain(_))
+        ));
+    }
 }

@@ -145,24 +145,38 @@ impl Identification {
         }
     }
 
-    /// The formula solved for x, e.g. `x = 8/(7*ζ(3))` or `x = (-1 - e)/(1 - e)`.
+    /// The formula solved for x as a mathematician writes it, e.g. `x = 8/(7*ζ(3))`,
+    /// `x = (e + 1)/(e - 1)` or `x = e/(e - 2)`: constants before the integer term, and the sign
+    /// chosen so that the denominator's last constant term is positive (a display choice; the
+    /// stored normal form is unchanged).
     pub fn formula(&self) -> String {
-        let num = linear_form(&self.numerator, &self.constants);
-        let den = linear_form(&self.denominator, &self.constants);
+        let flip = self
+            .denominator
+            .iter()
+            .rev()
+            .find(|c| !c.is_zero())
+            .is_some_and(|c| *c < 0);
+        let sign = |v: &[Integer]| -> Vec<Integer> {
+            v.iter()
+                .map(|c| if flip { Integer::from(-c) } else { c.clone() })
+                .collect()
+        };
+        let (numerator, denominator) = (sign(&self.numerator), sign(&self.denominator));
+        let num = linear_form(&numerator, &self.constants);
+        let den = linear_form(&denominator, &self.constants);
         let nonzero = |v: &[Integer]| v.iter().filter(|c| !c.is_zero()).count();
-        let den_terms = nonzero(&self.denominator);
-        if den_terms == 1 && self.denominator[0] == 1 {
+        let den_terms = nonzero(&denominator);
+        if den_terms == 1 && denominator[0] == 1 {
             return format!("x = {num}");
         }
-        let num_s = if nonzero(&self.numerator) > 1 {
+        let num_s = if nonzero(&numerator) > 1 {
             format!("({num})")
         } else {
             num
         };
-        // A single denominator term is positive (normal form); it needs no parentheses when it is an
-        // integer or a bare constant.
-        let simple_den = den_terms == 1
-            && (self.denominator[0] != 0 || self.denominator.contains(&Integer::from(1)));
+        // A single positive denominator term needs no parentheses when it is an integer or a bare constant.
+        let simple_den =
+            den_terms == 1 && (denominator[0] > 0 || denominator.contains(&Integer::from(1)));
         let den_s = if simple_den { den } else { format!("({den})") };
         format!("x = {num_s}/{den_s}")
     }
@@ -231,9 +245,18 @@ pub(crate) fn agreeing_digits(a: &Float, b: &Float, prec: u32) -> u32 {
 
 /// Writes Σ coeffs[i]·label(i) readably: position 0 of `coeffs` is the constant term, position i ≥ 1
 /// multiplies labels[i−1]; `1·K → K`, `−1·K → -K`, zero terms are skipped.
+/// `c₁K₁ + … + c_kK_k + c₀` (constants first, integer last, but led by a positive term when there
+/// is one), e.g. `e - 2`, `2*π + 1`, `ln3 - ln2`, `6 - 2*π`.
 fn linear_form(coeffs: &[Integer], labels: &[String]) -> String {
     let mut out = String::new();
-    for (i, c) in coeffs.iter().enumerate() {
+    let mut order: Vec<usize> = (1..coeffs.len()).chain(std::iter::once(0)).collect();
+    order.retain(|&i| !coeffs[i].is_zero());
+    if let Some(p) = order.iter().position(|&i| coeffs[i] > 0) {
+        let lead = order.remove(p);
+        order.insert(0, lead);
+    }
+    for i in order {
+        let c = &coeffs[i];
         if c.is_zero() {
             continue;
         }
@@ -284,14 +307,14 @@ mod tests {
         );
         assert_eq!(
             id(&["e"], &[1, 1], &[-1, 1]).formula(),
-            "x = (-1 - e)/(1 - e)"
+            "x = (e + 1)/(e - 1)"
         );
         assert_eq!(id(&["e"], &[0, 2], &[3, 0]).formula(), "x = 2*e/3");
-        assert_eq!(id(&["e"], &[1, 2], &[1, 0]).formula(), "x = 1 + 2*e");
-        assert_eq!(id(&["π"], &[0, -3], &[1, 1]).formula(), "x = -3*π/(1 + π)");
+        assert_eq!(id(&["e"], &[1, 2], &[1, 0]).formula(), "x = 2*e + 1");
+        assert_eq!(id(&["π"], &[0, -3], &[1, 1]).formula(), "x = -3*π/(π + 1)");
         let two = id(&["ln2", "ln3"], &[2, 0, 0], &[0, -1, 1]);
-        assert_eq!(two.formula(), "x = -2/(ln2 - ln3)");
-        assert_eq!(two.relation_string(), "-2 - x*ln2 + x*ln3 = 0");
+        assert_eq!(two.formula(), "x = 2/(ln3 - ln2)");
+        assert_eq!(two.relation_string(), "x*ln3 - x*ln2 - 2 = 0");
     }
 
     #[test]
