@@ -54,8 +54,19 @@ fn small_space_clusters_are_labelled_by_catalog_anchors() {
         report.labelling.clusters[k].label,
         ClusterLabel::Constant("e".into())
     );
-    // The labels are stored: the cluster's members read back with the label.
+    // The labels are stored, member by member: "e" where PSLQ confirms the member's limit is a
+    // Möbius transform of e, "e?" where it does not (the anchor itself is confirmed).
     let rows = cat.metrics(&space.name, Some(k as i64)).unwrap();
     assert_eq!(rows.len(), report.labelling.clusters[k].members.len());
-    assert!(rows.iter().all(|r| r.label.as_deref() == Some("e")));
+    assert!(rows
+        .iter()
+        .all(|r| matches!(r.label.as_deref(), Some("e") | Some("e?"))));
+    let anchor = rows.iter().find(|r| r.a == "n + 3" && r.b == "-n").unwrap();
+    assert_eq!(anchor.label.as_deref(), Some("e"));
+    // (n+1, n) -> 1/(e-2) is confirmed wherever it was clustered with e.
+    let confirmed = rows
+        .iter()
+        .filter(|r| r.label.as_deref() == Some("e"))
+        .count();
+    assert!(confirmed >= 2, "{confirmed}");
 }

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS metrics (
 );
 CREATE INDEX IF NOT EXISTS metrics_by_cluster ON metrics(cluster);
 CREATE INDEX IF NOT EXISTS metrics_by_key ON metrics(canonical_key);
+CREATE INDEX IF NOT EXISTS metrics_by_space ON metrics(space, idx);
 ";
 
 /// One metrics row.

@@ -118,6 +118,46 @@ pub struct ClusterReport {
     pub labelling: super::cluster::Labelling,
     /// The metrics rows, in the order of `labelling.assignment`.
     pub rows: Vec<MetricsRow>,
+    /// Per row: the label written (see [`cluster_space`]).
+    pub labels: Vec<Option<String>>,
+}
+
+/// Digits a member's limit is evaluated to when its cluster's label is checked.
+const CHECK_DIGITS: u32 = 40;
+/// Fewest certain digits with which a label is confirmed by PSLQ.
+const MIN_CHECK_DIGITS: u32 = 20;
+/// Members of an unanchored cluster tested against the whole library.
+const UNANCHORED_SAMPLE: usize = 5;
+
+/// Identifies a PCF's limit with one of `targets` (Möbius transform, coefficients ≤ 1000) from
+/// the digits that are certain; `None` when it converges too slowly to tell or nothing passes the gate.
+fn identify_member(pcf: &crate::pcf::Pcf, targets: &[(String, rug::Float)]) -> Option<String> {
+    use crate::pcf::limit::{evaluate, EvalOptions};
+    let opts = EvalOptions {
+        digits: CHECK_DIGITS,
+        start_depth: 32,
+        max_depth: 2048,
+    };
+    let lim = evaluate(pcf, &opts).ok()?;
+    let trusted = (lim.digits.floor() as u32).min(CHECK_DIGITS);
+    if trusted < MIN_CHECK_DIGITS {
+        return None;
+    }
+    let id = crate::identify::identify_mobius(&lim.value, trusted, targets, 1000).ok()??;
+    Some(id.constants.join(","))
+}
+
+/// The named constants (library names or expressions) at the precision of [`identify_member`].
+fn target_values(names: &[String]) -> Vec<(String, rug::Float)> {
+    let prec = crate::pcf::limit::bits_for_digits(CHECK_DIGITS) + 64;
+    names
+        .iter()
+        .filter_map(|c| {
+            crate::constants::evaluate(c, prec)
+                .ok()
+                .map(|v| (c.clone(), v))
+        })
+        .collect()
 }
 
 /// Clusters a space's metrics along the recipe's planes ([`super::cluster::PLANES`] order, or only
@@ -149,16 +189,60 @@ pub fn cluster_space(
         ClusterLabel::Unknown => "unknown".to_string(),
         ClusterLabel::Mixed(v) => format!("mixed: {}", v.join(", ")),
     };
+    // Labels are checked member by member: in a cluster anchored by a constant, a member is
+    // labelled with it only if PSLQ identifies its limit with that constant ("c?" otherwise). An
+    // unanchored cluster's first few members are tested against the whole constant library; those
+    // identified are labelled "c (pslq)".
+    let library_names: Vec<String> = crate::constants::library()
+        .iter()
+        .map(|c| c.name.to_string())
+        .collect();
+    let library = target_values(&library_names);
+    let anchored: std::collections::HashMap<String, Vec<(String, rug::Float)>> = labelling
+        .clusters
+        .iter()
+        .filter_map(|c| match &c.label {
+            ClusterLabel::Constant(name) => {
+                Some((name.clone(), target_values(std::slice::from_ref(name))))
+            }
+            _ => None,
+        })
+        .collect();
+    let tested: std::collections::HashSet<usize> = labelling
+        .clusters
+        .iter()
+        .filter(|c| !matches!(c.label, ClusterLabel::Constant(_)))
+        .flat_map(|c| c.members.iter().take(UNANCHORED_SAMPLE).copied())
+        .collect();
+    let labels: Vec<Option<String>> = {
+        use rayon::prelude::*;
+        (0..rows.len())
+            .into_par_iter()
+            .map(|i| {
+                let k = labelling.assignment[i]?;
+                let pcf = || crate::pcf::Pcf::from_i64(&rows[i].metrics.a, &rows[i].metrics.b);
+                Some(match &labelling.clusters[k].label {
+                    ClusterLabel::Constant(c) => match identify_member(&pcf(), &anchored[c]) {
+                        Some(_) => c.clone(),
+                        None => format!("{c}?"),
+                    },
+                    other => match tested
+                        .contains(&i)
+                        .then(|| identify_member(&pcf(), &library))
+                        .flatten()
+                    {
+                        Some(found) => format!("{found} (pslq)"),
+                        None => label_text(other),
+                    },
+                })
+            })
+            .collect()
+    };
     let assignment: Vec<(u64, Option<i64>, Option<String>)> = rows
         .iter()
         .zip(&labelling.assignment)
-        .map(|(r, a)| {
-            (
-                r.index,
-                a.map(|k| k as i64),
-                a.map(|k| label_text(&labelling.clusters[k].label)),
-            )
-        })
+        .zip(&labels)
+        .map(|((r, a), l)| (r.index, a.map(|k| k as i64), l.clone()))
         .collect();
     catalog.set_clusters(space, &assignment)?;
     let clusters = labelling
@@ -173,5 +257,6 @@ pub fn cluster_space(
         clusters,
         labelling,
         rows,
+        labels,
     })
 }
