@@ -184,3 +184,28 @@ fn blind_delta_space_has_the_papers_size() {
         .count();
     assert_eq!(nonzero, 1_768_900);
 }
+
+#[test]
+fn factorial_reduction_screen_finds_slow_zeta3_formulas() {
+    let sp = space("zeta3-slow.toml");
+    assert!(sp.factorial_reduction);
+    let mut cat = Catalog::in_memory().unwrap();
+    let summary = Searcher::new(&sp)
+        .unwrap()
+        .run(&mut cat, 0..u64::MAX, &|_| {})
+        .unwrap();
+    assert!(summary.fr_positive > 0 && summary.fr_screened >= summary.fr_positive);
+    let rows = cat.query(&Query::default()).unwrap();
+    // Validation row R10: its coefficients (224) exceed the table's Möbius bound (20), so only the
+    // FR screen with PSLQ can find it.
+    let r10 = row_of(&rows, "2*((n+1)**3 + n**3)+15*(2*n+1)", "-4*n**6").expect("R10");
+    assert_eq!(r10.relation, "x = 54/(189*zeta3 - 224)");
+    assert!(r10.verified_digits >= 20);
+    // R7 -> 1/(ζ(3) - 1), a slowly converging member.
+    assert_eq!(
+        row_of(&rows, "((n+1)**3 + n**3)+4*(2*n+1)", "-n**6")
+            .unwrap()
+            .relation,
+        "x = 1/(zeta3 - 1)"
+    );
+}

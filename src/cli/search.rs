@@ -144,6 +144,14 @@ fn print_summary(space: &SearchSpace, s: &Summary, catalog: &std::path::Path) {
             s.unconverged.to_string(),
         ),
         ("table candidates", s.candidates.to_string()),
+        (
+            "factorial-reduction screen: screened",
+            s.fr_screened.to_string(),
+        ),
+        (
+            "factorial-reduction screen: with FR",
+            s.fr_positive.to_string(),
+        ),
         ("verified", s.verified.to_string()),
         (
             "wall time",

@@ -12,6 +12,7 @@
 
 pub mod canonical;
 pub mod convergents;
+pub mod factorial_reduction;
 pub mod first_pass;
 pub mod limit;
 

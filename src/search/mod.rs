@@ -12,6 +12,7 @@ use crate::catalog::{Catalog, Conjecture};
 use crate::enumerate::{Enumerator, ScanStats};
 use crate::identify::MobiusTable;
 use crate::pcf::canonical::simplicity;
+use crate::pcf::factorial_reduction::{self, FrVerdict};
 use crate::pcf::first_pass::Screen;
 use crate::pcf::limit::{bits_for_digits, EvalOptions};
 use crate::pcf::Pcf;
@@ -32,6 +33,10 @@ use std::time::{Duration, Instant};
 const CONVERGED_REL_ERR: f64 = 1e-9;
 /// The smallest relative tolerance of a table lookup (double-precision rounding in the first pass).
 const MIN_REL_TOL: f64 = 1e-12;
+
+/// Largest coefficient of a PSLQ relation for PCFs found by the factorial-reduction screen (the
+/// quality gate decides whether the digits pay for it).
+const PSLQ_MAX_COEFF: u64 = 1000;
 
 /// Set by a Ctrl-C handler: workers finish their current chunk and stop.
 pub static STOP: AtomicBool = AtomicBool::new(false);
@@ -62,6 +67,11 @@ pub struct Summary {
     pub unconverged: u64,
     /// Table candidates sent to verification.
     pub candidates: u64,
+    /// PCFs put through the factorial-reduction screen (when enabled): those not converged at the
+    /// first-pass depth and those without a table hit.
+    pub fr_screened: u64,
+    /// Of those, PCFs with factorial reduction (identified by PSLQ at their certain digits).
+    pub fr_positive: u64,
     /// Candidates that verified.
     pub verified: u64,
     /// Distinct formulas (canonical keys) verified in this run, by constant.
@@ -77,6 +87,8 @@ struct ChunkResult {
     stats: ScanStats,
     unconverged: u64,
     candidates: u64,
+    fr_screened: u64,
+    fr_positive: u64,
     found: Vec<Verified>,
 }
 
@@ -86,6 +98,7 @@ pub struct Searcher<'a> {
     enumerator: Enumerator,
     table: MobiusTable,
     targets: Vec<Float>,
+    named_targets: Vec<(String, Float)>,
     eval: EvalOptions,
 }
 
@@ -116,7 +129,8 @@ impl<'a> Searcher<'a> {
             space,
             enumerator,
             table,
-            targets: named.into_iter().map(|x| x.1).collect(),
+            targets: named.iter().map(|x| x.1.clone()).collect(),
+            named_targets: named,
             eval: EvalOptions {
                 digits: space.verify_digits,
                 start_depth: space.first_pass_depth,
@@ -134,6 +148,7 @@ impl<'a> Searcher<'a> {
     fn chunk(&self, range: Range<u64>) -> ChunkResult {
         let mut unconverged = 0;
         let mut candidates = Vec::new();
+        let mut slow = Vec::new();
         let stats = self
             .enumerator
             .scan(range.clone(), |index, _a, _b, screen| {
@@ -141,11 +156,18 @@ impl<'a> Searcher<'a> {
                     let scale = x.abs().max(1e-300);
                     if err > CONVERGED_REL_ERR * scale.max(1.0) {
                         unconverged += 1;
+                        if self.space.factorial_reduction {
+                            slow.push(index);
+                        }
                         return;
                     }
                     let tol = (8.0 * err / scale).max(MIN_REL_TOL);
+                    let before = candidates.len();
                     for c in self.table.lookup(x, tol) {
                         candidates.push((index, c));
+                    }
+                    if candidates.len() == before && self.space.factorial_reduction {
+                        slow.push(index); // no table hit: FR screen and PSLQ with larger coefficients
                     }
                 }
             });
@@ -166,13 +188,45 @@ impl<'a> Searcher<'a> {
                 found.push(v);
             }
         }
+        let fr_screened = slow.len() as u64;
+        let mut fr_positive = 0;
+        for index in slow {
+            let pcf = self.enumerator.candidate(index);
+            if let FrVerdict::Fr(_) = factorial_reduction::screen(&pcf) {
+                fr_positive += 1;
+                if let Some(v) = self.identify_slow(&pcf) {
+                    found.push(v);
+                }
+            }
+        }
         ChunkResult {
             range,
             stats,
             unconverged,
             candidates: n_candidates,
+            fr_screened,
+            fr_positive,
             found,
         }
+    }
+
+    /// A PCF with factorial reduction that converges slowly: its limit with the digits that are
+    /// certain (up to the space's `max_depth`), identified by PSLQ against the targets from those
+    /// digits (quality gate) and accepted if they reach the space's verification digits.
+    fn identify_slow(&self, pcf: &Pcf) -> Option<Verified> {
+        let limit = crate::pcf::limit::evaluate(pcf, &self.eval).ok()?;
+        let trusted = limit.digits.floor() as u32;
+        if trusted < self.space.verify_digits {
+            return None;
+        }
+        let id = crate::identify::identify_mobius(
+            &limit.value,
+            trusted,
+            &self.named_targets,
+            PSLQ_MAX_COEFF.max(self.space.mobius_bound as u64),
+        )
+        .ok()??;
+        crate::verify::verify_limit(pcf, limit, &id, &self.targets, self.space.verify_digits)
     }
 
     /// The catalog row for a verified formula.
@@ -233,6 +287,8 @@ impl<'a> Searcher<'a> {
                 summary.stats.add(&r.stats);
                 summary.unconverged += r.unconverged;
                 summary.candidates += r.candidates;
+                summary.fr_screened += r.fr_screened;
+                summary.fr_positive += r.fr_positive;
                 summary.verified += r.found.len() as u64;
                 hits += r.found.len() as u64;
                 done_count += r.range.end - r.range.start;

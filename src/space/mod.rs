@@ -82,6 +82,8 @@ struct RawBudget {
     verify_digits: u32,
     #[serde(default = "default_max_depth")]
     max_depth: usize,
+    #[serde(default)]
+    factorial_reduction: bool,
 }
 
 impl Default for RawBudget {
@@ -90,6 +92,7 @@ impl Default for RawBudget {
             first_pass_depth: default_first_pass_depth(),
             verify_digits: default_verify_digits(),
             max_depth: default_max_depth(),
+            factorial_reduction: false,
         }
     }
 }
@@ -159,6 +162,11 @@ pub struct SearchSpace {
     pub verify_digits: u32,
     /// Largest depth of exact evaluation.
     pub max_depth: usize,
+    /// Screen the PCFs that have not converged at the first-pass depth or have no table hit for
+    /// factorial reduction, and identify those that have it by PSLQ (coefficients up to 1000, quality
+    /// gated) from their certain digits (see [`crate::pcf::factorial_reduction`]). Costs about a
+    /// millisecond per screened PCF.
+    pub factorial_reduction: bool,
 }
 
 impl SearchSpace {
@@ -285,6 +293,7 @@ impl SearchSpace {
             first_pass_depth: b.first_pass_depth,
             verify_digits: b.verify_digits,
             max_depth: b.max_depth,
+            factorial_reduction: b.factorial_reduction,
         })
     }
 }
