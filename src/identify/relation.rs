@@ -181,6 +181,23 @@ impl Identification {
         format!("x = {num_s}/{den_s}")
     }
 
+    /// Numerator and denominator with the display sign: the denominator's last nonzero
+    /// coefficient (its last constant term) positive.
+    pub fn display_signed(&self) -> (Vec<Integer>, Vec<Integer>) {
+        let flip = self
+            .denominator
+            .iter()
+            .rev()
+            .find(|c| !c.is_zero())
+            .is_some_and(|c| *c < 0);
+        let sign = |v: &[Integer]| -> Vec<Integer> {
+            v.iter()
+                .map(|c| if flip { Integer::from(-c) } else { c.clone() })
+                .collect()
+        };
+        (sign(&self.numerator), sign(&self.denominator))
+    }
+
     /// The relation N(K) − x·D(K) = 0 behind the formula, e.g. `-2 - x*ln2 + x*ln3 = 0`.
     pub fn relation_string(&self) -> String {
         let mut coeffs = self.numerator.clone();
@@ -245,17 +262,23 @@ pub(crate) fn agreeing_digits(a: &Float, b: &Float, prec: u32) -> u32 {
 
 /// Writes Σ coeffs[i]·label(i) readably: position 0 of `coeffs` is the constant term, position i ≥ 1
 /// multiplies labels[i−1]; `1·K → K`, `−1·K → -K`, zero terms are skipped.
-/// `c₁K₁ + … + c_kK_k + c₀` (constants first, integer last, but led by a positive term when there
-/// is one), e.g. `e - 2`, `2*π + 1`, `ln3 - ln2`, `6 - 2*π`.
-fn linear_form(coeffs: &[Integer], labels: &[String]) -> String {
-    let mut out = String::new();
+/// Indices of the nonzero coefficients of `c₀ + c₁K₁ + …` in reading order: constants first, the
+/// integer last, but led by the first positive term when there is one.
+pub fn reading_order(coeffs: &[Integer]) -> Vec<usize> {
     let mut order: Vec<usize> = (1..coeffs.len()).chain(std::iter::once(0)).collect();
     order.retain(|&i| !coeffs[i].is_zero());
     if let Some(p) = order.iter().position(|&i| coeffs[i] > 0) {
         let lead = order.remove(p);
         order.insert(0, lead);
     }
-    for i in order {
+    order
+}
+
+/// `c₁K₁ + … + c_kK_k + c₀` (constants first, integer last, but led by a positive term when there
+/// is one), e.g. `e - 2`, `2*π + 1`, `ln3 - ln2`, `6 - 2*π`.
+fn linear_form(coeffs: &[Integer], labels: &[String]) -> String {
+    let mut out = String::new();
+    for i in reading_order(coeffs) {
         let c = &coeffs[i];
         if c.is_zero() {
             continue;

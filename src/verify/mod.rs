@@ -98,12 +98,12 @@ pub fn latex_constant(name: &str) -> String {
     format!("\\mathrm{{{}}}", name.replace('_', "\\_"))
 }
 
+/// `c₁K₁ + … + c₀` in LaTeX: constants first, led by a positive term when there is one
+/// (the same reading order as [`Identification::formula`]).
 fn latex_linear(coeffs: &[rug::Integer], names: &[String]) -> String {
     let mut out = String::new();
-    for (i, c) in coeffs.iter().enumerate() {
-        if *c == 0 {
-            continue;
-        }
+    for i in crate::identify::relation::reading_order(coeffs) {
+        let c = &coeffs[i];
         let sym = if i == 0 {
             String::new()
         } else {
@@ -134,8 +134,9 @@ fn latex_linear(coeffs: &[rug::Integer], names: &[String]) -> String {
 /// The LaTeX equation `formula = PCF` for a verified conjecture.
 pub fn latex_equation(v: &Verified) -> String {
     let id = &v.identification;
-    let num = latex_linear(&id.numerator, &id.constants);
-    let den = latex_linear(&id.denominator, &id.constants);
+    let (num, den) = id.display_signed();
+    let num = latex_linear(&num, &id.constants);
+    let den = latex_linear(&den, &id.constants);
     let lhs = if den == "1" {
         num
     } else {
