@@ -242,38 +242,26 @@ fn ordered_terms(coeffs: &[i64]) -> Vec<(i64, usize)> {
 
 fn render_poly(coeffs: &[i64], atom: &str, name: &str) -> String {
     let juxtapose = name.chars().all(|c| c.is_alphabetic());
-    let mut s = String::new();
-    for (c, k) in ordered_terms(coeffs) {
-        if s.is_empty() {
-            if c < 0 {
-                s.push('-');
-            }
-        } else {
-            s.push_str(if c < 0 { " - " } else { " + " });
-        }
-        let a = c.unsigned_abs();
-        let power = match k {
-            0 => String::new(),
-            1 => atom.to_string(),
-            _ => format!("{atom}^{k}"),
-        };
-        if k == 0 {
-            s.push_str(&a.to_string());
-        } else if a == 1 {
-            s.push_str(&power);
-        } else if juxtapose {
-            s.push_str(&format!("{a}{power}"));
-        } else {
-            s.push_str(&format!("{a}*{power}"));
-        }
-    }
-    if s.is_empty() {
-        s.push('0');
-    }
-    s
+    render_terms(
+        coeffs,
+        |k| format!("{atom}^{k}"),
+        atom,
+        if juxtapose { "" } else { "*" },
+    )
 }
 
 fn render_poly_latex(coeffs: &[i64], atom: &str) -> String {
+    render_terms(coeffs, |k| format!("{atom}^{{{k}}}"), atom, "")
+}
+
+/// `Σ c_k·atom^k` written out with signs between terms; `power(k)` writes `atom^k` for k ≥ 2 and
+/// `times` goes between a coefficient and its power.
+fn render_terms(
+    coeffs: &[i64],
+    power: impl Fn(usize) -> String,
+    atom: &str,
+    times: &str,
+) -> String {
     let mut s = String::new();
     for (c, k) in ordered_terms(coeffs) {
         if s.is_empty() {
@@ -284,17 +272,17 @@ fn render_poly_latex(coeffs: &[i64], atom: &str) -> String {
             s.push_str(if c < 0 { " - " } else { " + " });
         }
         let a = c.unsigned_abs();
-        let power = match k {
+        let pw = match k {
             0 => String::new(),
             1 => atom.to_string(),
-            _ => format!("{atom}^{{{k}}}"),
+            _ => power(k),
         };
         if k == 0 {
             s.push_str(&a.to_string());
         } else if a == 1 {
-            s.push_str(&power);
+            s.push_str(&pw);
         } else {
-            s.push_str(&format!("{a}{power}"));
+            s.push_str(&format!("{a}{times}{pw}"));
         }
     }
     if s.is_empty() {

@@ -150,18 +150,7 @@ impl Identification {
     /// chosen so that the denominator's last constant term is positive (a display choice; the
     /// stored normal form is unchanged).
     pub fn formula(&self) -> String {
-        let flip = self
-            .denominator
-            .iter()
-            .rev()
-            .find(|c| !c.is_zero())
-            .is_some_and(|c| *c < 0);
-        let sign = |v: &[Integer]| -> Vec<Integer> {
-            v.iter()
-                .map(|c| if flip { Integer::from(-c) } else { c.clone() })
-                .collect()
-        };
-        let (numerator, denominator) = (sign(&self.numerator), sign(&self.denominator));
+        let (numerator, denominator) = self.display_signed();
         let num = linear_form(&numerator, &self.constants);
         let den = linear_form(&denominator, &self.constants);
         let nonzero = |v: &[Integer]| v.iter().filter(|c| !c.is_zero()).count();

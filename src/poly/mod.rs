@@ -250,16 +250,17 @@ impl fmt::Display for Poly {
     }
 }
 
-impl std::ops::Add for &Poly {
-    type Output = Poly;
-    fn add(self, o: &Poly) -> Poly {
+impl Poly {
+    /// Coefficient-wise combination `f(self_i, other_i)` (missing coefficients are 0).
+    fn zip_with(&self, o: &Poly, f: impl Fn(&Integer, &Integer) -> Integer) -> Poly {
         let n = self.coeffs.len().max(o.coeffs.len());
         let zero = Integer::new();
         Poly::new(
             (0..n)
                 .map(|i| {
-                    Integer::from(
-                        self.coeffs.get(i).unwrap_or(&zero) + o.coeffs.get(i).unwrap_or(&zero),
+                    f(
+                        self.coeffs.get(i).unwrap_or(&zero),
+                        o.coeffs.get(i).unwrap_or(&zero),
                     )
                 })
                 .collect(),
@@ -267,20 +268,17 @@ impl std::ops::Add for &Poly {
     }
 }
 
+impl std::ops::Add for &Poly {
+    type Output = Poly;
+    fn add(self, o: &Poly) -> Poly {
+        self.zip_with(o, |x, y| Integer::from(x + y))
+    }
+}
+
 impl std::ops::Sub for &Poly {
     type Output = Poly;
     fn sub(self, o: &Poly) -> Poly {
-        let n = self.coeffs.len().max(o.coeffs.len());
-        let zero = Integer::new();
-        Poly::new(
-            (0..n)
-                .map(|i| {
-                    Integer::from(
-                        self.coeffs.get(i).unwrap_or(&zero) - o.coeffs.get(i).unwrap_or(&zero),
-                    )
-                })
-                .collect(),
-        )
+        self.zip_with(o, |x, y| Integer::from(x - y))
     }
 }
 
