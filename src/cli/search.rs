@@ -74,7 +74,7 @@ pub fn run(args: Args) -> Result<()> {
             .context("setting the thread count")?;
     }
     let space = SearchSpace::load(&args.space)?;
-    let searcher = Searcher::new(&space)?;
+    let searcher = Searcher::new(&space).with_context(|| args.space.display().to_string())?;
     let size = searcher.enumerator().size();
     let range = match (&args.shard, &args.range) {
         (Some(s), _) => parse_shard(s, size)?,

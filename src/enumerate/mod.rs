@@ -118,8 +118,12 @@ impl Enumerator {
                 let na = tuple_count(a);
                 let nb = tuple_count(b);
                 let size = na.zip(nb).and_then(|(x, y)| x.checked_mul(y));
-                let nb = nb.ok_or("the b coefficient ranges have more than 2^64 tuples")?;
-                let size = size.ok_or("the space has more than 2^64 candidates")?;
+                let approx: f64 = a.iter().chain(b).map(|(lo, hi)| (hi - lo + 1) as f64).product();
+                let too_big = || {
+                    format!("the space has about {approx:.2e} candidates, more than 2^64: narrow the coefficient ranges")
+                };
+                let nb = nb.ok_or_else(too_big)?;
+                let size = size.ok_or_else(too_big)?;
                 (size, nb, a.len().max(b.len()))
             }
             Family::Template { params, .. } => {
