@@ -281,3 +281,45 @@ fn reported_digits_never_exceed_the_true_ones() {
         );
     }
 }
+
+/// The slowly (polynomially) converging rows carry `digits_richardson` (mpmath's Richardson on
+/// convergents up to depth 64,000): our extrapolation reaches as many certain digits (up to 50) at
+/// depth ≤ 16,384, and every claimed digit is real.
+#[test]
+fn richardson_extrapolation_matches_the_fixtures_on_slow_rows() {
+    let data = fixtures();
+    let mut checked = 0;
+    for row in data["pcf"].as_array().unwrap() {
+        if row["digits_richardson"].as_f64().is_none() {
+            continue;
+        }
+        let id = row["id"].as_str().unwrap();
+        let want = row["digits_richardson"].as_f64().unwrap().min(50.0);
+        let pcf = Pcf::parse(row["a"].as_str().unwrap(), row["b"].as_str().unwrap()).unwrap();
+        let lim = evaluate(
+            &pcf,
+            &EvalOptions {
+                digits: 50,
+                start_depth: 32,
+                max_depth: 16384,
+            },
+        )
+        .unwrap();
+        let prec = bits_for_digits(120);
+        let exact = constants::evaluate(row["limit"].as_str().unwrap(), prec).unwrap();
+        let actual = -log10_abs(&Float::with_val(prec, &lim.value - &exact));
+        assert!(lim.extrapolated, "{id}");
+        assert!(
+            lim.digits >= want - 1.0,
+            "{id}: only {:.1} digits, mpmath got {want}",
+            lim.digits
+        );
+        assert!(
+            lim.digits <= actual,
+            "{id}: claims {:.1}, has {actual:.1}",
+            lim.digits
+        );
+        checked += 1;
+    }
+    assert!(checked >= 6, "{checked}");
+}

@@ -68,6 +68,7 @@ pub fn run(args: Args) -> Result<()> {
             "delta": limit.delta,
             "convergence_rate": limit.rate,
             "geometric_convergence": limit.geometric,
+            "extrapolated": limit.extrapolated,
             "identification": id.as_ref().map(|i| json!({
                 "formula": i.formula(),
                 "relation": i.relation_string(),
@@ -83,9 +84,14 @@ pub fn run(args: Args) -> Result<()> {
     println!("PCF       {pcf}");
     println!("limit     {value}");
     println!(
-        "certain   {} digits (depth {}{})",
+        "certain   {} digits (depth {}{}{})",
         limit.digits.floor(),
         limit.depth,
+        if limit.extrapolated {
+            ", Richardson extrapolation"
+        } else {
+            ""
+        },
         if limit.digits < args.digits as f64 {
             " — depth limit reached; the convergence is slow, raise --max-depth for more"
         } else {

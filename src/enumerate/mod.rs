@@ -118,7 +118,11 @@ impl Enumerator {
                 let na = tuple_count(a);
                 let nb = tuple_count(b);
                 let size = na.zip(nb).and_then(|(x, y)| x.checked_mul(y));
-                let approx: f64 = a.iter().chain(b).map(|(lo, hi)| (hi - lo + 1) as f64).product();
+                let approx: f64 = a
+                    .iter()
+                    .chain(b)
+                    .map(|(lo, hi)| (hi - lo + 1) as f64)
+                    .product();
                 let too_big = || {
                     format!("the space has about {approx:.2e} candidates, more than 2^64: narrow the coefficient ranges")
                 };

@@ -16,7 +16,8 @@
 
 use super::convergents::Convergents;
 use super::Pcf;
-use rug::{Float, Integer};
+use rug::ops::PowAssign;
+use rug::{Assign, Float, Integer};
 use thiserror::Error;
 
 /// Why a limit could not be computed.
@@ -67,6 +68,51 @@ pub struct Limit {
     pub delta: Option<f64>,
     /// Whether convergence looked geometric or faster.
     pub geometric: bool,
+    /// Whether `value` is a Richardson extrapolation (polynomially converging PCFs), with `digits`
+    /// estimated from two extrapolations at depths `D/2` and `D`.
+    pub extrapolated: bool,
+}
+
+/// Order of the Richardson extrapolation.
+pub const RICHARDSON_ORDER: usize = 24;
+
+/// Richardson extrapolation of order `m` from the convergents `x_N … x_{N+m}` following `conv`
+/// (depth `N`): for `x_n = L + c₁/n + c₂/n² + …`,
+///
+/// `L ≈ Σ_{k=0}^{m} x_{N+k} · (N+k)^m · (−1)^{k+m} / (k!·(m−k)!)`,
+///
+/// which cancels the first `m` terms of the expansion. The weights are large, so the sum is
+/// formed at `prec` plus `m·log2(N+m)` guard bits.
+pub fn richardson(pcf: &Pcf, conv: &Convergents, m: usize, prec: u32) -> Option<Float> {
+    let n0 = conv.depth;
+    let guard = (m as f64 * ((n0 + m) as f64).log2()).ceil() as u32 + 64;
+    let wp = prec + guard;
+    let mut mat = conv.matrix.clone();
+    let mut sum = Float::with_val(wp, 0);
+    let (mut an, mut bn) = (Integer::new(), Integer::new());
+    for k in 0..=m {
+        if k > 0 {
+            let n = (n0 + k) as i64;
+            an.assign(pcf.a.eval(n));
+            bn.assign(pcf.b.eval(n));
+            mat.step(&an, &bn);
+        }
+        let q = &mat.0[3];
+        if *q == 0 {
+            return None;
+        }
+        let x = Float::with_val(wp, &mat.0[1]) / Float::with_val(wp, q);
+        // (N+k)^m / (k!(m−k)!) with sign (−1)^{k+m}
+        let mut w = Float::with_val(wp, n0 + k);
+        w.pow_assign(m as u32);
+        w /= Float::with_val(wp, Float::factorial(k as u32));
+        w /= Float::with_val(wp, Float::factorial((m - k) as u32));
+        if (k + m) % 2 == 1 {
+            w = -w;
+        }
+        sum += w * x;
+    }
+    Some(Float::with_val(prec, sum))
 }
 
 /// `log10 |x|` for a float of any exponent (`−∞` for 0).
@@ -76,6 +122,37 @@ pub fn log10_abs(x: &Float) -> f64 {
     }
     let (m, e) = x.to_f64_exp();
     m.abs().log10() + e as f64 * std::f64::consts::LOG10_2
+}
+
+/// `x` as a plain decimal with `sig` significant digits (`0.8319…`, `4.99…`, `-12.5…`), switching to
+/// scientific notation only for very large or very small magnitudes.
+pub fn decimal(x: &Float, sig: usize) -> String {
+    let s = x.to_string_radix(10, Some(sig.max(1)));
+    let Some((mant, exp)) = s.split_once('e') else {
+        return s;
+    };
+    let Ok(exp) = exp.parse::<i64>() else {
+        return s;
+    };
+    if !(-12..=40).contains(&exp) {
+        return s;
+    }
+    let (sign, mant) = mant.strip_prefix('-').map_or(("", mant), |m| ("-", m));
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    // mant is d.ddd; the value is 0.dddd × 10^(exp+1)
+    let point = exp + 1;
+    let body = if point <= 0 {
+        format!("0.{}{}", "0".repeat((-point) as usize), digits)
+    } else if (point as usize) >= digits.len() {
+        format!("{}{}", digits, "0".repeat(point as usize - digits.len()))
+    } else {
+        format!(
+            "{}.{}",
+            &digits[..point as usize],
+            &digits[point as usize..]
+        )
+    };
+    format!("{sign}{body}")
 }
 
 /// `log10 |n|` for an integer of any size (`−∞` for 0).
@@ -165,6 +242,22 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
             digits = max_digits; // the convergents agree to all working precision
         }
         digits = digits.min(max_digits);
+        let mut value = None;
+        if !geometric && digits < opts.digits as f64 {
+            // Polynomial convergence: extrapolate from depths N and 2N and keep the extrapolation if
+            // the two agree to more digits than the plain convergents have (safety factor 10).
+            let m = RICHARDSON_ORDER.min(n / 4);
+            if let (Some(r1), Some(r2)) = (
+                richardson(pcf, &lo.conv, m, prec),
+                richardson(pcf, &hi.conv, m, prec),
+            ) {
+                let d = -log10_abs(&Float::with_val(prec, &r2 - &r1)) - 1.0;
+                if d > digits {
+                    digits = d.min(max_digits);
+                    value = Some(r2);
+                }
+            }
+        }
         if digits >= opts.digits as f64 || 4 * n > opts.max_depth {
             let rate = if gain.is_finite() {
                 gain / n as f64
@@ -172,13 +265,15 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
                 0.0
             };
             let delta = delta(&lo.conv, &hi.x, prec);
+            let extrapolated = value.is_some();
             return Ok(Limit {
-                value: hi.x,
+                value: value.unwrap_or(hi.x),
                 digits: digits.max(0.0),
                 depth: 2 * n,
                 rate,
                 delta,
                 geometric,
+                extrapolated,
             });
         }
         prev_double = Some(d_double);
@@ -223,6 +318,15 @@ mod tests {
     }
 
     /// `(2n+1, n²)` → 4/π: geometric convergence, digits must be real.
+    #[test]
+    fn decimals_are_plain() {
+        let x = Float::with_val(200, 1) / 3u32;
+        assert_eq!(decimal(&x, 5), "0.33333");
+        assert_eq!(decimal(&(Float::with_val(200, 1000) / 3u32), 6), "333.333");
+        assert_eq!(decimal(&(Float::with_val(200, -1) / 300u32), 3), "-0.00333");
+        assert_eq!(decimal(&Float::with_val(200, 4), 3), "4.00");
+    }
+
     #[test]
     fn four_over_pi_digits_are_certain() {
         let pcf = Pcf::from_i64(&[1, 2], &[0, 0, 1]);
