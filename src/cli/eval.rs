@@ -46,9 +46,7 @@ pub fn run(args: Args) -> Result<()> {
         },
     )?;
     let shown = (limit.digits.floor() as usize).clamp(1, args.digits as usize);
-    let value = limit
-        .value
-        .to_string_radix(10, Some(shown + 1 + int_digits(&limit)));
+    let value = apery::pcf::limit::decimal(&limit.value, shown + 1 + int_digits(&limit));
     let names: Vec<String> = if args.constants.is_empty() {
         constants::library()
             .iter()

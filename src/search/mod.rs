@@ -321,10 +321,7 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
             .join(" ")
     );
     let digits = v.identification.verified_digits as usize;
-    let limit = v
-        .limit
-        .value
-        .to_string_radix(10, Some(digits.clamp(10, 60)));
+    let limit = crate::pcf::limit::decimal(&v.limit.value, digits.clamp(10, 60));
     let c = Conjecture {
         kind: "pcf".into(),
         canonical_key: format!("pcf:{}", v.key),
