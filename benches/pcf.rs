@@ -52,5 +52,26 @@ fn convergents(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, first_pass, convergents);
+/// The whole pipeline on the ~4 million PCFs of `pi-classic` (a of degree 2, b of degree 3): enumeration,
+/// first pass, table lookups, verification and the catalog (in memory), on all cores.
+fn end_to_end(c: &mut Criterion) {
+    let space = SearchSpace::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/search-spaces/pi-classic.toml"
+    )))
+    .unwrap();
+    let searcher = apery::search::Searcher::new(&space).unwrap();
+    let mut g = c.benchmark_group("end_to_end");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(searcher.enumerator().size()));
+    g.bench_function("search pi-classic (3,969,405 PCFs), all cores", |b| {
+        b.iter(|| {
+            let mut cat = apery::catalog::Catalog::in_memory().unwrap();
+            black_box(searcher.run(&mut cat, 0..u64::MAX, &|_| {}).unwrap())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, first_pass, convergents, end_to_end);
 criterion_main!(benches);
