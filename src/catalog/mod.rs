@@ -154,7 +154,8 @@ impl Catalog {
         rows.collect()
     }
 
-    /// Stores the conjectures of one completed index range and marks the range done, atomically.
+    /// Stores the conjectures of one completed index range, and the variants (canonical key, a, b) of
+    /// formulas verified elsewhere, and marks the range done, atomically.
     /// A conjecture whose canonical key exists already is merged: its variants are added, and the
     /// row is replaced when the new representative is simpler (`simplicity` compares as text).
     pub fn commit_range(
@@ -163,10 +164,14 @@ impl Catalog {
         range: Range<u64>,
         stats_json: &str,
         found: &[(Conjecture, String)],
+        variants: &[(String, String, String)],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         for (c, simplicity) in found {
             insert(&tx, c, simplicity)?;
+        }
+        for (key, a, b) in variants {
+            add_variant(&tx, key, a, b)?;
         }
         tx.execute(
             "INSERT OR REPLACE INTO progress (space_hash, start, end, stats) VALUES (?1, ?2, ?3, ?4)",
@@ -245,16 +250,27 @@ impl Catalog {
     }
 }
 
-fn insert(tx: &rusqlite::Transaction<'_>, c: &Conjecture, simplicity: &str) -> Result<()> {
+/// Records an equivalent PCF of a canonical key and refreshes the count on its conjecture (if stored);
+/// returns the number of variants.
+fn add_variant(tx: &rusqlite::Transaction<'_>, key: &str, a: &str, b: &str) -> Result<i64> {
     tx.execute(
         "INSERT OR IGNORE INTO variants (canonical_key, a, b) VALUES (?1, ?2, ?3)",
-        params![c.canonical_key, c.a, c.b],
+        params![key, a, b],
     )?;
     let variants: i64 = tx.query_row(
         "SELECT COUNT(*) FROM variants WHERE canonical_key = ?1",
-        [&c.canonical_key],
+        [key],
         |r| r.get(0),
     )?;
+    tx.execute(
+        "UPDATE conjectures SET variants = ?2 WHERE canonical_key = ?1",
+        params![key, variants],
+    )?;
+    Ok(variants)
+}
+
+fn insert(tx: &rusqlite::Transaction<'_>, c: &Conjecture, simplicity: &str) -> Result<()> {
+    let variants = add_variant(tx, &c.canonical_key, &c.a, &c.b)?;
     let existing: Option<String> = tx
         .query_row(
             "SELECT simplicity FROM conjectures WHERE canonical_key = ?1",
@@ -263,12 +279,7 @@ fn insert(tx: &rusqlite::Transaction<'_>, c: &Conjecture, simplicity: &str) -> R
         )
         .optional()?;
     match existing {
-        Some(s) if s.as_str() <= simplicity => {
-            tx.execute(
-                "UPDATE conjectures SET variants = ?2 WHERE canonical_key = ?1",
-                params![c.canonical_key, variants],
-            )?;
-        }
+        Some(s) if s.as_str() <= simplicity => {} // the stored representative is simpler
         _ => {
             tx.execute(
                 "INSERT OR REPLACE INTO conjectures (kind, canonical_key, a, b, constants, relation, limit_value, \

@@ -154,19 +154,23 @@ fn print_summary(space: &SearchSpace, s: &Summary, catalog: &std::path::Path) {
         ),
         ("verified", s.verified.to_string()),
         (
+            "variants of verified formulas (not re-verified)",
+            s.variants.to_string(),
+        ),
+        (
             "wall time",
             format!("{:.2} s ({:.3e} PCFs/s)", s.elapsed.as_secs_f64(), rate),
         ),
     ];
     for (k, v) in rows {
-        println!("  {k:<40} {v:>20}");
+        println!("  {k:<48} {v:>14}");
     }
     if s.formulas_by_constant.is_empty() {
         println!("  no formula verified in this run");
     } else {
         println!("  distinct formulas verified in this run, by constant:");
         for (c, n) in &s.formulas_by_constant {
-            println!("    {c:<38} {n:>20}");
+            println!("    {c:<46} {n:>14}");
         }
     }
     println!(

@@ -66,6 +66,18 @@ pub fn simplicity(pcf: &Pcf) -> (usize, Integer, Vec<Integer>, Vec<Integer>) {
     (deg, size, pcf.a.coeffs().to_vec(), pcf.b.coeffs().to_vec())
 }
 
+/// [`simplicity`] as a string whose lexicographic order is the simplicity order (for the catalog).
+pub fn simplicity_key(pcf: &Pcf) -> String {
+    let (deg, size, a, b) = simplicity(pcf);
+    let join = |v: &[Integer]| {
+        v.iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    format!("{deg:03}:{size:030}:{}:{}", join(&a), join(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,13 +11,13 @@
 use crate::catalog::{Catalog, Conjecture};
 use crate::enumerate::{Enumerator, ScanStats};
 use crate::identify::MobiusTable;
-use crate::pcf::canonical::simplicity;
+use crate::pcf::canonical::{simplicity_key, CanonicalKey};
 use crate::pcf::factorial_reduction::{self, FrVerdict};
 use crate::pcf::first_pass::Screen;
 use crate::pcf::limit::{bits_for_digits, EvalOptions};
 use crate::pcf::Pcf;
 use crate::space::SearchSpace;
-use crate::verify::{latex_equation, verify, Verified};
+use crate::verify::{latex_equation, verify_limit, Verified};
 use anyhow::{Context, Result};
 use dashmap::DashMap;
 use rayon::prelude::*;
@@ -74,6 +74,8 @@ pub struct Summary {
     pub fr_positive: u64,
     /// Candidates that verified.
     pub verified: u64,
+    /// Hits equivalent to a simpler formula verified in this run, recorded as variants unevaluated.
+    pub variants: u64,
     /// Distinct formulas (canonical keys) verified in this run, by constant.
     pub formulas_by_constant: BTreeMap<String, u64>,
     /// Whether the run was interrupted.
@@ -90,6 +92,9 @@ struct ChunkResult {
     fr_screened: u64,
     fr_positive: u64,
     found: Vec<Verified>,
+    /// Hits whose canonical key was already verified in this run with a simpler representative:
+    /// (key, a, b), recorded as variants without verifying them again.
+    variants: Vec<(String, String, String)>,
 }
 
 /// The search context for one space: targets at full precision and the Möbius table.
@@ -99,6 +104,10 @@ pub struct Searcher<'a> {
     table: MobiusTable,
     targets: Vec<Float>,
     named_targets: Vec<(String, Float)>,
+    /// Canonical key → simplicity key of the simplest representative verified in this run, shared
+    /// by the workers: a hit equivalent to a simpler verified formula is recorded as a variant
+    /// without being evaluated again.
+    seen: DashMap<String, String>,
     eval: EvalOptions,
 }
 
@@ -131,6 +140,7 @@ impl<'a> Searcher<'a> {
             table,
             targets: named.iter().map(|x| x.1.clone()).collect(),
             named_targets: named,
+            seen: DashMap::new(),
             eval: EvalOptions {
                 digits: space.verify_digits,
                 start_depth: space.first_pass_depth,
@@ -173,20 +183,32 @@ impl<'a> Searcher<'a> {
             });
         let n_candidates = candidates.len() as u64;
         let mut found: Vec<Verified> = Vec::new();
-        for (index, c) in candidates {
-            if found
-                .last()
-                .is_some_and(|v| v.pcf == self.enumerator.candidate(index))
-            {
-                continue; // another table entry for a PCF already verified
-            }
+        let mut variants = Vec::new();
+        // Candidates come in index order; all table entries of one PCF are tried on one evaluation.
+        let mut i = 0;
+        while i < candidates.len() {
+            let index = candidates[i].0;
+            let j = i + candidates[i..].iter().take_while(|c| c.0 == index).count();
             let pcf = self.enumerator.candidate(index);
-            let Some(id) = self.table.identification(&c) else {
-                continue;
-            };
-            if let Some(v) = verify(&pcf, &id, &self.targets, &self.eval) {
-                found.push(v);
+            if let Some(key) = self.already_simpler(&pcf) {
+                variants.push((key, pcf.a.python(), pcf.b.python()));
+            } else if let Ok(limit) = crate::pcf::limit::evaluate(&pcf, &self.eval) {
+                let verified = candidates[i..j].iter().find_map(|(_, c)| {
+                    let id = self.table.identification(c)?;
+                    verify_limit(
+                        &pcf,
+                        limit.clone(),
+                        &id,
+                        &self.targets,
+                        self.space.verify_digits,
+                    )
+                });
+                if let Some(v) = verified {
+                    self.remember(&v);
+                    found.push(v);
+                }
             }
+            i = j;
         }
         let fr_screened = slow.len() as u64;
         let mut fr_positive = 0;
@@ -194,7 +216,10 @@ impl<'a> Searcher<'a> {
             let pcf = self.enumerator.candidate(index);
             if let FrVerdict::Fr(_) = factorial_reduction::screen(&pcf) {
                 fr_positive += 1;
-                if let Some(v) = self.identify_slow(&pcf) {
+                if let Some(key) = self.already_simpler(&pcf) {
+                    variants.push((key, pcf.a.python(), pcf.b.python()));
+                } else if let Some(v) = self.identify_slow(&pcf) {
+                    self.remember(&v);
                     found.push(v);
                 }
             }
@@ -207,7 +232,28 @@ impl<'a> Searcher<'a> {
             fr_screened,
             fr_positive,
             found,
+            variants,
         }
+    }
+
+    /// The canonical key of `pcf` if a simpler equivalent PCF was verified in this run.
+    fn already_simpler(&self, pcf: &Pcf) -> Option<String> {
+        let key = CanonicalKey::of(pcf).to_string();
+        let known = self.seen.get(&key)?;
+        (*known <= simplicity_key(pcf)).then(|| key.clone())
+    }
+
+    /// Records a verified formula as its key's representative if it is the simplest so far.
+    fn remember(&self, v: &Verified) {
+        let simp = simplicity_key(&v.pcf);
+        self.seen
+            .entry(v.key.to_string())
+            .and_modify(|s| {
+                if simp < *s {
+                    *s = simp.clone();
+                }
+            })
+            .or_insert(simp);
     }
 
     /// A PCF with factorial reduction that converges slowly: its limit with the digits that are
@@ -255,7 +301,8 @@ impl<'a> Searcher<'a> {
             resumed,
             ..Default::default()
         };
-        let seen: DashMap<String, String> = DashMap::new();
+        self.seen.clear();
+        let mut seen_here = std::collections::HashSet::new();
         let mut done_count = 0u64;
         let mut hits = 0u64;
         progress(ProgressEvent {
@@ -270,15 +317,23 @@ impl<'a> Searcher<'a> {
                 let rows: Vec<(Conjecture, String)> =
                     r.found.iter().map(|v| self.conjecture(v)).collect();
                 let stats_json = serde_json::to_string(&r.stats)?;
+                let variants: Vec<(String, String, String)> = r
+                    .variants
+                    .iter()
+                    .map(|(k, a, b)| (format!("pcf:{k}"), a.clone(), b.clone()))
+                    .collect();
                 catalog
-                    .commit_range(&self.space.hash, r.range.clone(), &stats_json, &rows)
+                    .commit_range(
+                        &self.space.hash,
+                        r.range.clone(),
+                        &stats_json,
+                        &rows,
+                        &variants,
+                    )
                     .context("writing to the catalog")?;
                 for v in &r.found {
                     let key = v.key.to_string();
-                    if seen
-                        .insert(key, v.identification.constants.join(","))
-                        .is_none()
-                    {
+                    if seen_here.insert(key) {
                         for c in &v.identification.constants {
                             *summary.formulas_by_constant.entry(c.clone()).or_default() += 1;
                         }
@@ -290,6 +345,7 @@ impl<'a> Searcher<'a> {
                 summary.fr_screened += r.fr_screened;
                 summary.fr_positive += r.fr_positive;
                 summary.verified += r.found.len() as u64;
+                summary.variants += r.variants.len() as u64;
                 hits += r.found.len() as u64;
                 done_count += r.range.end - r.range.start;
                 progress(ProgressEvent {
@@ -308,18 +364,7 @@ impl<'a> Searcher<'a> {
 
 /// The catalog row (and its simplicity sort key) for a verified PCF formula.
 pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjecture, String) {
-    let (deg, size, a, b) = simplicity(&v.pcf);
-    let simp = format!(
-        "{deg:03}:{size:030}:{}:{}",
-        a.iter()
-            .map(|c| c.to_string())
-            .collect::<Vec<_>>()
-            .join(" "),
-        b.iter()
-            .map(|c| c.to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let simp = simplicity_key(&v.pcf);
     let digits = v.identification.verified_digits as usize;
     let limit = crate::pcf::limit::decimal(&v.limit.value, digits.clamp(10, 60));
     let c = Conjecture {
