@@ -118,10 +118,13 @@ fn latex(rows: &[Conjecture]) -> String {
             .and_then(|v| v.as_str())
             .map(str::to_string)
             .unwrap_or_else(|| format!("\\text{{{}}}", c.relation));
+        for line in c.relation.lines() {
+            writeln!(out, "% {}", line.trim_start()).unwrap();
+        }
         writeln!(
             out,
-            "% {} — verified to {} digits ({} variant(s), space {})\n\\begin{{equation}}\n{}\n\\end{{equation}}",
-            c.relation, c.verified_digits, c.variants, c.space, body
+            "% verified to {} digits ({} variant(s), space {})\n\\begin{{equation}}\n{}\n\\end{{equation}}",
+            c.verified_digits, c.variants, c.space, body
         )
         .unwrap();
     }
