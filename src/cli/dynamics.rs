@@ -181,6 +181,15 @@ pub fn run_cluster(args: ClusterArgs) -> Result<()> {
     if clusters.len() > 40 {
         println!("… {} more clusters", clusters.len() - 40);
     }
+    if !report.relations.is_empty() {
+        println!("unanchored clusters related to each other (Möbius transforms of one another's limits):");
+        for (ki, kj, f) in report.relations.iter().take(40) {
+            println!(
+                "  cluster {kj} ~ cluster {ki}: {}",
+                f.replacen("x =", &format!("C{kj} ="), 1)
+            );
+        }
+    }
     println!("read a cluster with `apery query --cluster K`; plot with `apery plot clusters`");
     Ok(())
 }

@@ -120,6 +120,9 @@ pub struct ClusterReport {
     pub rows: Vec<MetricsRow>,
     /// Per row: the label written (see [`cluster_space`]).
     pub labels: Vec<Option<String>>,
+    /// Unanchored clusters whose limits are Möbius transforms of each other:
+    /// (cluster, later cluster, `x = …` of the later's representative in terms of `C<cluster>`).
+    pub relations: Vec<(usize, usize, String)>,
 }
 
 /// Digits a member's limit is evaluated to when its cluster's label is checked.
@@ -129,9 +132,9 @@ const MIN_CHECK_DIGITS: u32 = 20;
 /// Members of an unanchored cluster tested against the whole library.
 const UNANCHORED_SAMPLE: usize = 5;
 
-/// Identifies a PCF's limit with one of `targets` (Möbius transform, coefficients ≤ 1000) from
-/// the digits that are certain; `None` when it converges too slowly to tell or nothing passes the gate.
-fn identify_member(pcf: &crate::pcf::Pcf, targets: &[(String, rug::Float)]) -> Option<String> {
+/// A PCF's limit with its certain digits (at most [`CHECK_DIGITS`]), if it has at least
+/// [`MIN_CHECK_DIGITS`] of them within depth 2048.
+fn member_limit(pcf: &crate::pcf::Pcf) -> Option<(rug::Float, u32)> {
     use crate::pcf::limit::{evaluate, EvalOptions};
     let opts = EvalOptions {
         digits: CHECK_DIGITS,
@@ -140,11 +143,56 @@ fn identify_member(pcf: &crate::pcf::Pcf, targets: &[(String, rug::Float)]) -> O
     };
     let lim = evaluate(pcf, &opts).ok()?;
     let trusted = (lim.digits.floor() as u32).min(CHECK_DIGITS);
-    if trusted < MIN_CHECK_DIGITS {
-        return None;
-    }
-    let id = crate::identify::identify_mobius(&lim.value, trusted, targets, 1000).ok()??;
+    (trusted >= MIN_CHECK_DIGITS).then_some((lim.value, trusted))
+}
+
+/// Identifies a PCF's limit with one of `targets` (Möbius transform, coefficients ≤ 1000) from
+/// the digits that are certain; `None` when it converges too slowly to tell or nothing passes the gate.
+fn identify_member(pcf: &crate::pcf::Pcf, targets: &[(String, rug::Float)]) -> Option<String> {
+    let (x, trusted) = member_limit(pcf)?;
+    let id = crate::identify::identify_mobius(&x, trusted, targets, 1000).ok()??;
     Some(id.constants.join(","))
+}
+
+/// Unanchored clusters compared with each other: a representative limit of each (the first of its
+/// first members with enough certain digits) is tested as a Möbius transform of the others'.
+/// Returns `(earlier cluster, later cluster, formula of the later in terms of the earlier)`.
+fn relate_unanchored(
+    rows: &[MetricsRow],
+    labelling: &super::cluster::Labelling,
+    unanchored: &[usize],
+) -> Vec<(usize, usize, String)> {
+    use rayon::prelude::*;
+    let reps: Vec<(usize, rug::Float, u32)> = unanchored
+        .par_iter()
+        .filter_map(|&k| {
+            labelling.clusters[k]
+                .members
+                .iter()
+                .take(UNANCHORED_SAMPLE)
+                .find_map(|&i| {
+                    let m = &rows[i].metrics;
+                    member_limit(&crate::pcf::Pcf::from_i64(&m.a, &m.b)).map(|(x, t)| (k, x, t))
+                })
+        })
+        .collect();
+    let pairs: Vec<(usize, usize)> = (0..reps.len())
+        .flat_map(|i| (i + 1..reps.len()).map(move |j| (i, j)))
+        .collect();
+    let mut out: Vec<(usize, usize, String)> = pairs
+        .par_iter()
+        .filter_map(|&(i, j)| {
+            let (ki, xi, ti) = &reps[i];
+            let (kj, xj, tj) = &reps[j];
+            let name = format!("C{ki}");
+            let id =
+                crate::identify::identify_mobius(xj, (*ti).min(*tj), &[(name, xi.clone())], 1000)
+                    .ok()??;
+            Some((*ki, *kj, id.formula()))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// The named constants (library names or expressions) at the precision of [`identify_member`].
@@ -238,6 +286,25 @@ pub fn cluster_space(
             })
             .collect()
     };
+    // Unanchored clusters that PSLQ could not tie to the library are compared with each other.
+    let unanchored: Vec<usize> = (0..labelling.clusters.len())
+        .filter(|&k| !matches!(labelling.clusters[k].label, ClusterLabel::Constant(_)))
+        .filter(|&k| {
+            !labelling.clusters[k]
+                .members
+                .iter()
+                .any(|&i| labels[i].as_deref().is_some_and(|l| l.ends_with("(pslq)")))
+        })
+        .collect();
+    let relations = relate_unanchored(&rows, &labelling, &unanchored);
+    let mut labels = labels;
+    for (ki, kj, _) in &relations {
+        for &i in &labelling.clusters[*kj].members {
+            if labels[i].as_deref() == Some("unknown") {
+                labels[i] = Some(format!("unknown, Möbius-related to cluster {ki}"));
+            }
+        }
+    }
     let assignment: Vec<(u64, Option<i64>, Option<String>)> = rows
         .iter()
         .zip(&labelling.assignment)
@@ -258,5 +325,6 @@ pub fn cluster_space(
         labelling,
         rows,
         labels,
+        relations,
     })
 }
