@@ -49,7 +49,7 @@ impl Pcf {
     pub fn latex(&self) -> String {
         let t = |p: &Poly, n: i64| p.eval(n).to_string();
         format!(
-            "{a0} + \\cfrac{{{b1}}}{{{a1} + \\cfrac{{{b2}}}{{{a2} + \\cfrac{{{b3}}}{{{a3} + \\ddots + \\cfrac{{{bn}}}{{{an} + \\ddots}}}}}}}}}}",
+            "{a0} + \\cfrac{{{b1}}}{{{a1} + \\cfrac{{{b2}}}{{{a2} + \\cfrac{{{b3}}}{{{a3} + \\ddots + \\cfrac{{{bn}}}{{{an} + \\ddots}}}}}}}}",
             a0 = t(&self.a, 0),
             a1 = t(&self.a, 1),
             a2 = t(&self.a, 2),
