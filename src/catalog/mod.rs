@@ -145,15 +145,6 @@ impl Catalog {
         rows.collect()
     }
 
-    /// Stored stats JSON of all completed ranges of a space.
-    pub fn done_stats(&self, space_hash: &str) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT stats FROM progress WHERE space_hash = ?1")?;
-        let rows = st.query_map([space_hash], |r| r.get(0))?;
-        rows.collect()
-    }
-
     /// Stores the conjectures of one completed index range, and the variants (canonical key, a, b) of
     /// formulas verified elsewhere, and marks the range done, atomically.
     /// A conjecture whose canonical key exists already is merged: its variants are added, and the

@@ -465,13 +465,3 @@ fn subtract(range: Range<u64>, done: &[Range<u64>]) -> Vec<Range<u64>> {
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
-
-/// Convenience for tests and small tools: the verified formulas of a whole space, in index order.
-pub fn verified_in(space: &SearchSpace, range: Range<u64>) -> Result<Vec<(Pcf, String)>> {
-    let s = Searcher::new(space)?;
-    let r = s.chunk(range);
-    Ok(r.found
-        .into_iter()
-        .map(|v| (v.pcf, v.identification.formula()))
-        .collect())
-}
