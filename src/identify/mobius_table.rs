@@ -217,14 +217,15 @@ impl MobiusTable {
     /// finite, `rel_tol` is negative or NaN, or x is within `rel_tol`·|x| of a rational with
     /// denominator ≤ the rational-filter bound.
     pub fn lookup(&self, x: f64, rel_tol: f64) -> impl Iterator<Item = MobiusCandidate> + '_ {
-        let filtered = self.rational_max_den > 0
+        // The window is cheaper than the rational test and almost always empty: test it first.
+        let mut range = self.window(x, rel_tol);
+        if !range.is_empty()
+            && self.rational_max_den > 0
             && x.is_finite()
-            && near_rational(x, self.rational_max_den, rel_tol).is_some();
-        let range = if filtered {
-            0..0
-        } else {
-            self.window(x, rel_tol)
-        };
+            && near_rational(x, self.rational_max_den, rel_tol).is_some()
+        {
+            range = 0..0;
+        }
         self.candidates(range, x, rel_tol)
     }
 
