@@ -90,7 +90,8 @@ pub fn plane_point(m: &PcfMetrics, plane: usize) -> [f64; 2] {
 }
 
 /// Clusters points of one metric plane: grid down-sampling (first point per `cell`), HDBSCAN on
-/// the samples, then nearest-sample labelling within `label_radius`. Returns a cluster id per
+/// the samples, then nearest-sample labelling within `label_radius`; finally noise that is dense
+/// on the grid forms clusters of its own (see [`dense_noise_clusters`]). Returns a cluster id per
 /// point (`None` = noise or non-finite point).
 pub fn cluster_plane(
     points: &[[f64; 2]],
@@ -153,7 +154,60 @@ pub fn cluster_plane(
             }
         }
     }
+    dense_noise_clusters(points, &mut labels, found, params);
     Ok(labels)
+}
+
+/// Down-sampling keeps one point per grid cell, so a tight group of many PCFs (e.g. the
+/// constant-coefficient PCFs of quadratic irrationals, all at FR_Delta ≈ 1, η' = 0) shrinks to a
+/// handful of samples that HDBSCAN calls noise. This restores the density the grid discarded: the
+/// noise points are grouped by 8-connected occupied cells, and every group holding at least
+/// `min_cluster_size` points becomes a cluster of its own (ids after the `found` HDBSCAN clusters).
+fn dense_noise_clusters(
+    points: &[[f64; 2]],
+    labels: &mut [Option<usize>],
+    found: usize,
+    params: &ClusterParams,
+) {
+    let cell_of = |p: &[f64; 2]| {
+        (
+            (p[0] / params.cell).floor() as i64,
+            (p[1] / params.cell).floor() as i64,
+        )
+    };
+    let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, p) in points.iter().enumerate() {
+        if labels[i].is_none() && p[0].is_finite() && p[1].is_finite() {
+            cells.entry(cell_of(p)).or_default().push(i);
+        }
+    }
+    let mut keys: Vec<(i64, i64)> = cells.keys().copied().collect();
+    keys.sort_unstable(); // deterministic cluster ids
+    let mut visited: HashMap<(i64, i64), ()> = HashMap::new();
+    let mut next = found;
+    for start in keys {
+        if visited.insert(start, ()).is_some() {
+            continue;
+        }
+        let (mut group, mut stack) = (Vec::new(), vec![start]);
+        while let Some(c) = stack.pop() {
+            group.extend_from_slice(&cells[&c]);
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    let n = (c.0 + dx, c.1 + dy);
+                    if cells.contains_key(&n) && visited.insert(n, ()).is_none() {
+                        stack.push(n);
+                    }
+                }
+            }
+        }
+        if group.len() >= params.min_cluster_size {
+            for i in group {
+                labels[i] = Some(next);
+            }
+            next += 1;
+        }
+    }
 }
 
 /// How a final cluster was resolved.
