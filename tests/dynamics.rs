@@ -291,7 +291,10 @@ fn clustering_separates_constant_types_and_labels_by_anchor() {
     // The √2 formula is in a cluster of its own (with the other quadratic irrationals), labelled by it.
     let sqrt2 = cluster_of(&[2, 0], &[1, 0]).expect("the 1+√2 formula is clustered");
     assert!(sqrt2 != e && sqrt2 != pi && sqrt2 != c1);
-    assert_eq!(lab.clusters[sqrt2].label, ClusterLabel::Constant("sqrt2".into()));
+    assert_eq!(
+        lab.clusters[sqrt2].label,
+        ClusterLabel::Constant("sqrt2".into())
+    );
     // (1, 1) → φ and (4, 1) → 2+√5 are quadratic irrationals too: same cluster.
     assert_eq!(cluster_of(&[1, 0], &[1, 0]), Some(sqrt2));
     assert_eq!(cluster_of(&[4, 0], &[1, 0]), Some(sqrt2));

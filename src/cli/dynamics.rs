@@ -260,14 +260,18 @@ pub fn run_plot(args: PlotArgs) -> Result<()> {
                 .iter()
                 .map(|r| r.cluster.map(|c| ids.binary_search(&c).expect("listed")))
                 .collect();
+            // A cluster is named by its confirmed label (a member identified by PSLQ) if it has one,
+            // else by its first member's label (e.g. "e?" or "unknown").
             let names: Vec<String> = ids
                 .iter()
                 .map(|c| {
-                    let l = rows
+                    let mut labels = rows
                         .iter()
-                        .find(|r| r.cluster == Some(*c))
-                        .and_then(|r| r.label.clone());
-                    format!("{c}: {}", l.unwrap_or_default())
+                        .filter(|r| r.cluster == Some(*c))
+                        .filter_map(|r| r.label.as_deref());
+                    let first = labels.clone().next().unwrap_or_default();
+                    let confirmed = labels.find(|l| !l.ends_with('?') && !l.starts_with("unknown"));
+                    format!("{c}: {}", confirmed.unwrap_or(first))
                 })
                 .collect();
             make_parent(&out)?;
