@@ -1,6 +1,6 @@
 //! `apery dynamics`, `apery cluster` and `apery plot`.
 
-use super::search::{parse_range, parse_shard};
+use super::search::RunArgs;
 use anyhow::{bail, Context, Result};
 use apery::catalog::Catalog;
 use apery::dynamics::cluster::{plane_point, ClusterParams, PLANES};
@@ -24,34 +24,16 @@ pub struct Args {
     /// Catalog database.
     #[arg(long, default_value_os_t = super::default_catalog())]
     catalog: PathBuf,
-    /// Run only shard I of N, e.g. 0/100.
-    #[arg(long, value_name = "I/N", conflicts_with = "range")]
-    shard: Option<String>,
-    /// Run only the index range START..END.
-    #[arg(long, value_name = "START..END")]
-    range: Option<String>,
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 'j')]
-    threads: Option<usize>,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    run: RunArgs,
 }
 
 /// Runs `apery dynamics`.
 pub fn run(args: Args) -> Result<()> {
-    if let Some(t) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build_global()?;
-    }
+    args.run.init_threads()?;
     let space = SearchSpace::load(&args.space)?;
     let size = Enumerator::new(&space).map_err(anyhow::Error::msg)?.size();
-    let range = match (&args.shard, &args.range) {
-        (Some(s), _) => parse_shard(s, size)?,
-        (_, Some(r)) => parse_range(r)?,
-        _ => 0..size,
-    };
+    let range = args.run.range(size)?;
     if args.depth < 114 {
         bail!(
             "--depth {} is too small for the recipe's sample points (at least 114)",
@@ -61,7 +43,8 @@ pub fn run(args: Args) -> Result<()> {
     super::search::install_ctrlc();
     let mut catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
-    let bar = super::search::progress_bar(args.quiet, range.end.min(size) - range.start.min(size));
+    let bar =
+        super::search::progress_bar(args.run.quiet, range.end.min(size) - range.start.min(size));
     let config = MetricsConfig {
         depth: args.depth,
         ..Default::default()

@@ -20,6 +20,17 @@ pub struct Args {
     /// Catalog database to write (created if missing).
     #[arg(long, default_value_os_t = super::default_catalog())]
     catalog: PathBuf,
+    /// Run even if the space has more than 2^40 candidates.
+    #[arg(long)]
+    allow_huge: bool,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Options shared by the long-running commands (`search`, `dynamics`): which slice of the ordered
+/// enumeration, how many threads, whether to show progress.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
     /// Run only shard I of N (0-based), e.g. --shard 3/16: a contiguous slice of the ordered enumeration.
     #[arg(long, value_name = "I/N", conflicts_with = "range")]
     shard: Option<String>,
@@ -29,15 +40,34 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     threads: Option<usize>,
-    /// Run even if the space has more than 2^40 candidates.
-    #[arg(long)]
-    allow_huge: bool,
     /// No progress bar.
     #[arg(long, short)]
-    quiet: bool,
+    pub quiet: bool,
 }
 
-pub fn parse_shard(s: &str, size: u64) -> Result<std::ops::Range<u64>> {
+impl RunArgs {
+    /// Sets the size of rayon's global pool if `--threads` was given.
+    pub fn init_threads(&self) -> Result<()> {
+        if let Some(t) = self.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build_global()
+                .context("setting the thread count")?;
+        }
+        Ok(())
+    }
+
+    /// The index range asked for (`--shard`, `--range`, or the whole space of `size` indices).
+    pub fn range(&self, size: u64) -> Result<std::ops::Range<u64>> {
+        match (&self.shard, &self.range) {
+            (Some(s), _) => parse_shard(s, size),
+            (_, Some(r)) => parse_range(r),
+            _ => Ok(0..size),
+        }
+    }
+}
+
+fn parse_shard(s: &str, size: u64) -> Result<std::ops::Range<u64>> {
     let (i, n) = s
         .split_once('/')
         .context("--shard must look like I/N, e.g. 0/4")?;
@@ -51,7 +81,7 @@ pub fn parse_shard(s: &str, size: u64) -> Result<std::ops::Range<u64>> {
     Ok(shard(size, i, n))
 }
 
-pub fn parse_range(s: &str) -> Result<std::ops::Range<u64>> {
+fn parse_range(s: &str) -> Result<std::ops::Range<u64>> {
     let (a, b) = s
         .split_once("..")
         .context("--range must look like START..END")?;
@@ -67,20 +97,11 @@ pub fn parse_range(s: &str) -> Result<std::ops::Range<u64>> {
 
 /// Runs `apery search`.
 pub fn run(args: Args) -> Result<()> {
-    if let Some(t) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build_global()
-            .context("setting the thread count")?;
-    }
+    args.run.init_threads()?;
     let space = SearchSpace::load(&args.space)?;
     let searcher = Searcher::new(&space).with_context(|| args.space.display().to_string())?;
     let size = searcher.enumerator().size();
-    let range = match (&args.shard, &args.range) {
-        (Some(s), _) => parse_shard(s, size)?,
-        (_, Some(r)) => parse_range(r)?,
-        _ => 0..size,
-    };
+    let range = args.run.range(size)?;
     let todo = range.end.min(size).saturating_sub(range.start);
     eprintln!(
         "space '{}': {} candidates; running indices {}..{} ({} candidates) on {} threads",
@@ -102,7 +123,7 @@ pub fn run(args: Args) -> Result<()> {
     install_ctrlc();
     let mut catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
-    let bar = progress_bar(args.quiet, todo);
+    let bar = progress_bar(args.run.quiet, todo);
     let summary = searcher.run(&mut catalog, range, &|e| {
         bar.set_length(e.total);
         bar.set_position(e.done);

@@ -55,19 +55,8 @@ pub struct EsmaSpace {
 impl EsmaSpace {
     /// Reads and validates an ESMA space file.
     pub fn load(path: &Path) -> Result<EsmaSpace, SpaceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SpaceError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let raw: RawEsmaFile = toml::from_str(&text).map_err(|e| SpaceError::Toml {
-            path: path.to_path_buf(),
-            message: e.to_string().trim_end().replace('\n', "\n  "),
-        })?;
-        let invalid = |key: &str, problem: String| SpaceError::Invalid {
-            path: path.to_path_buf(),
-            key: key.into(),
-            problem,
-        };
+        let raw: RawEsmaFile = super::parse_toml(&super::read(path)?, path)?;
+        let invalid = super::invalid_at(path);
         let expr =
             Expr::parse(&raw.esma.constant).map_err(|e| invalid("esma.constant", e.to_string()))?;
         let mut config = match raw.esma.mode.as_deref() {

@@ -172,24 +172,13 @@ pub struct SearchSpace {
 impl SearchSpace {
     /// Reads and validates a search-space file.
     pub fn load(path: &Path) -> Result<SearchSpace, SpaceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SpaceError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        SearchSpace::from_toml(&text, path)
+        SearchSpace::from_toml(&read(path)?, path)
     }
 
     /// Validates a search space given as TOML text (`path` is used in messages).
     pub fn from_toml(text: &str, path: &Path) -> Result<SearchSpace, SpaceError> {
-        let raw: RawSpace = toml::from_str(text).map_err(|e| SpaceError::Toml {
-            path: path.to_path_buf(),
-            message: e.to_string().trim_end().replace('\n', "\n  "),
-        })?;
-        let invalid = |key: &str, problem: String| SpaceError::Invalid {
-            path: path.to_path_buf(),
-            key: key.to_string(),
-            problem,
-        };
+        let raw: RawSpace = parse_toml(text, path)?;
+        let invalid = invalid_at(path);
         if raw.name.trim().is_empty() {
             return Err(invalid("name", "must not be empty".into()));
         }
@@ -295,6 +284,34 @@ impl SearchSpace {
             max_depth: b.max_depth,
             factorial_reduction: b.factorial_reduction,
         })
+    }
+}
+
+/// The text of a space file.
+pub(crate) fn read(path: &Path) -> Result<String, SpaceError> {
+    std::fs::read_to_string(path).map_err(|source| SpaceError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// TOML into the raw form of a file; the TOML reader's message names the key and the line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<T, SpaceError> {
+    toml::from_str(text).map_err(|e| SpaceError::Toml {
+        path: path.to_path_buf(),
+        message: e.to_string().trim_end().replace('\n', "\n  "),
+    })
+}
+
+/// A constructor of "invalid value" errors for one file: `invalid(key, problem)`.
+pub(crate) fn invalid_at(path: &Path) -> impl Fn(&str, String) -> SpaceError + '_ {
+    move |key, problem| SpaceError::Invalid {
+        path: path.to_path_buf(),
+        key: key.to_string(),
+        problem,
     }
 }
 
