@@ -18,7 +18,7 @@ use rug::{Float, Integer};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::convergents::{poly_at, poly_at_big, walk_pcf_convergents};
+use super::convergents::{poly_at, poly_at_big};
 use super::delta::{ln_abs, DeltaError};
 use super::fit::least_squares;
 
@@ -205,13 +205,23 @@ fn walk(
     depth: usize,
     wanted: &[usize],
 ) -> Result<Vec<(usize, Integer, Integer)>, DeltaError> {
+    // The shared exact convergents (product tree between the wanted depths) instead of a
+    // step-by-step walk: only the list entries at `wanted` are needed.
+    let pcf = crate::pcf::Pcf::from_i64(a, b);
     let mut saved = Vec::with_capacity(wanted.len());
-    walk_pcf_convergents(a, b, depth - 1, |n, p, q| {
-        let k = n + 1;
-        if wanted.binary_search(&k).is_ok() {
-            saved.push((k, p.clone(), q.clone()));
-        }
-    })?;
+    let mut conv: Option<crate::pcf::convergents::Convergents> = None;
+    for &k in wanted.iter().filter(|&&k| (1..=depth).contains(&k)) {
+        let n = k - 1;
+        let c = match conv.take() {
+            None => crate::pcf::convergents::Convergents::new(&pcf, n),
+            Some(mut c) => {
+                c.extend(&pcf, n);
+                c
+            }
+        };
+        saved.push((k, c.p().clone(), c.q().clone()));
+        conv = Some(c);
+    }
     Ok(saved)
 }
 
