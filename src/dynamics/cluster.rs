@@ -91,7 +91,7 @@ pub fn plane_point(m: &PcfMetrics, plane: usize) -> [f64; 2] {
 
 /// Clusters points of one metric plane: grid down-sampling (first point per `cell`), HDBSCAN on
 /// the samples, then nearest-sample labelling within `label_radius`; finally noise that is dense
-/// on the grid forms clusters of its own (see [`dense_noise_clusters`]). Returns a cluster id per
+/// on the grid forms clusters of its own (`dense_noise_clusters`). Returns a cluster id per
 /// point (`None` = noise or non-finite point).
 pub fn cluster_plane(
     points: &[[f64; 2]],

@@ -37,7 +37,7 @@ pub struct LeastSquares {
     pub rss: f64,
 }
 
-/// Minimises Σᵢ (yᵢ − Σⱼ θⱼ·columns[j][i])² (no intercept unless a column of ones is passed).
+/// Minimises Σᵢ (yᵢ − Σⱼ θⱼ·columns\[j\]\[i\])² (no intercept unless a column of ones is passed).
 pub fn least_squares(columns: &[Vec<f64>], y: &[f64]) -> Result<LeastSquares, FitError> {
     let k = columns.len();
     let m = y.len();

@@ -4,12 +4,12 @@
 //! q₋₁ = 0); the recurrence runs for n = 1 … depth−1, so depth 2000 gives indices 0 … 2000.
 //! With D = last list index, S = D / p (p = 2) and sample points X = [6, S/8, S/4, S/2, S]:
 //!
-//! * reduced-denominator growth: ln|Q[x]/G[x]| ≈ γ'·x + η'·x·ln x (η' := 0 and refit if |η'| < 0.05);
+//! * reduced-denominator growth: ln|Q\[x\]/G\[x\]| ≈ γ'·x + η'·x·ln x (η' := 0 and refit if |η'| < 0.05);
 //! * eigenvalue ratio at N*: A = a(N*), B = b(N*), disc = A² + 4B, ratio = (A + √disc)/(A − √disc);
-//! * blind δ at S against L = P[D]/Q[D]: E = −ln| |L| − |P[S]/Q[S]| |, δ_naive = E/ln|Q[S]| − 1,
-//!   δ_FR = E/ln(|Q[S]|/G[S]) − 1;
+//! * blind δ at S against L = P\[D\]/Q\[D\]: E = −ln| |L| − |P\[S\]/Q\[S\]| |, δ_naive = E/ln|Q\[S\]| − 1,
+//!   δ_FR = E/ln(|Q\[S\]|/G\[S\]) − 1;
 //! * predicted δ = N*·|ln|ratio|| / (γ'N* + η'N* ln N*) − 1;
-//! * convergence dynamics: ln|P[D]/Q[D] − P[x]/Q[x]| ≈ β ln x + γ x + η x ln x.
+//! * convergence dynamics: ln|P\[D\]/Q\[D\] − P\[x\]/Q\[x\]| ≈ β ln x + γ x + η x ln x.
 //!
 //! Everything is exact big-integer arithmetic until a logarithm is taken; logarithms come from the
 //! leading bits of the integers (`Integer::to_f64_exp`), and gcds are computed at the sample points only.
@@ -70,7 +70,7 @@ pub enum MetricsStatus {
     },
     /// |L| ≥ 1000 at the last convergent: the recipe's rational/divergent marker.
     LargeLimit,
-    /// Q[D] = 0: the last convergent, hence L, is undefined.
+    /// Q\[D\] = 0: the last convergent, hence L, is undefined.
     ZeroDenominator,
     /// Some metric is undefined (e.g. p/q equals the final convergent exactly, or p = 0 at S).
     Partial,
@@ -113,9 +113,9 @@ pub struct PcfMetrics {
     pub status: MetricsStatus,
     /// b(n) = 0 for some n < depth, or |L| ≥ 1000 (the recipe's divergent/rational markers).
     pub divergent: bool,
-    /// L = P[D]/Q[D] as f64.
+    /// L = P\[D\]/Q\[D\] as f64.
     pub limit: Option<f64>,
-    /// L = P[D]/Q[D] to 60 significant digits.
+    /// L = P\[D\]/Q\[D\] to 60 significant digits.
     pub limit_digits: Option<String>,
     /// δ_naive at list index S (column `Naive_Delta`).
     pub naive_delta: Option<f64>,

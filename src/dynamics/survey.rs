@@ -1,6 +1,6 @@
 //! Metrics for every PCF of a search space, in parallel, sharded and resumable like a search.
 //!
-//! Every index whose `a` and `b` are non-zero polynomials gets its [`PcfMetrics`] (the Blind-δ
+//! Every index whose `a` and `b` are non-zero polynomials gets its [`PcfMetrics`](super::metrics::PcfMetrics) (the Blind-δ
 //! recipe; for the `blind-delta` space that is the paper's 1,768,900 PCFs). Chunks of the ordered
 //! enumeration are committed to the catalog's `metrics` table together with their "done" mark.
 

@@ -136,7 +136,7 @@ impl Lhs {
         }
     }
 
-    /// P(c)/Q(c) at the precision of `powers` (powers[k] = c^k).
+    /// P(c)/Q(c) at the precision of `powers` (powers\[k\] = c^k).
     pub fn value(&self, powers: &[Float]) -> Float {
         eval_i64(&self.numerator, powers) / eval_i64(&self.denominator, powers)
     }

@@ -3,8 +3,8 @@
 //! A rational function |P(c)/Q(c)| of a constant c is expanded as a signed continued fraction
 //! x = a_0 + s_0/(a_1 + s_1/(a_2 + …)) under a periodic sign pattern ([`signed_cf`]); Berlekamp–Massey
 //! looks for a short linear recurrence in (a_0, …, a_{D−1}) ([`crate::sequence`]); survivors are
-//! regenerated to 1000 terms from the recurrence and approved at 1000 digits ([`approve`]); the
-//! enumeration over LHS and sign periods runs in parallel ([`search`]).
+//! regenerated to 1000 terms from the recurrence and approved at 1000 digits ([`approve`](mod@approve)); the
+//! enumeration over LHS and sign periods runs in parallel ([`search`](mod@search)).
 
 pub mod approve;
 pub mod lhs;

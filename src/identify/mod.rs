@@ -1,6 +1,6 @@
 //! Identification of a numeric limit x with known constants (algorithms.md §6).
 //!
-//! * [`pslq`] — PSLQ integer-relation detection with MPFR floats.
+//! * [`pslq`](mod@pslq) — PSLQ integer-relation detection with MPFR floats.
 //! * [`gate`] — the relation-quality gate: digits explained ≥ 2 × digits needed to write the relation.
 //! * [`relation`] — [`Identification`], the normal form x = (c₀ + Σ cᵢKᵢ)/(d₀ + Σ dᵢKᵢ), printing and
 //!   re-verification.

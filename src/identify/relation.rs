@@ -249,7 +249,7 @@ pub(crate) fn agreeing_digits(a: &Float, b: &Float, prec: u32) -> u32 {
     }
 }
 
-/// Writes Σ coeffs[i]·label(i) readably: position 0 of `coeffs` is the constant term, position i ≥ 1
+/// Writes Σ coeffs\[i\]·label(i) readably: position 0 of `coeffs` is the constant term, position i ≥ 1
 /// multiplies labels[i−1]; `1·K → K`, `−1·K → -K`, zero terms are skipped.
 /// Indices of the nonzero coefficients of `c₀ + c₁K₁ + …` in reading order: constants first, the
 /// integer last, but led by the first positive term when there is one.

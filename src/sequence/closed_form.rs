@@ -220,7 +220,7 @@ fn render_rational_poly(coeffs: &[Rational], var: &str, latex: bool) -> String {
     s
 }
 
-/// An interlaced polynomial closed form: a_n = preamble[n] for n < len(preamble), and
+/// An interlaced polynomial closed form: a_n = preamble\[n\] for n < len(preamble), and
 /// a_{Nm+j} = P_j(m) (0 ≤ j < N) for every n = Nm + j ≥ len(preamble).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterlacedClosedForm {

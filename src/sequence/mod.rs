@@ -1,10 +1,10 @@
 //! Pattern detection in integer sequences.
 //!
-//! * [`berlekamp_massey`] — the shortest linear recurrence (connection polynomial `C` and linear
+//! * [`berlekamp_massey`](mod@berlekamp_massey) — the shortest linear recurrence (connection polynomial `C` and linear
 //!   complexity `L`) of a sequence over the prime field F_p (algorithms.md §12.1);
 //! * [`find_recurrence`] — the same over Z: BM modulo the Mersenne prime 2^61 − 1, symmetric lift and an
 //!   exact integer re-check on every term (§12.2);
-//! * [`closed_form`] — when every root of `C` is a root of unity, the sequence is an interlacing of
+//! * [`closed_form`](mod@closed_form) — when every root of `C` is a root of unity, the sequence is an interlacing of
 //!   polynomial channels a_{Nm+j} = P_j(m) after a finite preamble (§8.3); the channels are found by
 //!   exact rational interpolation.
 
