@@ -249,7 +249,7 @@ fn hyp1f1_reduces_to_exponentials() {
 fn fixture_limits() -> Vec<(String, String)> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/ramanujan/validation_formulas.json"
+        "/tests/fixtures/validation_formulas.json"
     );
     let text = std::fs::read_to_string(path).expect("validation_formulas.json");
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -1,4 +1,4 @@
-//! Integration tests of the `dynamics` module against ../shared/reference/dynamics_vectors.json
+//! Integration tests of the `dynamics` module against tests/fixtures/dynamics_vectors.json
 //! (algorithms.md §3.3 and §9.3).
 
 use apery::dynamics::metrics::MetricsStatus;
@@ -10,7 +10,7 @@ use serde_json::Value;
 fn vectors() -> Value {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/reference/dynamics_vectors.json"
+        "/tests/fixtures/dynamics_vectors.json"
     ))
     .expect("dynamics_vectors.json is readable");
     serde_json::from_str(&text).expect("dynamics_vectors.json parses")

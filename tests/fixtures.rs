@@ -1,4 +1,4 @@
-//! The validation formulas of the Ramanujan Machine group (`../shared/ramanujan/validation_formulas.json`):
+//! The validation formulas of the Ramanujan Machine group (`tests/fixtures/validation_formulas.json`):
 //! every PCF evaluates to its stated limit, and identification recovers the stated constant.
 
 use apery::constants;
@@ -13,7 +13,7 @@ use serde_json::Value;
 fn fixtures() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/ramanujan/validation_formulas.json"
+        "/tests/fixtures/validation_formulas.json"
     );
     let text =
         std::fs::read_to_string(path).expect("validation_formulas.json next to the repository");

@@ -10,7 +10,7 @@ use serde_json::Value;
 pub fn vectors() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/reference/esma_vectors.json"
+        "/tests/fixtures/esma_vectors.json"
     );
     let text = std::fs::read_to_string(path).expect("esma_vectors.json is readable");
     serde_json::from_str(&text).expect("esma_vectors.json is valid JSON")
