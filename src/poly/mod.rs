@@ -6,7 +6,9 @@
 
 mod parse;
 
-pub use parse::{parse, parse_with_params, PolyExpr, PolyParseError};
+pub use parse::{
+    parse, parse_with_params, PolyExpr, PolyParseError, MAX_DEGREE, MAX_LEN, MAX_NESTING,
+};
 
 use rug::Integer;
 use std::fmt;
