@@ -58,12 +58,13 @@ pub fn default_catalog() -> PathBuf {
     PathBuf::from("results/catalog.sqlite")
 }
 
-/// Parses the command line and runs the subcommand.
-pub fn run() -> anyhow::Result<()> {
+/// Parses the command line and runs the subcommand; the exit status is the subcommand's
+/// (`eval` ends with 1 for a PCF without a limit).
+pub fn run() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Eval(a) => return eval::run(a),
         Command::Search(a) => search::run(a),
-        Command::Eval(a) => eval::run(a),
         Command::Query(a) => query::run(a),
         Command::Constants(a) => constants::run(a),
         Command::Esma(a) => esma::run(a),
@@ -71,5 +72,6 @@ pub fn run() -> anyhow::Result<()> {
         Command::Dynamics(a) => dynamics::run(a),
         Command::Cluster(a) => dynamics::run_cluster(a),
         Command::Plot(a) => dynamics::run_plot(a),
-    }
+    }?;
+    Ok(std::process::ExitCode::SUCCESS)
 }
