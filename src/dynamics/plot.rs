@@ -331,11 +331,12 @@ fn draw_clusters<DB: DrawingBackend>(
     // Unlabelled clusters first (largest at the bottom), labelled ones on top.
     for &k in order.iter().rev() {
         let c = color[k];
+        let r = if plot.clusters[k].labelled { 4 } else { 3 };
         chart
             .draw_series(
                 pts_of(Some(k))
                     .into_iter()
-                    .map(|(x, y)| Circle::new((x, y), 3, c.filled())),
+                    .map(|(x, y)| Circle::new((x, y), r, c.filled())),
             )
             .map_err(draw_err)?;
     }
@@ -358,7 +359,7 @@ fn draw_clusters<DB: DrawingBackend>(
     if not_drawn > 0 {
         lines.push((
             RGBColor(255, 255, 255),
-            format!("{not_drawn} PCFs off the axes or without this plane's metrics"),
+            format!("{not_drawn} not drawn (no metric or off axes)"),
         ));
     }
     let style = TextStyle::from((FONT_NAME, 15).into_font()).color(&BLACK);
