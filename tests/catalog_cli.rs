@@ -353,8 +353,7 @@ fn query_table_gives_esma_rows_their_own_headers() {
         let at = text.find(needle).unwrap();
         text[..at]
             .lines()
-            .filter(|l| l.starts_with("kind"))
-            .last()
+            .rfind(|l| l.starts_with("kind"))
             .unwrap()
             .to_string()
     };
