@@ -164,6 +164,14 @@ fn read_commands_read_a_catalog_in_a_read_only_directory_without_writing() {
     let ro = tempfile::tempdir().unwrap();
     let path = ro.path().join("catalog.sqlite");
     std::fs::copy(&made, &path).unwrap();
+    // In rollback-journal mode, as a catalog copied by other tools may be: a command that opened
+    // it for writing would switch it to WAL, which changes the file's header.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+    drop(conn);
     let out = tempfile::tempdir().unwrap();
     let before = snapshot(&path);
     #[cfg(unix)]
@@ -452,4 +460,28 @@ fn bm_with_too_few_terms_says_how_many_are_needed() {
         .failure()
         .stderr(predicate::str::contains("too few terms"))
         .stderr(predicate::str::contains("16"));
+}
+
+#[test]
+fn read_only_open_sees_commits_of_a_writer_still_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = make_catalog(dir.path());
+    // A writer keeps the catalog open (as a running search does): its commits are in the -wal.
+    let mut writer = Catalog::open(&path).unwrap();
+    writer
+        .insert(
+            &conjecture("pcf", "pcf:new", "n", "n", "e", "x = 1/(e - 1)"),
+            "3",
+        )
+        .unwrap();
+    assert!(sidecar(&path, "-wal").exists());
+    let reader = Catalog::open_read_only(&path).unwrap();
+    assert!(reader.is_read_only());
+    assert_eq!(reader.query(&Default::default()).unwrap().len(), 4);
+    apery()
+        .args(["query", "--catalog"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("x = 1/(e - 1)"));
 }
