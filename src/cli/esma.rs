@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use apery::catalog::{Catalog, Conjecture};
 use apery::constants::Expr;
 use apery::esma::{search, EsmaConfig, EsmaConjecture, Mode};
-use apery::sequence::{closed_form, find_recurrence};
+use apery::sequence::{berlekamp_massey, closed_form, find_recurrence, MERSENNE_61};
 use apery::space::esma::EsmaSpace;
 use indicatif::{ProgressBar, ProgressStyle};
 use rug::Integer;
@@ -179,7 +179,8 @@ fn row(c: &EsmaConjecture, space: &str, depth: usize) -> (Conjecture, String) {
 /// Arguments of `apery bm`.
 #[derive(clap::Args, Debug)]
 pub struct BmArgs {
-    /// The integer sequence, e.g. `apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10`.
+    /// The integer sequence, e.g. `apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12` (the partial
+    /// quotients of e; a recurrence of complexity L needs 2L+2 terms, here 16).
     #[arg(required = true, allow_hyphen_values = true, num_args = 1..)]
     terms: Vec<Integer>,
 }
@@ -188,10 +189,22 @@ pub struct BmArgs {
 /// interlaced polynomial closed form.
 pub fn run_bm(args: BmArgs) -> Result<()> {
     let Some(rec) = find_recurrence(&args.terms) else {
+        let n = args.terms.len();
+        // Too few terms is the usual cause: say how many a recurrence of the complexity that
+        // Berlekamp–Massey sees in these terms would need.
+        if let Ok((_, l)) = berlekamp_massey(&args.terms, MERSENNE_61) {
+            if 2 * l + 2 > n {
+                bail!(
+                    "too few terms: the shortest recurrence of these {n} terms has complexity \
+                     L = {l}, and confirming it needs 2L+2 = {} terms; give at least {} more",
+                    2 * l + 2,
+                    2 * l + 2 - n
+                );
+            }
+        }
         bail!(
-            "no linear recurrence with constant coefficients is determined by these {} terms \
-             (it needs 2L+2 terms for complexity L, and must hold exactly)",
-            args.terms.len()
+            "no linear recurrence with constant coefficients holds exactly on these {n} terms \
+             (a recurrence of complexity L needs 2L+2 terms)"
         );
     };
     println!("recurrence   {rec}");

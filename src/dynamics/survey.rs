@@ -112,8 +112,10 @@ pub struct ClusterReport {
     pub points: usize,
     /// Anchors (PCFs whose formula is in the catalog).
     pub anchors: usize,
-    /// Final clusters: (id, plane index, size, label text).
-    pub clusters: Vec<(usize, usize, usize, String)>,
+    /// Final clusters as stored in the catalog (ids index `labelling.clusters`).
+    pub clusters: Vec<crate::catalog::metrics::StoredCluster>,
+    /// PCFs in no cluster (noise, or a metric missing in the planes tried).
+    pub noise: usize,
     /// The labelling itself.
     pub labelling: super::cluster::Labelling,
     /// The metrics rows, in the order of `labelling.assignment`.
@@ -206,6 +208,50 @@ fn target_values(names: &[String]) -> Vec<(String, rug::Float)> {
                 .map(|v| (c.clone(), v))
         })
         .collect()
+}
+
+/// The label of a whole cluster (stored with it, shown by `apery cluster` and in the plot's
+/// legend) and whether it names constants: an anchored cluster is named by its anchors' constant
+/// (or `mixed: …`); an unanchored one by the identification PSLQ found most often among its tested
+/// members (`ln2 (pslq)`), else by its members' common `unknown…` label.
+fn cluster_label_text(
+    label: &super::cluster::ClusterLabel,
+    members: &[usize],
+    member_labels: &[Option<String>],
+) -> (String, bool) {
+    use super::cluster::ClusterLabel;
+    match label {
+        ClusterLabel::Constant(c) => (c.clone(), true),
+        ClusterLabel::Mixed(v) => (format!("mixed: {}", v.join(", ")), true),
+        ClusterLabel::Unknown => {
+            let mut found: Vec<&str> = members
+                .iter()
+                .filter_map(|&i| member_labels[i].as_deref())
+                .filter(|l| l.ends_with("(pslq)"))
+                .collect();
+            found.sort_unstable();
+            let mut best: Option<(&str, usize)> = None;
+            for chunk in found.chunk_by(|a, b| a == b) {
+                let better = match best {
+                    Some((_, n)) => chunk.len() > n,
+                    None => true,
+                };
+                if better {
+                    best = Some((chunk[0], chunk.len()));
+                }
+            }
+            match best {
+                Some((l, _)) => (l.to_string(), true),
+                None => {
+                    let first = members
+                        .iter()
+                        .find_map(|&i| member_labels[i].clone())
+                        .unwrap_or_else(|| "unknown".to_string());
+                    (first, false)
+                }
+            }
+        }
+    }
 }
 
 /// Clusters a space's metrics along the recipe's planes ([`super::cluster::PLANES`] order, or only
@@ -311,17 +357,28 @@ pub fn cluster_space(
         .zip(&labels)
         .map(|((r, a), l)| (r.index, a.map(|k| k as i64), l.clone()))
         .collect();
-    catalog.set_clusters(space, &assignment)?;
-    let clusters = labelling
+    let clusters: Vec<crate::catalog::metrics::StoredCluster> = labelling
         .clusters
         .iter()
         .enumerate()
-        .map(|(k, c)| (k, order[c.plane], c.members.len(), label_text(&c.label)))
+        .map(|(k, c)| {
+            let (label, labelled) = cluster_label_text(&c.label, &c.members, &labels);
+            crate::catalog::metrics::StoredCluster {
+                id: k as i64,
+                plane: order[c.plane],
+                size: c.members.len(),
+                label,
+                labelled,
+            }
+        })
         .collect();
+    catalog.set_clusters(space, &assignment, &clusters)?;
+    let noise = labelling.assignment.iter().filter(|a| a.is_none()).count();
     Ok(ClusterReport {
         points: rows.len(),
         anchors: anchors.iter().filter(|a| a.is_some()).count(),
         clusters,
+        noise,
         labelling,
         rows,
         labels,
