@@ -84,8 +84,9 @@ pub struct Limit {
     pub depth: usize,
     /// Convergence rate in digits per term: `(c(D) − c(D/2)) / (D/2)` with `c(n) = −log10|x_n − x_{n−1}|`.
     pub rate: f64,
-    /// Irrationality measure δ of `p_N/q_N` (`N = D/2`, gcd-reduced `q`) against `value`:
-    /// `|L − p/q| = q^{−(1+δ)}`; `None` when the reduced `q` is 1.
+    /// Irrationality measure δ of `p_N/q_N` (`N = D/2`, gcd-reduced `q`) against `p_D/q_D`
+    /// ([`blind_delta`], exact): `|L − p/q| = q^{−(1+δ)}`; `None` when the reduced `q` is 1. A
+    /// shallow estimate: [`settled_delta`] follows δ to where it has settled.
     pub delta: Option<f64>,
     /// Whether convergence looked geometric or faster.
     pub geometric: bool,
@@ -311,7 +312,7 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
             } else {
                 0.0
             };
-            let delta = delta(&lo.conv, &hi.x, prec);
+            let delta = blind_delta(&lo.conv, &hi.conv);
             let extrapolated = value.is_some();
             return Ok(Limit {
                 value: value.unwrap_or(hi.x),
@@ -337,22 +338,6 @@ impl Exp10M1 for f64 {
     fn exp10_m1(self) -> f64 {
         (self * std::f64::consts::LN_10).exp_m1()
     }
-}
-
-/// δ of the convergent `p/q` (gcd-reduced) against `l`: `δ = −ln|l − p/q| / ln q − 1`.
-pub fn delta(conv: &Convergents, l: &Float, prec: u32) -> Option<f64> {
-    let g = conv.gcd();
-    let q = Integer::from(conv.q().div_exact_ref(&g)).abs();
-    if q <= 1 {
-        return None;
-    }
-    let x = Float::with_val(prec, conv.p()) / Float::with_val(prec, conv.q());
-    let err = log10_abs(&Float::with_val(prec, l - &x));
-    let lq = log10_int(&q);
-    if !err.is_finite() {
-        return None;
-    }
-    Some(-err / lq - 1.0)
 }
 
 /// δ of the gcd-reduced convergent `p_N/q_N` against the blind limit `p_M/q_M` (`M > N`), in
