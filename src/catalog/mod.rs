@@ -212,15 +212,36 @@ impl Catalog {
         Ok(Catalog { conn })
     }
 
-    /// The index ranges of a space already completed.
+    /// The index ranges of a space already completed, merged: overlapping or adjacent ranges are
+    /// returned as one, in increasing order.
     pub fn done_ranges(&self, space_hash: &str) -> Result<Vec<Range<u64>>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT start, end FROM progress WHERE space_hash = ?1 ORDER BY start")?;
-        let rows = st.query_map([space_hash], |r| {
-            Ok(r.get::<_, i64>(0)? as u64..r.get::<_, i64>(1)? as u64)
-        })?;
-        rows.collect()
+        self.done_ranges_within(space_hash, 0..u64::MAX)
+    }
+
+    /// The completed index ranges of a space that meet `within`, merged (overlapping or adjacent
+    /// ranges become one), in increasing order. The rows are streamed from the database and merged
+    /// as they come, so the memory used is proportional to the number of gaps between finished
+    /// ranges, not to the number of committed chunks (which is unbounded on a huge space).
+    pub fn done_ranges_within(
+        &self,
+        space_hash: &str,
+        within: Range<u64>,
+    ) -> Result<Vec<Range<u64>>> {
+        let mut st = self.conn.prepare(
+            "SELECT start, end FROM progress WHERE space_hash = ?1 AND end > ?2 AND start < ?3 \
+             ORDER BY start",
+        )?;
+        let clamp = |x: u64| x.min(i64::MAX as u64) as i64;
+        let mut rows = st.query(params![space_hash, clamp(within.start), clamp(within.end)])?;
+        let mut merged: Vec<Range<u64>> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let (a, b) = (r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64);
+            match merged.last_mut() {
+                Some(last) if a <= last.end => last.end = last.end.max(b),
+                _ => merged.push(a..b),
+            }
+        }
+        Ok(merged)
     }
 
     /// Stores the conjectures of one completed index range, and the variants (canonical key, a, b) of

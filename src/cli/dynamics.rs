@@ -9,7 +9,7 @@ use apery::dynamics::metrics::MetricsConfig;
 use apery::dynamics::plot::{
     check_output, plot_clusters, plot_convergence, ClusterPlot, PlotCluster,
 };
-use apery::dynamics::survey::{cluster_space, survey};
+use apery::dynamics::survey::{cluster_space, survey_with_cancel};
 use apery::enumerate::Enumerator;
 use apery::pcf::Pcf;
 use apery::space::SearchSpace;
@@ -26,6 +26,9 @@ pub struct Args {
     /// Catalog database.
     #[arg(long, default_value_os_t = super::default_catalog())]
     catalog: PathBuf,
+    /// Run even if the range has more than 2^40 PCFs.
+    #[arg(long)]
+    allow_huge: bool,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -42,11 +45,13 @@ pub fn run(args: Args) -> Result<()> {
             args.depth
         );
     }
-    super::search::install_ctrlc();
+    let todo = range.end.min(size).saturating_sub(range.start);
+    // Metrics at depth 2000 cost about a millisecond per PCF per core.
+    super::search::check_huge(&args.space, todo, args.allow_huge, 1e3)?;
+    let cancel = super::search::install_ctrlc();
     let mut catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
-    let bar =
-        super::search::progress_bar(args.run.quiet, range.end.min(size) - range.start.min(size));
+    let bar = super::search::Progress::new(args.run.quiet, todo);
     let config = MetricsConfig {
         depth: args.depth,
         ..Default::default()
@@ -59,12 +64,11 @@ pub fn run(args: Args) -> Result<()> {
         range.end.min(size),
         size
     );
-    let s = survey(&space, &config, &mut catalog, range, &|e| {
-        bar.set_length(e.total);
-        bar.set_position(e.done);
-        bar.set_message(format!("PCFs: {}", e.hits));
-    })?;
-    bar.finish_and_clear();
+    let progress = |e: apery::search::ProgressEvent| {
+        bar.update(e.done, e.total, &format!("PCFs: {}", e.hits));
+    };
+    let s = survey_with_cancel(&space, &config, &mut catalog, range, &progress, &cancel)?;
+    bar.finish();
     println!("metrics '{}' at depth {}", space.name, args.depth);
     println!("  {:<28} {:>12}", "already done (resumed)", s.resumed);
     println!("  {:<28} {:>12}", "computed", s.computed);

@@ -3,10 +3,9 @@
 use anyhow::{bail, Context, Result};
 use apery::catalog::{Catalog, Conjecture};
 use apery::constants::Expr;
-use apery::esma::{search, EsmaConfig, EsmaConjecture, Mode};
+use apery::esma::{search_with_cancel, EsmaConfig, EsmaConjecture, EsmaProgress, Mode};
 use apery::sequence::{berlekamp_massey, closed_form, find_recurrence, MERSENNE_61};
 use apery::space::esma::EsmaSpace;
-use indicatif::{ProgressBar, ProgressStyle};
 use rug::Integer;
 use std::path::PathBuf;
 
@@ -40,7 +39,17 @@ pub struct Args {
     /// Print the conjectures' statements.
     #[arg(long, short)]
     verbose: bool,
+    /// Run even if there are more than 2^27 candidates (pairs (P, Q) × sign periods).
+    #[arg(long)]
+    allow_huge: bool,
+    /// No progress output.
+    #[arg(long, short)]
+    quiet: bool,
 }
+
+/// Raw ESMA candidates ((P, Q) pairs × sign periods) above which `apery esma` needs `--allow-huge`:
+/// at about a thousand candidates per second per core, roughly a core-day and a half.
+const ESMA_HUGE: u128 = 1 << 27;
 
 fn parse_lengths(s: &str) -> Result<std::ops::RangeInclusive<usize>> {
     let (a, b) = s.split_once("..").unwrap_or((s, s));
@@ -103,21 +112,38 @@ pub fn run(args: Args) -> Result<()> {
     let value = |prec: u32| expr.eval(prec).expect("checked below");
     expr.eval(64)
         .with_context(|| format!("evaluating '{constant}'"))?;
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:32}] {pos}/{len} {per_sec} ETA {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    let report = search(&constant, &value, &cfg, &|done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })?;
-    bar.finish_and_clear();
+    cfg.validate().context("the ESMA configuration")?;
+    let raw = cfg.raw_candidates();
+    if raw > ESMA_HUGE && !args.allow_huge {
+        let space = args
+            .space
+            .as_ref()
+            .map_or(String::new(), |p| format!("{}: ", p.display()));
+        bail!(
+            "{space}ESMA on {constant} with --poly-deg {} and --coeff-limit {} has {raw} candidates \
+             (about {:.1e}: (2L+1)^(2(d+1)) pairs (P, Q) × {} sign periods), more than 2^27 \
+             (at ~10^3 per second per core about {:.0} core-days); lower --poly-deg or --coeff-limit, or pass --allow-huge",
+            cfg.poly_degree,
+            cfg.coeff_limit,
+            raw as f64,
+            apery::esma::sign_periods(cfg.period_lengths.clone()).len(),
+            raw as f64 / 1e3 / 86400.0
+        );
+    }
     let mut catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
+    let cancel = super::search::install_ctrlc();
+    let bar = super::search::Progress::new(args.quiet, 0);
+    let report = search_with_cancel(
+        &constant,
+        &value,
+        &cfg,
+        &|e: EsmaProgress| {
+            bar.update(e.done, e.total, &format!("approved: {}", e.approved));
+        },
+        &cancel,
+    )?;
+    bar.finish();
     for c in &report.conjectures {
         let (row, simplicity) = row(c, &name, cfg.depth);
         catalog.insert(&row, &simplicity)?;
@@ -141,6 +167,13 @@ pub fn run(args: Args) -> Result<()> {
         "catalog: {} (`apery query --kind esma`)",
         args.catalog.display()
     );
+    if report.interrupted {
+        eprintln!(
+            "interrupted: the {} conjectures approved so far are in the catalog; the counts cover the candidates finished",
+            report.conjectures.len()
+        );
+        std::process::exit(130);
+    }
     Ok(())
 }
 

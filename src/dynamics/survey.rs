@@ -5,6 +5,7 @@
 //! enumeration are committed to the catalog's `metrics` table together with their "done" mark.
 
 use super::metrics::{metrics_with, MetricsConfig};
+use crate::cancel::Cancel;
 use crate::catalog::metrics::{progress_key, MetricsRow};
 use crate::catalog::Catalog;
 use crate::enumerate::Enumerator;
@@ -41,13 +42,26 @@ pub fn survey(
     range: Range<u64>,
     progress: &(dyn Fn(ProgressEvent) + Sync),
 ) -> Result<SurveySummary> {
+    survey_with_cancel(space, config, catalog, range, progress, &Cancel::new())
+}
+
+/// [`survey`] that stops when `cancel` is cancelled: no new chunk is started and the chunk in
+/// flight stops at its next PCF without being committed (it is redone on resume).
+pub fn survey_with_cancel(
+    space: &SearchSpace,
+    config: &MetricsConfig,
+    catalog: &mut Catalog,
+    range: Range<u64>,
+    progress: &(dyn Fn(ProgressEvent) + Sync),
+    cancel: &Cancel,
+) -> Result<SurveySummary> {
     let start = Instant::now();
     let e = Enumerator::new(space).map_err(anyhow::Error::msg)?;
     let range = range.start.min(e.size())..range.end.min(e.size());
     let key = progress_key(&space.hash, config.depth);
-    let done = catalog.done_ranges(&key)?;
+    let done = catalog.done_ranges_within(&key, range.clone())?;
     let chunks = plan_chunks(range.clone(), &done, CHUNK);
-    let total: u64 = chunks.iter().map(|c| c.end - c.start).sum();
+    let total = chunks.remaining();
     let mut s = SurveySummary {
         resumed: (range.end - range.start) - total,
         ..Default::default()
@@ -58,10 +72,13 @@ pub fn survey(
         total,
         hits: 0,
     });
-    let work = |r: Range<u64>| -> (Range<u64>, Vec<MetricsRow>, u64) {
+    let work = |r: Range<u64>| -> Option<(Range<u64>, Vec<MetricsRow>, u64)> {
         let mut rows = Vec::new();
         let mut skipped = 0;
         for index in r.clone() {
+            if cancel.is_cancelled() {
+                return None;
+            }
             let pcf = e.candidate(index);
             let (Some(a), Some(b)) = (pcf.a.to_i64(), pcf.b.to_i64()) else {
                 skipped += 1;
@@ -84,9 +101,9 @@ pub fn survey(
                 Err(_) => skipped += 1,
             }
         }
-        (r, rows, skipped)
+        Some((r, rows, skipped))
     };
-    run_chunks(&chunks, work, |(r, rows, skipped)| {
+    run_chunks(chunks, cancel, work, |(r, rows, skipped)| {
         catalog
             .commit_metrics(&space.name, &space.hash, config.depth, r.clone(), &rows)
             .context("writing metrics to the catalog")?;
