@@ -120,3 +120,25 @@ fn split_even_odd_limits_get_no_certain_digits() {
         assert!(l.digits < 1.0, "{pcf}: claimed {} digits", l.digits);
     }
 }
+
+/// The catalog's δ is read where it has settled: Apéry's PCF gives 0.155 at the depth that 100
+/// digits need (128) and 0.0805… in the limit.
+#[test]
+fn catalog_delta_of_apery_is_the_settled_value() {
+    let rows = search(
+        r#"
+name = "apery"
+[pcf]
+a = "34n^3+51n^2+27n+5"
+b = "-n^6"
+[targets]
+constants = ["zeta3"]
+mobius_bound = 6
+"#,
+    );
+    let r = row(&rows, "34n^3+51n^2+27n+5", "-n^6");
+    assert_eq!(r.relation, "x = 6/zeta3");
+    let d = r.delta.unwrap();
+    assert!((0.078..0.086).contains(&d), "δ = {d}");
+    assert!(r.details["delta_depth"].as_u64().unwrap() >= 1024, "{}", r.details);
+}

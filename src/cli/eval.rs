@@ -179,7 +179,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// Deepest depth for δ (its convergents to twice this depth cost milliseconds).
 const DELTA_MAX_DEPTH: usize = 1 << 15;
 /// δ counts as settled when three successive doublings agree this closely.
-const DELTA_TOL: f64 = 5e-3;
+const DELTA_TOL: f64 = apery::pcf::limit::DELTA_SETTLED_TOL;
 
 /// Reports a PCF without a limit (exit status 1).
 fn no_limit(args: &Args, pcf: &Pcf, why: &str) -> Result<ExitCode> {

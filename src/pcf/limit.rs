@@ -359,6 +359,9 @@ pub fn blind_delta(at: &Convergents, limit: &Convergents) -> Option<f64> {
     (log_q > 0.0).then(|| -log_err / log_q - 1.0)
 }
 
+/// The tolerance within which successive δ estimates count as settled in `eval` and the catalog.
+pub const DELTA_SETTLED_TOL: f64 = 5e-3;
+
 /// δ at a depth where it has settled, with that depth.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SettledDelta {

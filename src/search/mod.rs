@@ -378,11 +378,23 @@ impl<'a> Searcher<'a> {
     }
 }
 
+/// Deepest convergent δ is followed to for a catalog row (its convergents to twice this depth
+/// cost milliseconds).
+const DELTA_MAX_DEPTH: usize = 1 << 14;
+
 /// The catalog row (and its simplicity sort key) for a verified PCF formula.
 pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjecture, String) {
     let simp = simplicity_key(&v.pcf);
     let digits = v.identification.verified_digits as usize;
     let limit = crate::pcf::limit::decimal(&v.limit.value, digits.clamp(10, 60));
+    // δ where it has settled (the depth that verification needed is often too shallow: Apéry's
+    // PCF gives 0.155 there and 0.0806 at depth 4096), with its depth.
+    let settled = crate::pcf::limit::settled_delta(
+        &v.pcf,
+        64,
+        DELTA_MAX_DEPTH,
+        crate::pcf::limit::DELTA_SETTLED_TOL,
+    );
     let c = Conjecture {
         kind: "pcf".into(),
         canonical_key: format!("pcf:{}", v.key),
@@ -393,7 +405,7 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
         limit,
         verified_digits: v.identification.verified_digits,
         depth: v.limit.depth as u64,
-        delta: v.limit.delta.map(round6),
+        delta: settled.map(|d| round6(d.delta)),
         convergence_rate: Some(round6(v.limit.rate)),
         space: space.to_string(),
         space_hash: space_hash.to_string(),
@@ -401,6 +413,8 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
         details: serde_json::json!({
             "latex": latex_equation(v),
             "relation": v.identification.relation_string(),
+            "delta_depth": settled.map(|d| d.depth),
+            "delta_settled": settled.map(|d| d.settled),
             "numerator": v.identification.numerator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
             "denominator": v.identification.denominator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
         }),
