@@ -140,5 +140,9 @@ mobius_bound = 6
     assert_eq!(r.relation, "x = 6/zeta3");
     let d = r.delta.unwrap();
     assert!((0.078..0.086).contains(&d), "δ = {d}");
-    assert!(r.details["delta_depth"].as_u64().unwrap() >= 1024, "{}", r.details);
+    assert!(
+        r.details["delta_depth"].as_u64().unwrap() >= 1024,
+        "{}",
+        r.details
+    );
 }
