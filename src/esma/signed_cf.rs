@@ -109,7 +109,12 @@ pub fn expand_rational_function(
         // full-precision bound δ (δ scales with 2^−prec), so whenever x ± 4δ_p avoids every integer
         // boundary the full-precision test [x ± δ] certainly does too and yields the same a_i. Anything
         // else is decided by the full-precision test itself: the output is that of the full test alone.
-        let bits = n.iter().chain(&d).map(Integer::significant_bits).max().unwrap_or(0);
+        let bits = n
+            .iter()
+            .chain(&d)
+            .map(Integer::significant_bits)
+            .max()
+            .unwrap_or(0);
         let level = (2 * bits as usize + 128).div_ceil(LEVEL as usize);
         let fast = if (level as u32) * LEVEL < full {
             if levels.len() <= level {
@@ -185,8 +190,7 @@ fn step(n: &[Integer], d: &[Integer], powers: &[Float], s: i8, widen: u32) -> St
     let xabs = Float::with_val(prec, x.abs_ref());
     // |δx| ≤ (|δN| + |x|·|δD|) / (|D| − |δD|), doubled for the roundings of this very bound.
     let delta = Float::with_val(prec, &xabs * &de) + &ne;
-    let mut delta =
-        delta / Float::with_val(prec, &dabs - &de) * 2u32 + (xabs >> (prec as i32 - 4));
+    let mut delta = delta / Float::with_val(prec, &dabs - &de) * 2u32 + (xabs >> (prec as i32 - 4));
     if widen != 1 {
         delta *= widen;
     }
@@ -206,7 +210,11 @@ fn step(n: &[Integer], d: &[Integer], powers: &[Float], s: i8, widen: u32) -> St
             && n.iter()
                 .zip(d)
                 .all(|(nc, dc)| *nc == Integer::from(&a * dc));
-        return if exact { Step::Last(a) } else { Step::Exhausted };
+        return if exact {
+            Step::Last(a)
+        } else {
+            Step::Exhausted
+        };
     }
     Step::Term(a_lo)
 }

@@ -203,18 +203,145 @@ impl FirstPass {
     }
 }
 
+/// Final step of the recurrence and the screen of one lane, exactly as in [`FirstPass::run`].
+#[inline(always)]
+fn finish(an: f64, bn: f64, p1: f64, p2: f64, q1: f64, q2: f64) -> Screen {
+    let p = an * p1 + bn * p2;
+    let q = an * q1 + bn * q2;
+    if q == 0.0 || q1 == 0.0 {
+        return Screen::Undefined;
+    }
+    let x = p / q;
+    let err = (x - p1 / q1).abs();
+    if !x.is_finite() || !err.is_finite() {
+        return Screen::Undefined;
+    }
+    Screen::Value { x, err }
+}
+
+/// AVX-512F: two 8-lane vectors per step. Per lane: `a·p1 + b·p2` as two products and a sum (no FMA),
+/// and the rescaling applied under the exact mask `|p| > 2^500 ∨ |q| > 2^500` (ordered compares, as
+/// `>` on `f64`), so the lanes reproduce [`FirstPass::run`] bit for bit.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn lanes_avx512(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
-    lanes_body(depth, a, b, out)
+    use std::arch::x86_64::*;
+    const V: usize = LANES / 8;
+    let big = _mm512_set1_pd(1e150);
+    let scale = _mm512_set1_pd(1e-150);
+    let mut p1 = [_mm512_set1_pd(a[0]); V];
+    let mut p2 = [_mm512_set1_pd(1.0); V];
+    let mut q1 = [_mm512_set1_pd(1.0); V];
+    let mut q2 = [_mm512_setzero_pd(); V];
+    for n in 1..depth {
+        let an = _mm512_set1_pd(a[n]);
+        let row = &b[n * LANES..n * LANES + LANES];
+        let mut k = [0u8; V];
+        for v in 0..V {
+            let bn = _mm512_loadu_pd(row.as_ptr().add(8 * v));
+            let p = _mm512_add_pd(_mm512_mul_pd(an, p1[v]), _mm512_mul_pd(bn, p2[v]));
+            let q = _mm512_add_pd(_mm512_mul_pd(an, q1[v]), _mm512_mul_pd(bn, q2[v]));
+            p2[v] = p1[v];
+            q2[v] = q1[v];
+            p1[v] = p;
+            q1[v] = q;
+            k[v] = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(q), big)
+                | _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(p), big);
+        }
+        if k.iter().fold(0, |acc, &m| acc | m) != 0 {
+            for v in 0..V {
+                p1[v] = _mm512_mask_mul_pd(p1[v], k[v], p1[v], scale);
+                p2[v] = _mm512_mask_mul_pd(p2[v], k[v], p2[v], scale);
+                q1[v] = _mm512_mask_mul_pd(q1[v], k[v], q1[v], scale);
+                q2[v] = _mm512_mask_mul_pd(q2[v], k[v], q2[v], scale);
+            }
+        }
+    }
+    let mut st = [[0.0f64; LANES]; 4];
+    for v in 0..V {
+        _mm512_storeu_pd(st[0].as_mut_ptr().add(8 * v), p1[v]);
+        _mm512_storeu_pd(st[1].as_mut_ptr().add(8 * v), p2[v]);
+        _mm512_storeu_pd(st[2].as_mut_ptr().add(8 * v), q1[v]);
+        _mm512_storeu_pd(st[3].as_mut_ptr().add(8 * v), q2[v]);
+    }
+    let an = a[depth];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = finish(
+            an,
+            b[depth * LANES + i],
+            st[0][i],
+            st[1][i],
+            st[2][i],
+            st[3][i],
+        );
+    }
 }
 
+/// AVX2: four 4-lane vectors per step; lanes that need no rescaling are multiplied by 1.0 (exact).
+/// Bit-identical to [`FirstPass::run`] for the same reasons as the AVX-512 kernel.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
-    lanes_body(depth, a, b, out)
+    use std::arch::x86_64::*;
+    const V: usize = LANES / 4;
+    let big = _mm256_set1_pd(1e150);
+    let scale = _mm256_set1_pd(1e-150);
+    let one = _mm256_set1_pd(1.0);
+    let abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(i64::MAX));
+    let mut p1 = [_mm256_set1_pd(a[0]); V];
+    let mut p2 = [_mm256_set1_pd(1.0); V];
+    let mut q1 = [_mm256_set1_pd(1.0); V];
+    let mut q2 = [_mm256_setzero_pd(); V];
+    for n in 1..depth {
+        let an = _mm256_set1_pd(a[n]);
+        let row = &b[n * LANES..n * LANES + LANES];
+        let mut m = [_mm256_setzero_pd(); V];
+        let mut any = _mm256_setzero_pd();
+        for v in 0..V {
+            let bn = _mm256_loadu_pd(row.as_ptr().add(4 * v));
+            let p = _mm256_add_pd(_mm256_mul_pd(an, p1[v]), _mm256_mul_pd(bn, p2[v]));
+            let q = _mm256_add_pd(_mm256_mul_pd(an, q1[v]), _mm256_mul_pd(bn, q2[v]));
+            p2[v] = p1[v];
+            q2[v] = q1[v];
+            p1[v] = p;
+            q1[v] = q;
+            m[v] = _mm256_or_pd(
+                _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_and_pd(q, abs_mask), big),
+                _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_and_pd(p, abs_mask), big),
+            );
+            any = _mm256_or_pd(any, m[v]);
+        }
+        if _mm256_movemask_pd(any) != 0 {
+            for v in 0..V {
+                let f = _mm256_blendv_pd(one, scale, m[v]);
+                p1[v] = _mm256_mul_pd(p1[v], f);
+                p2[v] = _mm256_mul_pd(p2[v], f);
+                q1[v] = _mm256_mul_pd(q1[v], f);
+                q2[v] = _mm256_mul_pd(q2[v], f);
+            }
+        }
+    }
+    let mut st = [[0.0f64; LANES]; 4];
+    for v in 0..V {
+        _mm256_storeu_pd(st[0].as_mut_ptr().add(4 * v), p1[v]);
+        _mm256_storeu_pd(st[1].as_mut_ptr().add(4 * v), p2[v]);
+        _mm256_storeu_pd(st[2].as_mut_ptr().add(4 * v), q1[v]);
+        _mm256_storeu_pd(st[3].as_mut_ptr().add(4 * v), q2[v]);
+    }
+    let an = a[depth];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = finish(
+            an,
+            b[depth * LANES + i],
+            st[0][i],
+            st[1][i],
+            st[2][i],
+            st[3][i],
+        );
+    }
 }
 
+/// Baseline target (SSE2 on x86-64): the lane-wise loop, vectorised by the compiler.
 fn lanes_portable(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
     lanes_body(depth, a, b, out)
 }
@@ -257,21 +384,8 @@ fn lanes_body(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
         }
     }
     let an = a[depth];
-    let bn: &[f64; L] = b[depth * L..depth * L + L].try_into().unwrap();
-    for i in 0..L {
-        let p = an * p1[i] + bn[i] * p2[i];
-        let q = an * q1[i] + bn[i] * q2[i];
-        out[i] = if q == 0.0 || q1[i] == 0.0 {
-            Screen::Undefined
-        } else {
-            let x = p / q;
-            let err = (x - p1[i] / q1[i]).abs();
-            if !x.is_finite() || !err.is_finite() {
-                Screen::Undefined
-            } else {
-                Screen::Value { x, err }
-            }
-        };
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = finish(an, b[depth * L + i], p1[i], p2[i], q1[i], q2[i]);
     }
 }
 
