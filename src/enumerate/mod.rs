@@ -503,7 +503,7 @@ mod tests {
                 assert_eq!(e.candidate(i), Pcf::from_i64(ca, cb));
                 fast.push((i, s));
             });
-            let (st_slow, slow) = scan_slow(&e, r.clone());
+            let (st_slow, slow) = scan_slow(e, r.clone());
             assert_eq!(st, st_slow, "{r:?}");
             assert_eq!(fast.len(), slow.len(), "{r:?}");
             for ((i, s), (j, t)) in fast.iter().zip(&slow) {
