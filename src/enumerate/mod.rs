@@ -13,12 +13,13 @@
 //!   complex eigenvalues of `M(n)` and no convergence;
 //! * `a(n) = 0` or `b(n) = 0` for some `1 ≤ n ≤` the first-pass depth.
 
-use crate::pcf::first_pass::{FirstPass, Screen};
+use crate::pcf::first_pass::{FirstPass, Screen, LANES};
 use crate::pcf::Pcf;
 use crate::poly::PolyExpr;
 use crate::space::{Family, SearchSpace};
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 /// Counts of what a scan saw.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -54,6 +55,90 @@ pub struct Enumerator {
     /// Number of `b` tuples (ranges) — the inner radix.
     b_count: u64,
     first_pass: FirstPass,
+    /// The value tables of every `b` of a ranges space, built on the first scan (if small enough).
+    b_tables: OnceLock<Option<Arc<BTables>>>,
+}
+
+/// Largest number of `f64` kept in [`BTables`] (64 MiB); bigger spaces build their `b` tables block by
+/// block during each scan instead.
+const B_TABLES_MAX_VALUES: u64 = 1 << 23;
+
+/// What the filters need to know about one `b` polynomial.
+#[derive(Clone, Copy, Debug, Default)]
+struct BShape {
+    /// Number of coefficients without trailing zeros (0 for the zero polynomial).
+    len: usize,
+    /// Leading coefficient.
+    lead: i64,
+    /// `b(n) = 0` for some `1 ≤ n ≤ depth` (also set for the padding past the last `b`).
+    vanishes: bool,
+}
+
+/// Value tables of `b` polynomials, [`LANES`] consecutive `b` indices per block, interleaved the way
+/// [`FirstPass::run_lanes`] reads them: block `j` holds `b_{j·LANES+i}(n)` at `n·LANES + i`.
+#[derive(Debug)]
+struct BTables {
+    values: Vec<f64>,
+    shapes: Vec<BShape>,
+}
+
+impl BTables {
+    fn block_len(fp: &FirstPass) -> usize {
+        (fp.depth() + 1) * LANES
+    }
+
+    /// Fills one block (tables and shapes of `b` indices `j·LANES ..`, padded past `b_count`).
+    fn fill_block(
+        fp: &FirstPass,
+        ranges: &[(i64, i64)],
+        b_count: u64,
+        j: u64,
+        values: &mut [f64],
+        shapes: &mut [BShape],
+        scratch: &mut (Vec<i64>, Vec<f64>),
+    ) {
+        let (cb, tb) = scratch;
+        let first = j * LANES as u64;
+        decode(first, ranges, cb);
+        for i in 0..LANES {
+            if first + (i as u64) < b_count {
+                fp.table(cb, tb);
+                let t = trim(cb);
+                shapes[i] = BShape {
+                    len: t.len(),
+                    lead: t.last().copied().unwrap_or(0),
+                    vanishes: FirstPass::vanishes(tb),
+                };
+                advance(cb, ranges);
+            } else {
+                tb.clear();
+                tb.resize(fp.depth() + 1, 1.0);
+                shapes[i] = BShape {
+                    vanishes: true,
+                    ..BShape::default()
+                };
+            }
+            for (n, v) in tb.iter().enumerate() {
+                values[n * LANES + i] = *v;
+            }
+        }
+    }
+
+    fn build(fp: &FirstPass, ranges: &[(i64, i64)], b_count: u64) -> BTables {
+        let blocks = b_count.div_ceil(LANES as u64) as usize;
+        let len = Self::block_len(fp);
+        let mut values = vec![0.0; blocks * len];
+        let mut shapes = vec![BShape::default(); blocks * LANES];
+        let mut scratch = (Vec::new(), Vec::new());
+        for (j, (v, sh)) in values
+            .chunks_mut(len)
+            .zip(shapes.chunks_mut(LANES))
+            .enumerate()
+        {
+            Self::fill_block(fp, ranges, b_count, j as u64, v, sh, &mut scratch);
+        }
+        BTables { values, shapes }
+    }
 }
 
 fn tuple_count(r: &[(i64, i64)]) -> Option<u64> {
@@ -104,6 +189,18 @@ fn structural_filter(a: &[i64], b: &[i64]) -> Option<Skip> {
     None
 }
 
+/// [`structural_filter`] from the trimmed lengths and leading coefficients alone.
+fn structural_filter_shape(a_len: usize, la: i64, b_len: usize, lb: i64) -> Option<Skip> {
+    if a_len == 0 || b_len == 0 || la < 0 {
+        return Some(Skip::Symmetric);
+    }
+    let (da, db) = (a_len - 1, b_len - 1);
+    if db == 2 * da && 4 * (lb as i128) < -(la as i128) * (la as i128) {
+        return Some(Skip::Divergent);
+    }
+    None
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Skip {
     Symmetric,
@@ -145,7 +242,22 @@ impl Enumerator {
             size,
             b_count,
             first_pass: FirstPass::new(space.first_pass_depth, max_deg),
+            b_tables: OnceLock::new(),
         })
+    }
+
+    /// The shared `b` tables of a ranges space, built on first use; `None` if they would be too big.
+    fn b_tables(&self, b: &[(i64, i64)]) -> Option<&BTables> {
+        self.b_tables
+            .get_or_init(|| {
+                let values = self
+                    .b_count
+                    .checked_mul(self.first_pass.depth() as u64 + 1)
+                    .filter(|&v| v <= B_TABLES_MAX_VALUES)?;
+                let _ = values;
+                Some(Arc::new(BTables::build(&self.first_pass, b, self.b_count)))
+            })
+            .as_deref()
     }
 
     /// Number of candidates (indices) in the space.
@@ -196,9 +308,18 @@ impl Enumerator {
         let range = range.start.min(self.size)..range.end.min(self.size);
         st.enumerated = range.end - range.start;
         let fp = &self.first_pass;
-        let (mut ta, mut tb) = (Vec::new(), Vec::new());
+        let mut ta = Vec::new();
         match &self.family {
             Family::Ranges { a, b } => {
+                // Each a(n) table is built once per row, each b(n) table once per space (or once per
+                // block of LANES b's in this scan when the space is too big to keep them), and the
+                // recurrences run LANES PCFs at a time. Visits stay in index order.
+                let cache = self.b_tables(b);
+                let block_len = BTables::block_len(fp);
+                let mut own_values = vec![0.0; if cache.is_none() { block_len } else { 0 }];
+                let mut own_shapes = [BShape::default(); LANES];
+                let mut scratch = (Vec::new(), Vec::new());
+                let mut screens = [Screen::Undefined; LANES];
                 let (mut ca, mut cb) = (Vec::new(), Vec::new());
                 let mut index = range.start;
                 while index < range.end {
@@ -209,23 +330,63 @@ impl Enumerator {
                     decode(ib, b, &mut cb);
                     fp.table(&ca, &mut ta);
                     let a_vanishes = FirstPass::vanishes(&ta);
+                    let a_trim = trim(&ca);
+                    let (a_len, la) = (a_trim.len(), a_trim.last().copied().unwrap_or(0));
                     while ib < ib_end {
-                        match structural_filter(&ca, &cb) {
-                            Some(Skip::Symmetric) => st.symmetric += 1,
-                            Some(Skip::Divergent) => st.divergent += 1,
-                            None if a_vanishes => st.vanishing += 1,
+                        let j = ib / LANES as u64;
+                        let lane0 = (ib - j * LANES as u64) as usize;
+                        let lane_end = (ib_end - j * LANES as u64).min(LANES as u64) as usize;
+                        let (values, shapes): (&[f64], &[BShape]) = match cache {
+                            Some(t) => {
+                                let j = j as usize;
+                                (
+                                    &t.values[j * block_len..(j + 1) * block_len],
+                                    &t.shapes[j * LANES..(j + 1) * LANES],
+                                )
+                            }
                             None => {
-                                fp.table(&cb, &mut tb);
-                                if FirstPass::vanishes(&tb) {
-                                    st.vanishing += 1;
-                                } else {
-                                    st.screened += 1;
-                                    visit(ia * self.b_count + ib, &ca, &cb, fp.run(&ta, &tb));
+                                BTables::fill_block(
+                                    fp,
+                                    b,
+                                    self.b_count,
+                                    j,
+                                    &mut own_values,
+                                    &mut own_shapes,
+                                    &mut scratch,
+                                );
+                                (&own_values, &own_shapes)
+                            }
+                        };
+                        let mut keep = [false; LANES];
+                        let mut kept = 0;
+                        for i in lane0..lane_end {
+                            let sh = shapes[i];
+                            match structural_filter_shape(a_len, la, sh.len, sh.lead) {
+                                Some(Skip::Symmetric) => st.symmetric += 1,
+                                Some(Skip::Divergent) => st.divergent += 1,
+                                None if a_vanishes || sh.vanishes => st.vanishing += 1,
+                                None => {
+                                    keep[i] = true;
+                                    kept += 1;
                                 }
                             }
                         }
-                        ib += 1;
-                        advance(&mut cb, b);
+                        if kept > 0 {
+                            st.screened += kept;
+                            fp.run_lanes(&ta, values, &mut screens);
+                        }
+                        for (i, &k) in keep.iter().enumerate().take(lane_end).skip(lane0) {
+                            if k {
+                                visit(
+                                    ia * self.b_count + j * LANES as u64 + i as u64,
+                                    &ca,
+                                    &cb,
+                                    screens[i],
+                                );
+                            }
+                            advance(&mut cb, b);
+                        }
+                        ib = j * LANES as u64 + lane_end as u64;
                     }
                     index = ia * self.b_count + ib_end;
                 }
@@ -281,4 +442,79 @@ fn template_max_degree(e: &PolyExpr) -> usize {
 pub fn shard(size: u64, i: u64, n: u64) -> Range<u64> {
     let at = |k: u64| ((size as u128 * k as u128) / n as u128) as u64;
     at(i)..at(i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pcf::first_pass::Screen;
+
+    fn space(toml: &str) -> SearchSpace {
+        SearchSpace::from_toml(toml, std::path::Path::new("t.toml")).unwrap()
+    }
+
+    /// The obvious per-index scan: decode, filter, build both tables, run the one-PCF recurrence.
+    fn scan_slow(e: &Enumerator, range: Range<u64>) -> (ScanStats, Vec<(u64, Screen)>) {
+        let mut st = ScanStats::default();
+        let mut seen = Vec::new();
+        let range = range.start.min(e.size)..range.end.min(e.size);
+        st.enumerated = range.end - range.start;
+        let Family::Ranges { a, b } = &e.family else {
+            unreachable!()
+        };
+        let (mut ca, mut cb) = (Vec::new(), Vec::new());
+        for index in range {
+            decode(index / e.b_count, a, &mut ca);
+            decode(index % e.b_count, b, &mut cb);
+            match structural_filter(&ca, &cb) {
+                Some(Skip::Symmetric) => st.symmetric += 1,
+                Some(Skip::Divergent) => st.divergent += 1,
+                None => match e.first_pass.screen(&ca, &cb) {
+                    Screen::Vanishing => st.vanishing += 1,
+                    s => {
+                        st.screened += 1;
+                        seen.push((index, s));
+                    }
+                },
+            }
+        }
+        (st, seen)
+    }
+
+    #[test]
+    fn batched_scan_equals_the_per_index_scan() {
+        let sp = space(
+            "name = \"t\"\n[pcf]\na = [[-2, 3], [-3, 3], [-2, 2]]\nb = [[-3, 3], [-2, 2], [-4, 1]]\n\
+             [targets]\nconstants = [\"pi\"]\n[budget]\nfirst_pass_depth = 20\n",
+        );
+        let cached = Enumerator::new(&sp).unwrap();
+        // The same space with the b tables built block by block during the scan (big spaces).
+        let uncached = Enumerator::new(&sp).unwrap();
+        uncached.b_tables.set(None).unwrap();
+        let size = cached.size();
+        // Whole space, ragged ranges inside one row and across rows, empty and clipped ranges.
+        let ranges = [0..size, 5..6, 3..77, 100..413, size - 50..size + 10, 7..7];
+        for (e, r) in [&cached, &uncached]
+            .into_iter()
+            .flat_map(|e| ranges.iter().map(move |r| (e, r.clone())))
+        {
+            let mut fast = Vec::new();
+            let st = e.scan(r.clone(), |i, ca, cb, s| {
+                assert_eq!(e.candidate(i), Pcf::from_i64(ca, cb));
+                fast.push((i, s));
+            });
+            let (st_slow, slow) = scan_slow(e, r.clone());
+            assert_eq!(st, st_slow, "{r:?}");
+            assert_eq!(fast.len(), slow.len(), "{r:?}");
+            for ((i, s), (j, t)) in fast.iter().zip(&slow) {
+                assert_eq!(i, j);
+                match (s, t) {
+                    (Screen::Value { x, err }, Screen::Value { x: y, err: f }) => {
+                        assert_eq!((x.to_bits(), err.to_bits()), (y.to_bits(), f.to_bits()))
+                    }
+                    _ => assert_eq!(s, t),
+                }
+            }
+        }
+    }
 }

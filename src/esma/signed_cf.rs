@@ -7,7 +7,8 @@
 //! errors never accumulate. ESMA's s_i is the PCF partial numerator b(i+1) (§1.2).
 
 use rug::float::Round;
-use rug::{Float, Integer};
+use rug::ops::NegAssign;
+use rug::{Assign, Float, Integer};
 
 /// The sign s_i = period[i mod len(period)] (the pattern is repeated from s_0); +1 for an empty period.
 pub fn sign_at(period: &[i8], i: usize) -> i8 {
@@ -98,73 +99,124 @@ pub fn expand_rational_function(
             stop: CfStop::PrecisionExhausted,
         };
     }
-    let prec = powers[0].prec();
+    let full = powers[0].prec();
+    // Truncated copies of `powers`, by multiples of LEVEL bits, built on first use.
+    let mut levels: Vec<Option<Vec<Float>>> = Vec::new();
     for i in 0..depth {
         let s = sign_at(period, i);
-        let (nv, ne) = eval_with_error(&n, powers);
-        let (dv, de) = eval_with_error(&d, powers);
-        let dabs = Float::with_val(prec, dv.abs_ref());
-        if dabs <= de {
-            return SignedCfExpansion {
-                terms,
-                stop: CfStop::PrecisionExhausted,
-            };
-        }
-        let x = Float::with_val(prec, &nv / &dv);
-        let xabs = Float::with_val(prec, x.abs_ref());
-        // |δx| ≤ (|δN| + |x|·|δD|) / (|D| − |δD|), doubled for the roundings of this very bound.
-        let delta = Float::with_val(prec, &xabs * &de) + &ne;
-        let delta = delta / Float::with_val(prec, &dabs - &de) * 2u32 + (xabs >> (prec as i32 - 4));
-        let lo = Float::with_val(prec, &x - &delta);
-        let hi = Float::with_val(prec, &x + &delta);
-        let round = if s > 0 { Round::Down } else { Round::Up };
-        let (a_lo, a_hi) = match (lo.to_integer_round(round), hi.to_integer_round(round)) {
-            (Some((a, _)), Some((b, _))) => (a, b),
-            _ => {
-                return SignedCfExpansion {
-                    terms,
-                    stop: CfStop::PrecisionExhausted,
-                }
+        // Fast path: the same interval test at just enough precision for the current coefficients,
+        // with the error bound widened fourfold. Its rigorous-in-practice bound δ_p also bounds the
+        // full-precision bound δ (δ scales with 2^−prec), so whenever x ± 4δ_p avoids every integer
+        // boundary the full-precision test [x ± δ] certainly does too and yields the same a_i. Anything
+        // else is decided by the full-precision test itself: the output is that of the full test alone.
+        let bits = n
+            .iter()
+            .chain(&d)
+            .map(Integer::significant_bits)
+            .max()
+            .unwrap_or(0);
+        let level = (2 * bits as usize + 128).div_ceil(LEVEL as usize);
+        let fast = if (level as u32) * LEVEL < full {
+            if levels.len() <= level {
+                levels.resize(level + 1, None);
             }
+            let p = level as u32 * LEVEL;
+            let low = levels[level]
+                .get_or_insert_with(|| powers.iter().map(|x| Float::with_val(p, x)).collect());
+            match step(&n, &d, low, s, 4) {
+                Step::Term(a) => Some(a),
+                _ => None,
+            }
+        } else {
+            None
         };
-        // x_i − a_i must be certainly non-zero with the sign of s_i.
-        let boundary_hit = if s > 0 { lo <= a_lo } else { hi >= a_hi };
-        if a_lo != a_hi || boundary_hit {
-            // x_i = a_i exactly iff N_i − a·D_i vanishes identically.
-            let a = if s > 0 { a_lo.clone() } else { a_hi.clone() };
-            let exact = a_lo == a_hi
-                && n.iter()
-                    .zip(&d)
-                    .all(|(nc, dc)| *nc == Integer::from(&a * dc));
-            if exact {
+        let a = match fast.map_or_else(|| step(&n, &d, powers, s, 1), Step::Term) {
+            Step::Term(a) => a,
+            Step::Last(a) => {
                 terms.push(a);
                 return SignedCfExpansion {
                     terms,
                     stop: CfStop::Terminated,
                 };
             }
-            return SignedCfExpansion {
-                terms,
-                stop: CfStop::PrecisionExhausted,
-            };
-        }
-        let a = a_lo;
+            Step::Exhausted => {
+                return SignedCfExpansion {
+                    terms,
+                    stop: CfStop::PrecisionExhausted,
+                }
+            }
+        };
         // x_{i+1} = s·D/(N − a·D)
-        let new_den: Vec<Integer> = n
-            .iter()
-            .zip(&d)
-            .map(|(nc, dc)| nc - Integer::from(&a * dc))
-            .collect();
-        let new_num: Vec<Integer> = d.iter().map(|dc| Integer::from(dc * s)).collect();
+        for (nc, dc) in n.iter_mut().zip(&d) {
+            *nc -= &a * dc;
+        }
+        if s < 0 {
+            d.iter_mut().for_each(|c| c.neg_assign());
+        }
+        std::mem::swap(&mut n, &mut d);
         terms.push(a);
-        n = new_num;
-        d = new_den;
         normalise(&mut n, &mut d);
     }
     SignedCfExpansion {
         terms,
         stop: CfStop::Complete,
     }
+}
+
+/// Granularity (bits) of the precisions tried by the fast path of [`expand_rational_function`].
+const LEVEL: u32 = 128;
+
+/// One extraction step's verdict on x = N(c)/D(c).
+enum Step {
+    /// a = ⌊x⌋ (s = +1) or ⌈x⌉ (s = −1), certain; x ≠ a.
+    Term(Integer),
+    /// x = a exactly: the expansion ends with a.
+    Last(Integer),
+    /// a could not be decided.
+    Exhausted,
+}
+
+/// The interval test of one step at the precision of `powers`, with the error bound multiplied by
+/// `widen` (1: the reference test).
+fn step(n: &[Integer], d: &[Integer], powers: &[Float], s: i8, widen: u32) -> Step {
+    let prec = powers[0].prec();
+    let (nv, ne) = eval_with_error(n, powers);
+    let (dv, de) = eval_with_error(d, powers);
+    let dabs = Float::with_val(prec, dv.abs_ref());
+    if dabs <= de {
+        return Step::Exhausted;
+    }
+    let x = Float::with_val(prec, &nv / &dv);
+    let xabs = Float::with_val(prec, x.abs_ref());
+    // |δx| ≤ (|δN| + |x|·|δD|) / (|D| − |δD|), doubled for the roundings of this very bound.
+    let delta = Float::with_val(prec, &xabs * &de) + &ne;
+    let mut delta = delta / Float::with_val(prec, &dabs - &de) * 2u32 + (xabs >> (prec as i32 - 4));
+    if widen != 1 {
+        delta *= widen;
+    }
+    let lo = Float::with_val(prec, &x - &delta);
+    let hi = Float::with_val(prec, &x + &delta);
+    let round = if s > 0 { Round::Down } else { Round::Up };
+    let (a_lo, a_hi) = match (lo.to_integer_round(round), hi.to_integer_round(round)) {
+        (Some((a, _)), Some((b, _))) => (a, b),
+        _ => return Step::Exhausted,
+    };
+    // x_i − a_i must be certainly non-zero with the sign of s_i.
+    let boundary_hit = if s > 0 { lo <= a_lo } else { hi >= a_hi };
+    if a_lo != a_hi || boundary_hit {
+        // x_i = a_i exactly iff N_i − a·D_i vanishes identically.
+        let a = if s > 0 { a_lo.clone() } else { a_hi.clone() };
+        let exact = a_lo == a_hi
+            && n.iter()
+                .zip(d)
+                .all(|(nc, dc)| *nc == Integer::from(&a * dc));
+        return if exact {
+            Step::Last(a)
+        } else {
+            Step::Exhausted
+        };
+    }
+    Step::Term(a_lo)
 }
 
 /// Signed CF of a number known only as the floating-point value `x` (treated as exact to its precision).
@@ -181,18 +233,37 @@ pub fn expand_value(x: &Float, period: &[i8], depth: usize) -> SignedCfExpansion
 
 /// Value of the finite signed CF a_0 + s_0/(a_1 + s_1/(… + s_{n−2}/a_{n−1})) at `prec` bits, evaluated
 /// from the tail; `None` if a tail vanishes (division by zero) or `terms` is empty.
+///
+/// The tails t_i = a_i + s_i/t_{i+1} are kept exactly as integer fractions num/den
+/// (num ← a_i·num + s_i·den, den ← num), so a vanishing tail is detected exactly and the value is
+/// rounded once, correctly, at the end: one division instead of one `prec`-bit division per term.
 pub fn evaluate(terms: &[Integer], period: &[i8], prec: u32) -> Option<Float> {
     let (last, rest) = terms.split_last()?;
-    let mut t = Float::with_val(prec, last);
+    let mut num = last.clone();
+    let mut den = Integer::from(1);
+    let mut next = Integer::new();
     for (i, a) in rest.iter().enumerate().rev() {
-        if t.is_zero() {
+        if num.is_zero() {
             return None;
         }
-        let s = sign_at(period, i);
-        t = Float::with_val(prec, s) / t;
-        t += a;
+        // next = a·num + s·den
+        next.assign(a * &num);
+        if sign_at(period, i) > 0 {
+            next += &den;
+        } else {
+            next -= &den;
+        }
+        std::mem::swap(&mut den, &mut num);
+        std::mem::swap(&mut num, &mut next);
     }
-    Some(t)
+    Some(exact_quotient(&num, &den, prec))
+}
+
+/// num/den correctly rounded to nearest at `prec` bits (den ≠ 0).
+fn exact_quotient(num: &Integer, den: &Integer, prec: u32) -> Float {
+    let exact = |z: &Integer| Float::with_val(z.significant_bits().max(1), z);
+    let (n, d) = (exact(num), exact(den));
+    Float::with_val(prec, &n / &d)
 }
 
 /// Exact convergent p/q of a_0 + s_0/(a_1 + … + s_{n−2}/a_{n−1}) by p_{−1} = 1, q_{−1} = 0,
@@ -211,4 +282,168 @@ pub fn convergent(terms: &[Integer], period: &[i8]) -> (Integer, Integer) {
         q_prev = std::mem::replace(&mut q, q_next);
     }
     (p, q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The extraction with the full-precision test alone (no fast path): the reference behaviour.
+    fn expand_full_precision_only(
+        num: &[Integer],
+        den: &[Integer],
+        powers: &[Float],
+        period: &[i8],
+        depth: usize,
+    ) -> SignedCfExpansion {
+        let width = num.len().max(den.len());
+        let (mut n, mut d) = (num.to_vec(), den.to_vec());
+        n.resize(width, Integer::new());
+        d.resize(width, Integer::new());
+        let mut terms = Vec::new();
+        for i in 0..depth {
+            let s = sign_at(period, i);
+            match step(&n, &d, powers, s, 1) {
+                Step::Term(a) => {
+                    let new_den: Vec<Integer> = n
+                        .iter()
+                        .zip(&d)
+                        .map(|(nc, dc)| nc - Integer::from(&a * dc))
+                        .collect();
+                    n = d.iter().map(|dc| Integer::from(dc * s)).collect();
+                    d = new_den;
+                    normalise(&mut n, &mut d);
+                    terms.push(a);
+                }
+                Step::Last(a) => {
+                    terms.push(a);
+                    return SignedCfExpansion {
+                        terms,
+                        stop: CfStop::Terminated,
+                    };
+                }
+                Step::Exhausted => {
+                    return SignedCfExpansion {
+                        terms,
+                        stop: CfStop::PrecisionExhausted,
+                    }
+                }
+            }
+        }
+        SignedCfExpansion {
+            terms,
+            stop: CfStop::Complete,
+        }
+    }
+
+    /// Tail-first evaluation with one rounding per step: the obvious (slow) way.
+    fn evaluate_stepwise(terms: &[Integer], period: &[i8], prec: u32) -> Option<Float> {
+        let (last, rest) = terms.split_last()?;
+        let mut t = Float::with_val(prec, last);
+        for (i, a) in rest.iter().enumerate().rev() {
+            if t.is_zero() {
+                return None;
+            }
+            t = Float::with_val(prec, sign_at(period, i)) / t;
+            t += a;
+        }
+        Some(t)
+    }
+
+    fn powers(c: &Float, degree: usize) -> Vec<Float> {
+        let mut out = vec![Float::with_val(c.prec(), 1)];
+        for k in 1..=degree {
+            let next = Float::with_val(c.prec(), &out[k - 1] * c);
+            out.push(next);
+        }
+        out
+    }
+
+    fn ints(v: &[i64]) -> Vec<Integer> {
+        v.iter().map(|&c| Integer::from(c)).collect()
+    }
+
+    #[test]
+    fn fast_extraction_equals_full_precision_extraction_on_constants() {
+        // Working precisions from generous to starved, so that the expansions also stop early.
+        for prec in [1700u32, 400, 150] {
+            let e = Float::with_val(prec, 1).exp();
+            let pi = Float::with_val(prec, rug::float::Constant::Pi);
+            for c in [e, pi] {
+                let pw = powers(&c, 2);
+                for (num, den) in [
+                    (vec![0, 1], vec![1]),
+                    (vec![1, 1], vec![-1, 1]),
+                    (vec![2, -1, 1], vec![1, 0, 2]),
+                    (vec![3], vec![1]),
+                ] {
+                    for period in [vec![1i8], vec![1, -1], vec![-1, -1, 1]] {
+                        let (num, den) = (ints(&num), ints(&den));
+                        let fast = expand_rational_function(&num, &den, &pw, &period, 300);
+                        let slow = expand_full_precision_only(&num, &den, &pw, &period, 300);
+                        assert_eq!(fast, slow, "prec {prec}, period {period:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn fast_extraction_equals_full_precision_extraction(
+            num in proptest::collection::vec(-9i64..=9, 1..=3),
+            den in proptest::collection::vec(-9i64..=9, 1..=3),
+            period in proptest::collection::vec(prop_oneof![Just(1i8), Just(-1i8)], 1..=3),
+            prec in 100u32..1200,
+            which in 0usize..3,
+        ) {
+            let c = match which {
+                0 => Float::with_val(prec, 1).exp(),
+                1 => Float::with_val(prec, rug::float::Constant::Pi),
+                _ => Float::with_val(prec, 2).sqrt(),
+            };
+            let pw = powers(&c, 2);
+            let (num, den) = (ints(&num), ints(&den));
+            let fast = expand_rational_function(&num, &den, &pw, &period, 120);
+            let slow = expand_full_precision_only(&num, &den, &pw, &period, 120);
+            prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn exact_evaluation_is_the_correctly_rounded_value(
+            terms in proptest::collection::vec(-40i64..=40, 1..60),
+            period in proptest::collection::vec(prop_oneof![Just(1i8), Just(-1i8)], 1..=3),
+        ) {
+            let terms = ints(&terms);
+            let prec = 300;
+            let exact = evaluate(&terms, &period, prec);
+            // Same value as the forward convergent p/q whenever no tail vanishes.
+            if let Some(v) = &exact {
+                let (p, q) = convergent(&terms, &period);
+                let r = rug::Rational::from((p, q));
+                prop_assert_eq!(v, &Float::with_val(prec, &r));
+                // And within a few ulps of the step-by-step evaluation at a higher precision.
+                if let Some(w) = evaluate_stepwise(&terms, &period, 4000) {
+                    if !w.is_zero() {
+                        let rel = Float::with_val(prec, (Float::with_val(4000, v - &w) / &w).abs());
+                        prop_assert!(rel < Float::with_val(53, 1e-80));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn evaluation_detects_a_vanishing_tail() {
+        // 2 + 1/(1 + 1/(-1)): the tail 1 + 1/(-1) vanishes.
+        assert_eq!(evaluate(&ints(&[2, 1, -1]), &[1], 100), None);
+        assert_eq!(evaluate_stepwise(&ints(&[2, 1, -1]), &[1], 100), None);
+        assert_eq!(evaluate(&[], &[1], 100), None);
+        // 1 + 1/(2 - 1/3) = 8/5
+        let v = evaluate(&ints(&[1, 2, 3]), &[1, -1], 100).unwrap();
+        assert_eq!(v, Float::with_val(100, 8) / 5u32);
+    }
 }

@@ -22,11 +22,55 @@ pub enum Screen {
     },
 }
 
+/// Number of PCFs [`FirstPass::run_lanes`] screens together: their recurrences are independent, so
+/// they fill the vector lanes and overlap their dependency chains (16 = four AVX2 vectors or eight SSE2
+/// vectors in flight).
+pub const LANES: usize = 16;
+
+/// An implementation of [`FirstPass::run_lanes`]. Every kernel performs, lane by lane, exactly the
+/// operations of [`FirstPass::run`] in the same order (no fused multiply–add, rescaling of a lane by
+/// a multiplication by 2^±500 or by 1), so all kernels return bit-identical screens: which one ran
+/// never changes a result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// 256-bit vectors (x86-64 with AVX2).
+    Avx2,
+    /// Whatever the build target offers (SSE2 on baseline x86-64).
+    Portable,
+}
+
+impl Kernel {
+    /// The fastest kernel this CPU supports.
+    pub fn detect() -> Kernel {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Kernel::Avx2;
+            }
+        }
+        Kernel::Portable
+    }
+
+    /// Every kernel this CPU supports, fastest first.
+    pub fn available() -> Vec<Kernel> {
+        let mut out = Vec::new();
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                out.push(Kernel::Avx2);
+            }
+        }
+        out.push(Kernel::Portable);
+        out
+    }
+}
+
 /// Precomputed powers `nⁱ` for the evaluation tables.
 #[derive(Clone, Debug)]
 pub struct FirstPass {
     depth: usize,
     powers: Vec<Vec<f64>>,
+    kernel: Kernel,
 }
 
 impl FirstPass {
@@ -35,7 +79,16 @@ impl FirstPass {
         let powers = (0..=max_degree)
             .map(|k| (0..=depth).map(|n| (n as f64).powi(k as i32)).collect())
             .collect();
-        FirstPass { depth, powers }
+        FirstPass {
+            depth,
+            powers,
+            kernel: Kernel::detect(),
+        }
+    }
+
+    /// The kernel [`FirstPass::run_lanes`] uses (the fastest the CPU supports).
+    pub fn kernel(&self) -> Kernel {
+        self.kernel
     }
 
     /// The depth `N`.
@@ -103,6 +156,29 @@ impl FirstPass {
         Screen::Value { x, err }
     }
 
+    /// [`FirstPass::run`] on [`LANES`] PCFs sharing `a`: `b` holds their tables interleaved,
+    /// `b[n·LANES + i]` = b_i(n) for `n = 0..=depth`. `out[i]` is exactly `self.run(a, b_i)`
+    /// (never [`Screen::Vanishing`]; the caller filters).
+    pub fn run_lanes(&self, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+        self.run_lanes_with(self.kernel, a, b, out)
+    }
+
+    /// [`FirstPass::run_lanes`] with a given kernel; an unsupported one falls back to
+    /// [`Kernel::Portable`].
+    pub fn run_lanes_with(&self, kernel: Kernel, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+        let depth = self.depth;
+        assert!(a.len() > depth && b.len() > depth * LANES + LANES - 1);
+        #[cfg(target_arch = "x86_64")]
+        {
+            if kernel == Kernel::Avx2 && std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2 (checked just above).
+                return unsafe { lanes_avx2(depth, a, b, out) };
+            }
+        }
+        let _ = kernel;
+        lanes_portable(depth, a, b, out)
+    }
+
     /// Table construction, the vanishing filter and the recurrence for one PCF.
     pub fn screen(&self, a: &[i64], b: &[i64]) -> Screen {
         let (mut ta, mut tb) = (Vec::new(), Vec::new());
@@ -112,6 +188,135 @@ impl FirstPass {
             return Screen::Vanishing;
         }
         self.run(&ta, &tb)
+    }
+}
+
+/// Final step of the recurrence and the screen of one lane, exactly as in [`FirstPass::run`].
+#[inline(always)]
+fn finish(an: f64, bn: f64, p1: f64, p2: f64, q1: f64, q2: f64) -> Screen {
+    let p = an * p1 + bn * p2;
+    let q = an * q1 + bn * q2;
+    if q == 0.0 || q1 == 0.0 {
+        return Screen::Undefined;
+    }
+    let x = p / q;
+    let err = (x - p1 / q1).abs();
+    if !x.is_finite() || !err.is_finite() {
+        return Screen::Undefined;
+    }
+    Screen::Value { x, err }
+}
+
+/// AVX2: four 4-lane vectors per step; lanes that need no rescaling are multiplied by 1.0 (exact).
+/// Per lane: `a·p1 + b·p2` as two products and a sum (no FMA), the rescaling under the exact mask
+/// `|p| > 2^500 ∨ |q| > 2^500` (ordered compares, as `>` on `f64`): bit-identical to [`FirstPass::run`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+    use std::arch::x86_64::*;
+    const V: usize = LANES / 4;
+    let big = _mm256_set1_pd(1e150);
+    let scale = _mm256_set1_pd(1e-150);
+    let one = _mm256_set1_pd(1.0);
+    let abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(i64::MAX));
+    let mut p1 = [_mm256_set1_pd(a[0]); V];
+    let mut p2 = [_mm256_set1_pd(1.0); V];
+    let mut q1 = [_mm256_set1_pd(1.0); V];
+    let mut q2 = [_mm256_setzero_pd(); V];
+    for n in 1..depth {
+        let an = _mm256_set1_pd(a[n]);
+        let row = &b[n * LANES..n * LANES + LANES];
+        let mut m = [_mm256_setzero_pd(); V];
+        let mut any = _mm256_setzero_pd();
+        for v in 0..V {
+            let bn = _mm256_loadu_pd(row.as_ptr().add(4 * v));
+            let p = _mm256_add_pd(_mm256_mul_pd(an, p1[v]), _mm256_mul_pd(bn, p2[v]));
+            let q = _mm256_add_pd(_mm256_mul_pd(an, q1[v]), _mm256_mul_pd(bn, q2[v]));
+            p2[v] = p1[v];
+            q2[v] = q1[v];
+            p1[v] = p;
+            q1[v] = q;
+            m[v] = _mm256_or_pd(
+                _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_and_pd(q, abs_mask), big),
+                _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_and_pd(p, abs_mask), big),
+            );
+            any = _mm256_or_pd(any, m[v]);
+        }
+        if _mm256_movemask_pd(any) != 0 {
+            for v in 0..V {
+                let f = _mm256_blendv_pd(one, scale, m[v]);
+                p1[v] = _mm256_mul_pd(p1[v], f);
+                p2[v] = _mm256_mul_pd(p2[v], f);
+                q1[v] = _mm256_mul_pd(q1[v], f);
+                q2[v] = _mm256_mul_pd(q2[v], f);
+            }
+        }
+    }
+    let mut st = [[0.0f64; LANES]; 4];
+    for v in 0..V {
+        _mm256_storeu_pd(st[0].as_mut_ptr().add(4 * v), p1[v]);
+        _mm256_storeu_pd(st[1].as_mut_ptr().add(4 * v), p2[v]);
+        _mm256_storeu_pd(st[2].as_mut_ptr().add(4 * v), q1[v]);
+        _mm256_storeu_pd(st[3].as_mut_ptr().add(4 * v), q2[v]);
+    }
+    let an = a[depth];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = finish(
+            an,
+            b[depth * LANES + i],
+            st[0][i],
+            st[1][i],
+            st[2][i],
+            st[3][i],
+        );
+    }
+}
+
+/// Baseline target (SSE2 on x86-64): the lane-wise loop, vectorised by the compiler.
+fn lanes_portable(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+    lanes_body(depth, a, b, out)
+}
+
+/// The recurrence of [`FirstPass::run`] on [`LANES`] PCFs at once, written lane-wise so that the
+/// compiler vectorises it for the enabled target features. Per lane the operations and their order
+/// are those of `run` (Rust never contracts `x*y + z` into an FMA), and a lane that needs no rescaling
+/// is multiplied by 1.0, which is exact: the results are bit-identical to `run`.
+#[inline(always)]
+fn lanes_body(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+    const BIG: f64 = 1e150;
+    const SCALE: f64 = 1e-150;
+    const L: usize = LANES;
+    let mut p1 = [a[0]; L];
+    let mut p2 = [1.0f64; L];
+    let mut q1 = [1.0f64; L];
+    let mut q2 = [0.0f64; L];
+    for n in 1..depth {
+        let an = a[n];
+        let bn: &[f64; L] = b[n * L..n * L + L].try_into().unwrap();
+        let mut big = [false; L];
+        for i in 0..L {
+            let p = an * p1[i] + bn[i] * p2[i];
+            let q = an * q1[i] + bn[i] * q2[i];
+            p2[i] = p1[i];
+            q2[i] = q1[i];
+            p1[i] = p;
+            q1[i] = q;
+            big[i] = q.abs() > BIG || p.abs() > BIG;
+        }
+        // Rare: only then pay for the per-lane rescaling.
+        if big.iter().fold(false, |acc, &x| acc | x) {
+            for i in 0..L {
+                let f = if big[i] { SCALE } else { 1.0 };
+                p1[i] *= f;
+                p2[i] *= f;
+                q1[i] *= f;
+                q2[i] *= f;
+            }
+        }
+    }
+    let an = a[depth];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = finish(an, b[depth * L + i], p1[i], p2[i], q1[i], q2[i]);
     }
 }
 
@@ -139,5 +344,60 @@ mod tests {
         }
         // a(n) = n - 3 vanishes at n = 3
         assert_eq!(fp.screen(&[-3, 1], &[1]), Screen::Vanishing);
+    }
+
+    /// Interleaves LANES tables the way `run_lanes` reads them.
+    fn interleave(tables: &[Vec<f64>], depth: usize) -> Vec<f64> {
+        let mut out = vec![0.0; (depth + 1) * LANES];
+        for (i, t) in tables.iter().enumerate() {
+            for n in 0..=depth {
+                out[n * LANES + i] = t[n];
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Every kernel returns exactly (bit for bit) what the one-PCF recurrence returns, so the
+        /// screening never depends on the CPU: no candidate the scalar path keeps is dropped and none
+        /// it drops is kept. Large coefficients force the 2^±500 rescaling; zeros give undefined values.
+        #[test]
+        fn every_kernel_equals_the_scalar_recurrence(
+            depth in 1usize..48,
+            a in proptest::collection::vec(-6i64..=6, 1..=4),
+            scale in proptest::sample::select(vec![1i64, 1000, 1_000_000, 1_000_000_000]),
+            bs in proptest::collection::vec(proptest::collection::vec(-9i64..=9, 1..=5), LANES),
+        ) {
+            let fp = FirstPass::new(depth, 4);
+            let a: Vec<i64> = a.iter().map(|c| c * scale).collect();
+            let mut ta = Vec::new();
+            fp.table(&a, &mut ta);
+            let tables: Vec<Vec<f64>> = bs
+                .iter()
+                .map(|b| {
+                    let b: Vec<i64> = b.iter().map(|c| c * scale).collect();
+                    let mut t = Vec::new();
+                    fp.table(&b, &mut t);
+                    t
+                })
+                .collect();
+            let lanes = interleave(&tables, depth);
+            for kernel in Kernel::available() {
+                let mut out = [Screen::Undefined; LANES];
+                fp.run_lanes_with(kernel, &ta, &lanes, &mut out);
+                for (i, t) in tables.iter().enumerate() {
+                    let want = fp.run(&ta, t);
+                    match (out[i], want) {
+                        (Screen::Value { x, err }, Screen::Value { x: x2, err: e2 }) => {
+                            proptest::prop_assert_eq!(x.to_bits(), x2.to_bits(), "{:?} lane {}", kernel, i);
+                            proptest::prop_assert_eq!(err.to_bits(), e2.to_bits(), "{:?} lane {}", kernel, i);
+                        }
+                        (got, want) => proptest::prop_assert_eq!(got, want, "{:?} lane {}", kernel, i),
+                    }
+                }
+            }
+        }
     }
 }
