@@ -13,6 +13,7 @@
 //! polynomials everything is made of.
 
 pub mod catalog;
+pub mod cmf;
 pub mod constants;
 pub mod dynamics;
 pub mod enumerate;

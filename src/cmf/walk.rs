@@ -1,0 +1,578 @@
+//! Walks on a CMF: exact trajectory products and their limits.
+//!
+//! A trajectory `t ∈ ℤ^k` from a start `s` takes steps `k = 0, 1, …`; step `k` starts at
+//! `X = s + k·t` and moves `t₁` times along axis 1, then `t₂` times along axis 2, … . A move in
+//! the positive direction of axis `i` multiplies on the right by `M_i(X)` and sets `X ← X + e_i`; a
+//! move in the negative direction multiplies by `M_i(X − e_i)⁻¹` and sets `X ← X − e_i`. The walk
+//! of depth `N` is
+//!
+//! `P(N) = ∏_{k=0}^{N−1} T_k`,   value `x_N = P[0][last] / P[1][last]`
+//!
+//! (top-right over bottom-right for 2×2 fields). Every matrix is evaluated at integer points with
+//! exact integer arithmetic: `M_i = N_i/d_i` with `N_i` integral, and the scalar `1/d_i` (which
+//! cancels in `x_N`) is kept apart in [`Walk::scale`]. The product uses a balanced product tree.
+//! A pole (a vanishing denominator) or a singular backward step is reported with its axis and
+//! point instead of failing somewhere inside the arithmetic.
+
+use super::{Cmf, PolyMatrix};
+use crate::pcf::limit::{bits_for_digits, log10_int};
+use crate::poly::multi::{power_table, IntPoly, MPoly};
+use rug::{Float, Integer, Rational};
+use thiserror::Error;
+
+/// Why a walk could not be taken.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum WalkError {
+    /// A matrix entry has a pole at a lattice point of the path.
+    #[error("M_{axis} has a pole at {point}: the denominator {den} of entry [{row}][{col}] vanishes there (try another start point)")]
+    Pole {
+        /// Axis of the matrix.
+        axis: String,
+        /// The point, as `(x, y) = (1, 2)`.
+        point: String,
+        /// Entry row.
+        row: usize,
+        /// Entry column.
+        col: usize,
+        /// The vanishing denominator.
+        den: String,
+    },
+    /// A backward step needs `M_i(X − e_i)⁻¹` but that matrix is singular.
+    #[error("M_{axis} is singular at {point}: a backward step along {axis} cannot be taken there (try another start point)")]
+    Singular {
+        /// Axis of the matrix.
+        axis: String,
+        /// The point.
+        point: String,
+    },
+    /// Trajectory or start of the wrong length.
+    #[error("the field has {expected} axes but the {what} has {got} entries")]
+    Dimension {
+        /// Axes of the field.
+        expected: usize,
+        /// What was wrong (trajectory or start).
+        what: &'static str,
+        /// Entries given.
+        got: usize,
+    },
+    /// The field still has symbolic parameters.
+    #[error("the parameters {0} are symbolic; give them values to walk")]
+    Symbolic(String),
+    /// The zero trajectory does not move.
+    #[error("the trajectory is zero")]
+    ZeroTrajectory,
+    /// `P[1][last] = 0` at every depth tried.
+    #[error("the walk's denominator P[1][last] vanishes at depth {depth}")]
+    ZeroDenominator {
+        /// The depth.
+        depth: usize,
+    },
+}
+
+/// A square integer matrix, row-major.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntMatrix {
+    /// Size.
+    pub dim: usize,
+    /// Entries, row-major.
+    pub e: Vec<Integer>,
+}
+
+impl IntMatrix {
+    /// The identity.
+    pub fn identity(dim: usize) -> IntMatrix {
+        IntMatrix {
+            dim,
+            e: (0..dim * dim)
+                .map(|k| Integer::from(u8::from(k / dim == k % dim)))
+                .collect(),
+        }
+    }
+
+    /// Entry `(i, j)`.
+    pub fn get(&self, i: usize, j: usize) -> &Integer {
+        &self.e[i * self.dim + j]
+    }
+
+    /// `self · o`.
+    pub fn mul(&self, o: &IntMatrix) -> IntMatrix {
+        let d = self.dim;
+        let mut e = Vec::with_capacity(d * d);
+        let mut t = Integer::new();
+        for i in 0..d {
+            for j in 0..d {
+                let mut acc = Integer::new();
+                for k in 0..d {
+                    rug::Assign::assign(&mut t, self.get(i, k) * o.get(k, j));
+                    acc += &t;
+                }
+                e.push(acc);
+            }
+        }
+        IntMatrix { dim: d, e }
+    }
+
+    /// The gcd of all entries.
+    pub fn content(&self) -> Integer {
+        self.e.iter().fold(Integer::new(), |g, x| g.gcd(x))
+    }
+
+    /// The walk value `self[0][last] / self[1][last]`, if the denominator is nonzero.
+    pub fn value(&self) -> Option<Rational> {
+        let l = self.dim - 1;
+        let q = self.get(1, l);
+        (*q != 0).then(|| Rational::from((self.get(0, l).clone(), q.clone())))
+    }
+}
+
+/// Product of a slice of matrices by a balanced product tree.
+pub fn product_tree(ms: &[IntMatrix], dim: usize) -> IntMatrix {
+    match ms.len() {
+        0 => IntMatrix::identity(dim),
+        1 => ms[0].clone(),
+        n => {
+            let (a, b) = ms.split_at(n / 2);
+            product_tree(a, dim).mul(&product_tree(b, dim))
+        }
+    }
+}
+
+/// One axis matrix prepared for evaluation: `M = N/d` with integral `N`.
+struct AxisEval {
+    num: Vec<IntPoly>,
+    /// `d`, scaled by the same factor as `N` (so `M = N/d` still).
+    den: MPoly,
+    max: Vec<u32>,
+    /// The entry denominators, for diagnostics.
+    entry_dens: Vec<MPoly>,
+}
+
+impl AxisEval {
+    fn new(pm: &PolyMatrix, entry_dens: Vec<MPoly>) -> AxisEval {
+        let l = pm
+            .entries
+            .iter()
+            .fold(Integer::from(1), |l, e| l.lcm(&e.denominator_lcm()));
+        let lr = Rational::from(&l);
+        let num: Vec<IntPoly> = pm
+            .entries
+            .iter()
+            .map(|e| IntPoly::from_mpoly(&e.scale(&lr)).0)
+            .collect();
+        let mut max = vec![0; pm.den.nvars()];
+        for p in &num {
+            for (m, e) in max.iter_mut().zip(p.max_exponents()) {
+                *m = (*m).max(e);
+            }
+        }
+        AxisEval {
+            num,
+            den: pm.den.scale(&lr),
+            max,
+            entry_dens,
+        }
+    }
+}
+
+/// A field prepared for walking (all parameters bound).
+pub struct Walker<'a> {
+    cmf: &'a Cmf,
+    axes: Vec<AxisEval>,
+}
+
+fn show_point(cmf: &Cmf, p: &[i64]) -> String {
+    format!(
+        "({}) = ({})",
+        cmf.axes.join(", "),
+        p.iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// The exact product of a walk, `P_true = p · scale`.
+#[derive(Clone, Debug)]
+pub struct Walk {
+    /// The integer matrix product `∏ N`.
+    pub p: IntMatrix,
+    /// The product of the scalar factors (`1/d` per forward move, `d/det N` per backward move).
+    pub scale: Rational,
+}
+
+impl<'a> Walker<'a> {
+    /// Prepares `cmf` for walks; fails if it has symbolic parameters.
+    pub fn new(cmf: &'a Cmf) -> Result<Walker<'a>, WalkError> {
+        if !cmf.params.is_empty() {
+            return Err(WalkError::Symbolic(cmf.params.join(", ")));
+        }
+        let axes = cmf
+            .matrices
+            .iter()
+            .map(|m| {
+                AxisEval::new(
+                    &m.to_poly_form(),
+                    m.entries().iter().map(|e| e.den().clone()).collect(),
+                )
+            })
+            .collect();
+        Ok(Walker { cmf, axes })
+    }
+
+    fn check_dims(&self, traj: &[i64], start: &[i64]) -> Result<(), WalkError> {
+        let k = self.cmf.dim();
+        if traj.len() != k {
+            return Err(WalkError::Dimension {
+                expected: k,
+                what: "trajectory",
+                got: traj.len(),
+            });
+        }
+        if start.len() != k {
+            return Err(WalkError::Dimension {
+                expected: k,
+                what: "start",
+                got: start.len(),
+            });
+        }
+        if traj.iter().all(|&t| t == 0) {
+            return Err(WalkError::ZeroTrajectory);
+        }
+        Ok(())
+    }
+
+    /// `(N(X), d(X))` of axis `i` at the point `X`; an error at a pole.
+    fn eval_axis(&self, i: usize, x: &[i64]) -> Result<(IntMatrix, Rational), WalkError> {
+        let ax = &self.axes[i];
+        let pt: Vec<Rational> = x.iter().map(|&v| Rational::from(v)).collect();
+        let d = ax.den.eval(&pt);
+        if d == 0 {
+            let dim = self.cmf.rank();
+            for (k, den) in ax.entry_dens.iter().enumerate() {
+                if den.eval(&pt) == 0 {
+                    return Err(WalkError::Pole {
+                        axis: self.cmf.axes[i].clone(),
+                        point: show_point(self.cmf, x),
+                        row: k / dim,
+                        col: k % dim,
+                        den: self.cmf.show(den),
+                    });
+                }
+            }
+            unreachable!("the common denominator vanishes only where an entry's does");
+        }
+        let xi: Vec<Integer> = x.iter().map(|&v| Integer::from(v)).collect();
+        let powers = power_table(&xi, &ax.max);
+        let e = ax.num.iter().map(|p| p.eval_with_powers(&powers)).collect();
+        Ok((
+            IntMatrix {
+                dim: self.cmf.rank(),
+                e,
+            },
+            d,
+        ))
+    }
+
+    /// The step matrix `T_k` (integral part and scale) of one trajectory step from `x` (updated).
+    fn step(&self, traj: &[i64], x: &mut [i64]) -> Result<(IntMatrix, Rational), WalkError> {
+        let dim = self.cmf.rank();
+        let mut m = IntMatrix::identity(dim);
+        let mut scale = Rational::from(1);
+        for (i, &t) in traj.iter().enumerate() {
+            for _ in 0..t.unsigned_abs() {
+                if t > 0 {
+                    let (n, d) = self.eval_axis(i, x)?;
+                    m = m.mul(&n);
+                    scale /= d;
+                    x[i] += 1;
+                } else {
+                    x[i] -= 1;
+                    let (n, d) = self.eval_axis(i, x)?;
+                    let (adj, det) = adjugate(&n);
+                    if det == 0 {
+                        return Err(WalkError::Singular {
+                            axis: self.cmf.axes[i].clone(),
+                            point: show_point(self.cmf, x),
+                        });
+                    }
+                    m = m.mul(&adj);
+                    scale *= d / Rational::from(det);
+                }
+            }
+        }
+        Ok((m, scale))
+    }
+
+    /// The steps `lo..hi` of the walk (`T_k` for `lo ≤ k < hi`), multiplied.
+    pub fn steps(
+        &self,
+        traj: &[i64],
+        start: &[i64],
+        lo: usize,
+        hi: usize,
+    ) -> Result<Walk, WalkError> {
+        self.check_dims(traj, start)?;
+        let mut ms = Vec::with_capacity(hi.saturating_sub(lo));
+        let mut scales = Vec::with_capacity(hi.saturating_sub(lo));
+        for k in lo..hi {
+            let mut x: Vec<i64> = start
+                .iter()
+                .zip(traj)
+                .map(|(s, t)| s + k as i64 * t)
+                .collect();
+            let (m, s) = self.step(traj, &mut x)?;
+            ms.push(m);
+            scales.push(s);
+        }
+        Ok(Walk {
+            p: product_tree(&ms, self.cmf.rank()),
+            scale: rational_product(&scales),
+        })
+    }
+
+    /// The walk of depth `n`: `P(n) = ∏_{k<n} T_k`.
+    pub fn walk(&self, traj: &[i64], start: &[i64], n: usize) -> Result<Walk, WalkError> {
+        self.steps(traj, start, 0, n)
+    }
+}
+
+fn rational_product(rs: &[Rational]) -> Rational {
+    match rs.len() {
+        0 => Rational::from(1),
+        1 => rs[0].clone(),
+        n => {
+            let (a, b) = rs.split_at(n / 2);
+            rational_product(a) * rational_product(b)
+        }
+    }
+}
+
+/// `(adj(m), det(m))` with `m·adj(m) = det(m)·I`.
+pub fn adjugate(m: &IntMatrix) -> (IntMatrix, Integer) {
+    let d = m.dim;
+    let det = int_det(&m.e, d);
+    if d == 1 {
+        return (IntMatrix::identity(1), det);
+    }
+    let mut e = vec![Integer::new(); d * d];
+    for i in 0..d {
+        for j in 0..d {
+            // adj[i][j] = (−1)^{i+j} · det(m without row j and column i)
+            let minor: Vec<Integer> = (0..d)
+                .filter(|&r| r != j)
+                .flat_map(|r| (0..d).filter(move |&c| c != i).map(move |c| (r, c)))
+                .map(|(r, c)| m.e[r * d + c].clone())
+                .collect();
+            let c = int_det(&minor, d - 1);
+            e[i * d + j] = if (i + j) % 2 == 0 { c } else { -c };
+        }
+    }
+    (IntMatrix { dim: d, e }, det)
+}
+
+fn int_det(m: &[Integer], d: usize) -> Integer {
+    match d {
+        1 => m[0].clone(),
+        2 => Integer::from(&m[0] * &m[3]) - Integer::from(&m[1] * &m[2]),
+        _ => {
+            let mut acc = Integer::new();
+            for j in 0..d {
+                let minor: Vec<Integer> = (1..d)
+                    .flat_map(|r| (0..d).filter(move |&c| c != j).map(move |c| (r, c)))
+                    .map(|(r, c)| m[r * d + c].clone())
+                    .collect();
+                let t = Integer::from(&m[j] * &int_det(&minor, d - 1));
+                if j % 2 == 0 {
+                    acc += t;
+                } else {
+                    acc -= t;
+                }
+            }
+            acc
+        }
+    }
+}
+
+/// How far to walk for a limit.
+#[derive(Clone, Copy, Debug)]
+pub struct WalkOptions {
+    /// Digits wanted (the depth doubles until they are certain).
+    pub digits: u32,
+    /// First depth.
+    pub start_depth: usize,
+    /// Largest depth.
+    pub max_depth: usize,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            digits: 100,
+            start_depth: 16,
+            max_depth: 1 << 14,
+        }
+    }
+}
+
+/// A walk's limit with the digits that are certain.
+#[derive(Clone, Debug)]
+pub struct WalkLimit {
+    /// `x_D` at the final depth `D`.
+    pub value: Float,
+    /// `x_D` exactly.
+    pub exact: Rational,
+    /// Certain digits after the point: `|value − L| ≤ 10^{−digits}` (by the bounds below).
+    pub digits: f64,
+    /// Final depth `D`.
+    pub depth: usize,
+    /// `(c(D) − c(D'))/(D − D')` digits per step, `c(n) = −log10|x_n − x_{n−1}|`, `D'` the previous depth.
+    pub rate: f64,
+    /// δ of the reduced approximant `x_{D'} = p/q` at the previous depth against `x_D`:
+    /// `|x_D − p/q| = q^{−(1+δ)}`; `None` if `q = 1`.
+    pub delta: Option<f64>,
+    /// Whether convergence looked geometric or faster.
+    pub geometric: bool,
+}
+
+struct Level {
+    depth: usize,
+    /// `P(depth)` (integral part).
+    cur: IntMatrix,
+    x: Rational,
+    /// `c = −log10|x_depth − x_{depth−1}|`.
+    c: f64,
+}
+
+/// `log10 |r|` of a rational (`−∞` for 0).
+fn log10_rat(r: &Rational) -> f64 {
+    log10_int(r.numer()) - log10_int(r.denom())
+}
+
+impl Walker<'_> {
+    fn level(
+        &self,
+        traj: &[i64],
+        start: &[i64],
+        from: Option<&Level>,
+        depth: usize,
+    ) -> Result<Level, WalkError> {
+        let (base, lo) = match from {
+            Some(l) => (l.cur.clone(), l.depth),
+            None => (IntMatrix::identity(self.cmf.rank()), 0),
+        };
+        let prev = base.mul(&self.steps(traj, start, lo, depth - 1)?.p);
+        let cur = prev.mul(&self.steps(traj, start, depth - 1, depth)?.p);
+        let x = cur.value().ok_or(WalkError::ZeroDenominator { depth })?;
+        let c = match prev.value() {
+            Some(xp) => -log10_rat(&Rational::from(&x - &xp)),
+            None => f64::NEG_INFINITY,
+        };
+        Ok(Level { depth, cur, x, c })
+    }
+
+    /// The limit of the walk along `traj` from `start` by depth doubling, with the digits that are
+    /// certain: with `d(N) = |x_{2N} − x_N|` shrinking by `r` per doubling, the tail after `2N` is at
+    /// most `d(N)/(r − 1)` (safety factor 1.5); when the consecutive differences show geometric
+    /// convergence (`c(2N) − c(N) ≥ 3.5`), the tail is at most `|x_{2N} − x_{2N−1}|/(ρ − 1)` with the
+    /// per-step ratio `ρ = 10^{(c(2N) − c(N))/N}` (safety factor 2). The larger bound is reported, as in
+    /// [`crate::pcf::limit::evaluate`].
+    pub fn limit(
+        &self,
+        traj: &[i64],
+        start: &[i64],
+        opts: &WalkOptions,
+    ) -> Result<WalkLimit, WalkError> {
+        self.check_dims(traj, start)?;
+        let mut depths = Vec::new();
+        let mut n = opts.start_depth.max(2);
+        while n <= opts.max_depth {
+            depths.push(n);
+            n *= 2;
+        }
+        self.limit_over(traj, start, &depths, opts.digits)
+    }
+
+    /// The walk at exactly depth `depth`, with its digits judged from depths `depth/4` and `depth/2`.
+    pub fn limit_at_depth(
+        &self,
+        traj: &[i64],
+        start: &[i64],
+        depth: usize,
+    ) -> Result<WalkLimit, WalkError> {
+        self.check_dims(traj, start)?;
+        let depth = depth.max(8);
+        self.limit_over(traj, start, &[depth / 4, depth / 2, depth], u32::MAX)
+    }
+
+    fn limit_over(
+        &self,
+        traj: &[i64],
+        start: &[i64],
+        depths: &[usize],
+        want: u32,
+    ) -> Result<WalkLimit, WalkError> {
+        assert!(depths.len() >= 2, "at least two depths");
+        let mut lo = self.level(traj, start, None, depths[0])?;
+        let mut prev_double: Option<f64> = None;
+        for (k, &d) in depths.iter().enumerate().skip(1) {
+            let hi = self.level(traj, start, Some(&lo), d)?;
+            let d_double = -log10_rat(&Rational::from(&hi.x - &lo.x));
+            let gain = hi.c - lo.c;
+            let geometric = gain.is_finite() && gain >= 3.5;
+            let mut digits = match prev_double {
+                Some(dp) if d_double.is_finite() && d_double > dp => {
+                    let r_m1 = ((d_double - dp).min(300.0) * std::f64::consts::LN_10).exp_m1();
+                    d_double + r_m1.log10() - 1.5f64.log10()
+                }
+                _ => f64::NEG_INFINITY,
+            };
+            if geometric {
+                let steps = (hi.depth - lo.depth) as f64;
+                let rho_m1 = (gain / steps * std::f64::consts::LN_10).exp_m1();
+                digits = digits.max(hi.c + rho_m1.log10() - std::f64::consts::LOG10_2);
+            }
+            let exact = d_double.is_infinite() && hi.c.is_infinite();
+            if exact {
+                // x_n is constant from depth D/2 on: the walk is a terminating (rational) value.
+                digits = f64::from(want.min(100_000));
+            }
+            if digits >= f64::from(want) || k + 1 == depths.len() {
+                let shown = digits.clamp(10.0, 1e6).ceil() as u32;
+                let prec = bits_for_digits(shown + 10);
+                let value = Float::with_val(prec, &hi.x);
+                let rate = if gain.is_finite() {
+                    gain / (hi.depth - lo.depth) as f64
+                } else {
+                    0.0
+                };
+                let delta = delta_of(&lo.x, &hi.x);
+                return Ok(WalkLimit {
+                    value,
+                    exact: hi.x,
+                    digits: digits.max(0.0),
+                    depth: hi.depth,
+                    rate,
+                    delta,
+                    geometric,
+                });
+            }
+            prev_double = Some(d_double);
+            lo = hi;
+        }
+        unreachable!("the loop returns at the last depth")
+    }
+}
+
+/// `δ = −log|l − p/q| / log q − 1` for the reduced fraction `p/q = approx` (`None` if `q = 1` or
+/// `approx = l`).
+pub fn delta_of(approx: &Rational, l: &Rational) -> Option<f64> {
+    let q = approx.denom();
+    if *q <= 1 {
+        return None;
+    }
+    let err = log10_rat(&Rational::from(l - approx));
+    if !err.is_finite() {
+        return None;
+    }
+    Some(-err / log10_int(q) - 1.0)
+}
