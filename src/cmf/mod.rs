@@ -40,7 +40,8 @@ pub struct Cmf {
     pub matrices: Vec<RatMatrix>,
     /// The walks' limit as an expression of the constant library (`(1 - zeta(3))/zeta(3)`), if known.
     pub limit: Option<String>,
-    /// The library constant the limit is a Möbius transform of (`zeta3`), for identification.
+    /// The constant (a library name or expression, `zeta3`, `log(1 + 3/2)`) the limit is a Möbius
+    /// transform of, for identification.
     pub constant: Option<String>,
 }
 

@@ -17,8 +17,8 @@
 //! y = [["-x**3 + 2*x**2*y - 2*x*y**2 + y**3", "-x**3"], ["x**3", "x**3 + 2*x**2*y + 2*x*y**2 + y**3"]]
 //! ```
 //!
-//! A limit that mentions parameters is a formula in them (`-a + b/log(1 + b/a)`); a limit that does
-//! not is only valid at the default parameters and is dropped when they are overridden.
+//! A limit (or constant) that mentions parameters is a formula in them (`-a + b/log(1 + b/a)`); one
+//! that does not is only valid at the default parameters and is dropped when they are overridden.
 
 use super::{Cmf, NotConservative, RatMatrix};
 use crate::poly::ratfun::{ParseError, RatFun, Scope};
@@ -360,22 +360,23 @@ impl CmfSpec {
             }
             matrices.push(m);
         }
-        let limit = self.file.limit.as_ref().and_then(|l| {
-            let mentions: Vec<&String> = values.keys().filter(|k| mentions(l, k)).collect();
-            if mentions.is_empty() {
+        let bind = |l: &String| {
+            if values.keys().any(|k| mentions(l, k)) {
+                substitute(l, values)
+            } else {
                 let at_defaults = values.iter().all(|(k, v)| self.defaults.get(k) == Some(v));
                 at_defaults.then(|| l.clone())
-            } else {
-                substitute(l, values)
             }
-        });
+        };
+        let limit = self.file.limit.as_ref().and_then(bind);
+        let constant = self.file.constant.as_ref().and_then(bind);
         Ok(Cmf {
             name: self.file.name.clone(),
             axes: self.file.axes.clone(),
             params,
             matrices,
             limit,
-            constant: self.file.constant.clone(),
+            constant,
         })
     }
 }

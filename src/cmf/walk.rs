@@ -142,6 +142,10 @@ struct AxisEval {
     num: Vec<IntPoly>,
     /// `d`, scaled by the same factor as `N` (so `M = N/d` still).
     den: MPoly,
+    /// `d` if it is a constant.
+    den_const: Option<Rational>,
+    /// `N`'s terms as `i128` (when all coefficients fit), for the fast path of small points.
+    small: Option<Vec<Vec<(Vec<u32>, i128)>>>,
     max: Vec<u32>,
     /// The entry denominators, for diagnostics.
     entry_dens: Vec<MPoly>,
@@ -165,9 +169,21 @@ impl AxisEval {
                 *m = (*m).max(e);
             }
         }
+        let den = pm.den.scale(&lr);
+        let small = num
+            .iter()
+            .map(|p| {
+                p.terms()
+                    .iter()
+                    .map(|(m, c)| c.to_i128().map(|c| (m.clone(), c)))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .collect::<Option<Vec<_>>>();
         AxisEval {
             num,
-            den: pm.den.scale(&lr),
+            small,
+            den_const: den.as_constant(),
+            den,
             max,
             entry_dens,
         }
@@ -244,10 +260,15 @@ impl<'a> Walker<'a> {
     /// `(N(X), d(X))` of axis `i` at the point `X`; an error at a pole.
     fn eval_axis(&self, i: usize, x: &[i64]) -> Result<(IntMatrix, Rational), WalkError> {
         let ax = &self.axes[i];
-        let pt: Vec<Rational> = x.iter().map(|&v| Rational::from(v)).collect();
-        let d = ax.den.eval(&pt);
+        let d = match &ax.den_const {
+            Some(c) => c.clone(),
+            None => ax
+                .den
+                .eval(&x.iter().map(|&v| Rational::from(v)).collect::<Vec<_>>()),
+        };
         if d == 0 {
             let dim = self.cmf.rank();
+            let pt: Vec<Rational> = x.iter().map(|&v| Rational::from(v)).collect();
             for (k, den) in ax.entry_dens.iter().enumerate() {
                 if den.eval(&pt) == 0 {
                     return Err(WalkError::Pole {
@@ -273,16 +294,82 @@ impl<'a> Walker<'a> {
         ))
     }
 
+    /// `N_i(X)` in `i128` arithmetic, `None` on overflow or without a fast path.
+    fn eval_axis_small(&self, i: usize, x: &[i64]) -> Option<Vec<i128>> {
+        let ax = &self.axes[i];
+        let terms = ax.small.as_ref()?;
+        ax.den_const.as_ref()?;
+        let mut out = Vec::with_capacity(terms.len());
+        for entry in terms {
+            let mut sum: i128 = 0;
+            for (m, c) in entry {
+                let mut t = *c;
+                for (&v, &e) in x.iter().zip(m) {
+                    for _ in 0..e {
+                        t = t.checked_mul(i128::from(v))?;
+                    }
+                }
+                sum = sum.checked_add(t)?;
+            }
+            out.push(sum);
+        }
+        Some(out)
+    }
+
+    /// The step from `x` (updated) in `i128` arithmetic for fields with constant denominators:
+    /// `(∏ N, ∏ 1/d)`, or `None` (nothing changed) if it overflows or needs a backward move.
+    fn step_small(&self, traj: &[i64], x: &mut [i64]) -> Option<(Vec<i128>, Rational)> {
+        if traj.iter().any(|&t| t < 0) {
+            return None;
+        }
+        let d = self.cmf.rank();
+        let mut y = x.to_vec();
+        let mut m: Option<Vec<i128>> = None;
+        let mut scale = Rational::from(1);
+        for (i, &t) in traj.iter().enumerate() {
+            for _ in 0..t {
+                let n = self.eval_axis_small(i, &y)?;
+                let dc = self.axes[i].den_const.as_ref()?;
+                if *dc != 1 {
+                    scale /= dc;
+                }
+                m = Some(match m {
+                    None => n,
+                    Some(a) => {
+                        let mut c = vec![0i128; d * d];
+                        for r in 0..d {
+                            for col in 0..d {
+                                let mut acc: i128 = 0;
+                                for k in 0..d {
+                                    acc =
+                                        acc.checked_add(a[r * d + k].checked_mul(n[k * d + col])?)?;
+                                }
+                                c[r * d + col] = acc;
+                            }
+                        }
+                        c
+                    }
+                });
+                y[i] += 1;
+            }
+        }
+        x.copy_from_slice(&y);
+        Some((m?, scale))
+    }
+
     /// The step matrix `T_k` (integral part and scale) of one trajectory step from `x` (updated).
     fn step(&self, traj: &[i64], x: &mut [i64]) -> Result<(IntMatrix, Rational), WalkError> {
-        let dim = self.cmf.rank();
-        let mut m = IntMatrix::identity(dim);
+        let mut m: Option<IntMatrix> = None;
         let mut scale = Rational::from(1);
+        let times = |m: Option<IntMatrix>, n: IntMatrix| match m {
+            None => n,
+            Some(m) => m.mul(&n),
+        };
         for (i, &t) in traj.iter().enumerate() {
             for _ in 0..t.unsigned_abs() {
                 if t > 0 {
                     let (n, d) = self.eval_axis(i, x)?;
-                    m = m.mul(&n);
+                    m = Some(times(m, n));
                     scale /= d;
                     x[i] += 1;
                 } else {
@@ -295,15 +382,70 @@ impl<'a> Walker<'a> {
                             point: show_point(self.cmf, x),
                         });
                     }
-                    m = m.mul(&adj);
+                    m = Some(times(m, adj));
                     scale *= d / Rational::from(det);
                 }
             }
         }
-        Ok((m, scale))
+        Ok((m.expect("the trajectory is not zero"), scale))
     }
 
-    /// The steps `lo..hi` of the walk (`T_k` for `lo ≤ k < hi`), multiplied.
+    /// The step matrices `T_k`, `lo ≤ k < hi`, each divided by the gcd of its entries (a scalar,
+    /// which the walk value does not see), with the exact scalar factors if `want_scale`.
+    fn step_matrices(
+        &self,
+        traj: &[i64],
+        start: &[i64],
+        lo: usize,
+        hi: usize,
+        want_scale: bool,
+    ) -> Result<(Vec<IntMatrix>, Vec<Rational>), WalkError> {
+        self.check_dims(traj, start)?;
+        let mut ms = Vec::with_capacity(hi.saturating_sub(lo));
+        let mut scales = Vec::new();
+        let mut x = vec![0i64; start.len()];
+        for k in lo..hi {
+            for (xi, (s, t)) in x.iter_mut().zip(start.iter().zip(traj)) {
+                *xi = s + k as i64 * t;
+            }
+            if let Some((mut m, mut s)) = self.step_small(traj, &mut x) {
+                let g = m.iter().fold(0u128, |g, &v| gcd_u128(g, v.unsigned_abs()));
+                if g > 1 {
+                    for v in &mut m {
+                        *v /= g as i128;
+                    }
+                    if want_scale {
+                        s *= Rational::from(Integer::from(g));
+                    }
+                }
+                ms.push(IntMatrix {
+                    dim: self.cmf.rank(),
+                    e: m.into_iter().map(Integer::from).collect(),
+                });
+                if want_scale {
+                    scales.push(s);
+                }
+                continue;
+            }
+            let (mut m, mut s) = self.step(traj, &mut x)?;
+            let g = m.content();
+            if g > 1 {
+                for e in &mut m.e {
+                    e.div_exact_mut(&g);
+                }
+                if want_scale {
+                    s *= Rational::from(g);
+                }
+            }
+            ms.push(m);
+            if want_scale {
+                scales.push(s);
+            }
+        }
+        Ok((ms, scales))
+    }
+
+    /// The steps `lo..hi` of the walk (`T_k` for `lo ≤ k < hi`), multiplied exactly.
     pub fn steps(
         &self,
         traj: &[i64],
@@ -311,29 +453,47 @@ impl<'a> Walker<'a> {
         lo: usize,
         hi: usize,
     ) -> Result<Walk, WalkError> {
-        self.check_dims(traj, start)?;
-        let mut ms = Vec::with_capacity(hi.saturating_sub(lo));
-        let mut scales = Vec::with_capacity(hi.saturating_sub(lo));
-        for k in lo..hi {
-            let mut x: Vec<i64> = start
-                .iter()
-                .zip(traj)
-                .map(|(s, t)| s + k as i64 * t)
-                .collect();
-            let (m, s) = self.step(traj, &mut x)?;
-            ms.push(m);
-            scales.push(s);
-        }
+        let (ms, scales) = self.step_matrices(traj, start, lo, hi, true)?;
         Ok(Walk {
             p: product_tree(&ms, self.cmf.rank()),
             scale: rational_product(&scales),
         })
     }
 
-    /// The walk of depth `n`: `P(n) = ∏_{k<n} T_k`.
+    /// The steps `lo..hi` multiplied up to a nonzero scalar factor (enough for walk values, their
+    /// differences and δ, which only see ratios of entries).
+    pub fn steps_projective(
+        &self,
+        traj: &[i64],
+        start: &[i64],
+        lo: usize,
+        hi: usize,
+    ) -> Result<IntMatrix, WalkError> {
+        let (ms, _) = self.step_matrices(traj, start, lo, hi, false)?;
+        Ok(product_tree(&ms, self.cmf.rank()))
+    }
+
+    /// The walk of depth `n`: `P(n) = ∏_{k<n} T_k`, exactly (`p · scale`).
     pub fn walk(&self, traj: &[i64], start: &[i64], n: usize) -> Result<Walk, WalkError> {
         self.steps(traj, start, 0, n)
     }
+
+    /// The walk of depth `n` up to a nonzero scalar factor: the same value `x_n`, faster.
+    pub fn walk_projective(
+        &self,
+        traj: &[i64],
+        start: &[i64],
+        n: usize,
+    ) -> Result<IntMatrix, WalkError> {
+        self.steps_projective(traj, start, 0, n)
+    }
+}
+
+fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
 }
 
 fn rational_product(rs: &[Rational]) -> Rational {
@@ -460,8 +620,8 @@ impl Walker<'_> {
             Some(l) => (l.cur.clone(), l.depth),
             None => (IntMatrix::identity(self.cmf.rank()), 0),
         };
-        let prev = base.mul(&self.steps(traj, start, lo, depth - 1)?.p);
-        let cur = prev.mul(&self.steps(traj, start, depth - 1, depth)?.p);
+        let prev = base.mul(&self.steps_projective(traj, start, lo, depth - 1)?);
+        let cur = prev.mul(&self.steps_projective(traj, start, depth - 1, depth)?);
         let x = cur.value().ok_or(WalkError::ZeroDenominator { depth })?;
         let c = match prev.value() {
             Some(xp) => -log10_rat(&Rational::from(&x - &xp)),

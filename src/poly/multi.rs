@@ -410,6 +410,11 @@ impl IntPoly {
         )
     }
 
+    /// The terms `(m, c_m)`.
+    pub fn terms(&self) -> &[(Monomial, Integer)] {
+        &self.terms
+    }
+
     /// `P(v)` at an integer point, with `powers[i][e] = v_i^e` supplied by the caller.
     pub fn eval_with_powers(&self, powers: &[Vec<Integer>]) -> Integer {
         let mut sum = Integer::new();
