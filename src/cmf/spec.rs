@@ -431,7 +431,11 @@ fn substitute(expr: &str, values: &BTreeMap<String, Option<Rational>>) -> Option
         if let Some(v) = vals.get(&expr[a..b]) {
             let v = v.as_ref()?;
             out.push_str(&expr[last..a]);
-            out.push_str(&format!("({v})"));
+            if *v >= 0 && *v.denom() == 1 {
+                out.push_str(&v.to_string());
+            } else {
+                out.push_str(&format!("({v})"));
+            }
             last = b;
         }
     }

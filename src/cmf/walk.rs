@@ -137,6 +137,9 @@ pub fn product_tree(ms: &[IntMatrix], dim: usize) -> IntMatrix {
     }
 }
 
+/// A polynomial's terms with `i128` coefficients.
+type SmallPoly = Vec<(Vec<u32>, i128)>;
+
 /// One axis matrix prepared for evaluation: `M = N/d` with integral `N`.
 struct AxisEval {
     num: Vec<IntPoly>,
@@ -145,7 +148,7 @@ struct AxisEval {
     /// `d` if it is a constant.
     den_const: Option<Rational>,
     /// `N`'s terms as `i128` (when all coefficients fit), for the fast path of small points.
-    small: Option<Vec<Vec<(Vec<u32>, i128)>>>,
+    small: Option<Vec<SmallPoly>>,
     max: Vec<u32>,
     /// The entry denominators, for diagnostics.
     entry_dens: Vec<MPoly>,

@@ -92,6 +92,11 @@ impl MPoly {
         self.terms.len()
     }
 
+    /// Whether there are no terms (the zero polynomial).
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
     /// Whether this is the zero polynomial.
     pub fn is_zero(&self) -> bool {
         self.terms.is_empty()
@@ -197,7 +202,7 @@ impl MPoly {
                 let kp = rpow(k, e - j);
                 let mut mm = m.clone();
                 mm[i] = j;
-                out.add_term(mm, Rational::from(c * kp) * binom);
+                out.add_term(mm, (c * kp) * binom);
             }
         }
         out
@@ -369,7 +374,12 @@ impl std::ops::Mul for &MPoly {
         let mut out = MPoly::zero(self.nvars);
         for (m1, c1) in &self.terms {
             for (m2, c2) in &o.terms {
-                let m: Monomial = m1.iter().zip(m2).map(|(a, b)| a + b).collect();
+                // x^{m1}·x^{m2} = x^{m1+m2}: exponents add
+                let m: Monomial = m1
+                    .iter()
+                    .zip(m2)
+                    .map(|(a, b)| a.saturating_add(*b))
+                    .collect();
                 out.add_term(m, Rational::from(c1 * c2));
             }
         }
