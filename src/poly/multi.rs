@@ -124,6 +124,33 @@ impl MPoly {
         self.terms.keys().map(|m| m[i]).max()
     }
 
+    /// The monomial `x^m` with the smallest exponents dividing every term (`0` exponents for zero).
+    pub fn monomial_gcd(&self) -> Monomial {
+        let mut it = self.terms.keys();
+        let Some(first) = it.next() else {
+            return vec![0; self.nvars];
+        };
+        let mut g = first.clone();
+        for m in it {
+            for (a, b) in g.iter_mut().zip(m) {
+                *a = (*a).min(*b);
+            }
+        }
+        g
+    }
+
+    /// `p / x^m` for a monomial `x^m` dividing every term.
+    pub fn div_monomial(&self, m: &Monomial) -> MPoly {
+        MPoly {
+            nvars: self.nvars,
+            terms: self
+                .terms
+                .iter()
+                .map(|(t, c)| (t.iter().zip(m).map(|(a, b)| a - b).collect(), c.clone()))
+                .collect(),
+        }
+    }
+
     /// The same polynomial seen in `nvars ≥ self.nvars()` variables (new variables appended).
     pub fn widen(&self, nvars: usize) -> MPoly {
         assert!(nvars >= self.nvars);

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use thiserror::Error;
 
 /// A rational function `num/den` (`den ≠ 0`), normalised so that `den` has coprime integer
-/// coefficients and a positive leading coefficient (a constant `den` is 1).
+/// coefficients and a positive leading coefficient (a constant `den` is 1) and no monomial factor
+/// common to `num` and `den` remains.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RatFun {
     num: MPoly,
@@ -38,6 +39,18 @@ impl RatFun {
         assert_eq!(num.nvars(), den.nvars(), "rings differ");
         let (k, den) = den.primitive();
         let num = num.scale(&Rational::from(k.recip_ref()));
+        // cancel the common monomial factor (x0·x1/x0 → x1)
+        let (num, den) = if den.as_constant().is_some() || num.is_zero() {
+            (num, den)
+        } else {
+            let (gn, gd) = (num.monomial_gcd(), den.monomial_gcd());
+            let g: Vec<u32> = gn.iter().zip(&gd).map(|(a, b)| *a.min(b)).collect();
+            if g.iter().any(|&e| e > 0) {
+                (num.div_monomial(&g), den.div_monomial(&g))
+            } else {
+                (num, den)
+            }
+        };
         if let Some(c) = den.as_constant() {
             // den is primitive, so the constant is 1
             debug_assert_eq!(c, 1);
