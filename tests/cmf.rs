@@ -467,6 +467,21 @@ fn limits_report_only_certain_digits() {
     assert!(lim.digits <= actual, "claimed {} of {actual}", lim.digits);
     assert!(lim.digits >= 4.0, "{}", lim.digits);
     assert!(!lim.geometric);
+    // other slow (axis) directions: whatever is claimed is true
+    for (name, t, s) in [
+        ("zeta2", [1, 0], [1, 1]),
+        ("cmf1", [0, 1], [1, 1]),
+        ("pi", [1, 0], [1, 0]),
+    ] {
+        let cmf = bundled_field(name);
+        let lim = Walker::new(&cmf)
+            .unwrap()
+            .limit_at_depth(&t, &s, 2048)
+            .unwrap();
+        let actual = agreement(&fvalue(&lim.exact), &constant(cmf.limit.as_deref().unwrap()));
+        assert!(actual > 1.0, "{name} {t:?}: {actual}");
+        assert!(lim.digits <= actual, "{name} {t:?}: claimed {} of {actual}", lim.digits);
+    }
 }
 
 #[test]
