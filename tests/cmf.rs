@@ -478,9 +478,16 @@ fn limits_report_only_certain_digits() {
             .unwrap()
             .limit_at_depth(&t, &s, 2048)
             .unwrap();
-        let actual = agreement(&fvalue(&lim.exact), &constant(cmf.limit.as_deref().unwrap()));
+        let actual = agreement(
+            &fvalue(&lim.exact),
+            &constant(cmf.limit.as_deref().unwrap()),
+        );
         assert!(actual > 1.0, "{name} {t:?}: {actual}");
-        assert!(lim.digits <= actual, "{name} {t:?}: claimed {} of {actual}", lim.digits);
+        assert!(
+            lim.digits <= actual,
+            "{name} {t:?}: claimed {} of {actual}",
+            lim.digits
+        );
     }
 }
 

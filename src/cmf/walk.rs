@@ -302,14 +302,25 @@ impl<'a> Walker<'a> {
         let ax = &self.axes[i];
         let terms = ax.small.as_ref()?;
         ax.den_const.as_ref()?;
+        // powers[j][e] = x_j^e (on the stack; larger fields take the general path)
+        if x.len() > 8 || ax.max.iter().any(|&m| m > 15) {
+            return None;
+        }
+        let mut powers = [[0i128; 16]; 8];
+        for ((row, &v), &m) in powers.iter_mut().zip(x).zip(&ax.max) {
+            row[0] = 1;
+            for e in 1..=m as usize {
+                row[e] = row[e - 1].checked_mul(i128::from(v))?;
+            }
+        }
         let mut out = Vec::with_capacity(terms.len());
         for entry in terms {
             let mut sum: i128 = 0;
             for (m, c) in entry {
                 let mut t = *c;
-                for (&v, &e) in x.iter().zip(m) {
-                    for _ in 0..e {
-                        t = t.checked_mul(i128::from(v))?;
+                for (row, &e) in powers.iter().zip(m) {
+                    if e > 0 {
+                        t = t.checked_mul(row[e as usize])?;
                     }
                 }
                 sum = sum.checked_add(t)?;
@@ -319,44 +330,37 @@ impl<'a> Walker<'a> {
         Some(out)
     }
 
-    /// The step from `x` (updated) in `i128` arithmetic for fields with constant denominators:
-    /// `(∏ N, ∏ 1/d)`, or `None` (nothing changed) if it overflows or needs a backward move.
-    fn step_small(&self, traj: &[i64], x: &mut [i64]) -> Option<(Vec<i128>, Rational)> {
+    /// The step from `x` (updated; garbage on `None`) in `i128` arithmetic for fields with constant
+    /// denominators: `(∏ N, ∏ 1/d)` (the scale only if `want_scale`), or `None` if it overflows or
+    /// needs a backward move.
+    fn step_small(
+        &self,
+        traj: &[i64],
+        x: &mut [i64],
+        want_scale: bool,
+    ) -> Option<(Vec<i128>, Option<Rational>)> {
         if traj.iter().any(|&t| t < 0) {
             return None;
         }
         let d = self.cmf.rank();
-        let mut y = x.to_vec();
         let mut m: Option<Vec<i128>> = None;
-        let mut scale = Rational::from(1);
+        let mut scale = want_scale.then(|| Rational::from(1));
         for (i, &t) in traj.iter().enumerate() {
             for _ in 0..t {
-                let n = self.eval_axis_small(i, &y)?;
+                let n = self.eval_axis_small(i, x)?;
                 let dc = self.axes[i].den_const.as_ref()?;
-                if *dc != 1 {
-                    scale /= dc;
+                if let Some(s) = scale.as_mut() {
+                    if *dc != 1 {
+                        *s /= dc;
+                    }
                 }
                 m = Some(match m {
                     None => n,
-                    Some(a) => {
-                        let mut c = vec![0i128; d * d];
-                        for r in 0..d {
-                            for col in 0..d {
-                                let mut acc: i128 = 0;
-                                for k in 0..d {
-                                    acc =
-                                        acc.checked_add(a[r * d + k].checked_mul(n[k * d + col])?)?;
-                                }
-                                c[r * d + col] = acc;
-                            }
-                        }
-                        c
-                    }
+                    Some(a) => mul_i128(&a, &n, d)?,
                 });
-                y[i] += 1;
+                x[i] += 1;
             }
         }
-        x.copy_from_slice(&y);
         Some((m?, scale))
     }
 
@@ -411,24 +415,34 @@ impl<'a> Walker<'a> {
             for (xi, (s, t)) in x.iter_mut().zip(start.iter().zip(traj)) {
                 *xi = s + k as i64 * t;
             }
-            if let Some((mut m, mut s)) = self.step_small(traj, &mut x) {
-                let g = m.iter().fold(0u128, |g, &v| gcd_u128(g, v.unsigned_abs()));
+            if let Some((mut m, mut s)) = self.step_small(traj, &mut x, want_scale) {
+                let mut g = 0u128;
+                for v in &m {
+                    g = gcd_u128(g, v.unsigned_abs());
+                    if g == 1 {
+                        break;
+                    }
+                }
                 if g > 1 {
                     for v in &mut m {
                         *v /= g as i128;
                     }
-                    if want_scale {
-                        s *= Rational::from(Integer::from(g));
+                    if let Some(s) = s.as_mut() {
+                        *s *= Rational::from(Integer::from(g));
                     }
                 }
                 ms.push(IntMatrix {
                     dim: self.cmf.rank(),
                     e: m.into_iter().map(Integer::from).collect(),
                 });
-                if want_scale {
+                if let Some(s) = s {
                     scales.push(s);
                 }
                 continue;
+            }
+            // the fast path may have moved x before giving up
+            for (xi, (s, t)) in x.iter_mut().zip(start.iter().zip(traj)) {
+                *xi = s + k as i64 * t;
             }
             let (mut m, mut s) = self.step(traj, &mut x)?;
             let g = m.content();
@@ -492,7 +506,48 @@ impl<'a> Walker<'a> {
     }
 }
 
-fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+/// `a·b` of `dim × dim` `i128` matrices, `None` on overflow.
+fn mul_i128(a: &[i128], b: &[i128], dim: usize) -> Option<Vec<i128>> {
+    let mut c = vec![0i128; dim * dim];
+    for r in 0..dim {
+        for col in 0..dim {
+            let mut acc: i128 = 0;
+            for k in 0..dim {
+                acc = acc.checked_add(a[r * dim + k].checked_mul(b[k * dim + col])?)?;
+            }
+            c[r * dim + col] = acc;
+        }
+    }
+    Some(c)
+}
+
+/// Binary gcd (128-bit division is slow); 64-bit when both fit.
+fn gcd_u128(a: u128, b: u128) -> u128 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(gcd_u64(a, b));
+    }
+    let shift = (a | b).trailing_zeros();
+    let (mut a, mut b) = (a >> a.trailing_zeros(), b);
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// Euclid on 64-bit words (fast hardware division).
+fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
