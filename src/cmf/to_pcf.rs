@@ -349,3 +349,34 @@ pub fn positive_integer_roots(p: &Poly) -> Vec<i64> {
     let bound = bound.min(1e5) as i64;
     (1..=bound).filter(|&n| p.eval(n) == 0).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poly::parse;
+
+    /// `F = gcd(a, b(n), b(n+1)) = n(n+1)` is not removable as a whole (`F(n)F(n−1)` needs `n²`),
+    /// but its factor `n` is.
+    #[test]
+    fn deflation_falls_back_to_linear_factors() {
+        let a = parse("n*(n+1)*(2n+1)").unwrap();
+        let b = parse("n*(n-1)*(n+1)*(n+5)").unwrap();
+        let (a2, b2, f) = deflate(&a, &b);
+        assert_eq!(a2, parse("(n+1)*(2n+1)").unwrap());
+        assert_eq!(b2, parse("(n+1)*(n+5)").unwrap());
+        assert_eq!(f, parse("n").unwrap());
+    }
+
+    #[test]
+    fn integer_deflation_is_the_largest_k_with_k_dividing_a_and_k_squared_b() {
+        let k = |a: u32, b: u32| integer_deflation(&Integer::from(a), &Integer::from(b));
+        assert_eq!(k(8, 16), 4);
+        assert_eq!(k(27, 27), 3);
+        assert_eq!(k(6, 36), 6);
+        assert_eq!(k(5, 7), 1);
+        assert_eq!(
+            positive_integer_roots(&parse("(n-1)*(n-4)*(2n+1)").unwrap()),
+            vec![1, 4]
+        );
+    }
+}
