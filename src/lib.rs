@@ -12,6 +12,7 @@
 //! [`constants`] is the constant library with its expression language, [`poly`] the integer
 //! polynomials everything is made of.
 
+pub mod cancel;
 pub mod catalog;
 pub mod cmf;
 pub mod constants;

@@ -2,15 +2,18 @@
 
 mod cli;
 
-fn main() {
+fn main() -> std::process::ExitCode {
     // Like other Unix tools, end quietly when the reader of our output goes away (`apery query | head`).
     #[cfg(unix)]
     // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    if let Err(e) = cli::run() {
-        eprintln!("error: {e:#}");
-        std::process::exit(2);
+    match cli::run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
     }
 }

@@ -343,7 +343,9 @@ fn conflicting_anchors_are_reclustered_in_the_next_plane() {
 #[test]
 fn plots_render_png_and_svg() {
     use apery::dynamics::cluster::{cluster_plane, ClusterParams};
-    use apery::dynamics::{delta_profile, plot_clusters, plot_convergence};
+    use apery::dynamics::{
+        delta_profile, plot_clusters, plot_convergence, ClusterPlot, PlotCluster,
+    };
     let depth = 300usize;
     let space = small_space(depth as i64);
     let ms: Vec<_> = space
@@ -362,13 +364,23 @@ fn plots_render_png_and_svg() {
         .collect();
     let labels = cluster_plane(&pts, &ClusterParams::default()).unwrap();
     assert!(labels.iter().flatten().count() > pts.len() / 2);
-    let names: Vec<String> = (0..labels.iter().flatten().max().unwrap() + 1)
-        .map(|k| format!("cluster {k}"))
+    let clusters: Vec<PlotCluster> = (0..labels.iter().flatten().max().unwrap() + 1)
+        .map(|k| PlotCluster {
+            name: format!("cluster {k}"),
+            labelled: k == 0,
+        })
         .collect();
     let dir = std::env::temp_dir();
     for ext in ["png", "svg"] {
         let path = dir.join(format!("apery_dynamics_clusters.{ext}"));
-        plot_clusters(&pts, &labels, &names, ("FR_Delta", "d (eta')"), &path).unwrap();
+        let plot = ClusterPlot {
+            title: "Clusters of 'small': FR_Delta vs d (eta')".into(),
+            axes: ("FR_Delta", "d (eta')"),
+            points: &pts,
+            assignment: &labels,
+            clusters: &clusters,
+        };
+        plot_clusters(&plot, &path).unwrap();
         assert!(std::fs::metadata(&path).unwrap().len() > 10_000);
     }
     let svg = std::fs::read_to_string(dir.join("apery_dynamics_clusters.svg")).unwrap();

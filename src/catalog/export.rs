@@ -2,6 +2,7 @@
 //!
 //! The JSON form is the stable schema documented in the README: an array of [`Conjecture`] objects.
 
+use super::metrics::MetricsRow;
 use super::Conjecture;
 use std::fmt::Write;
 
@@ -32,27 +33,10 @@ fn fmt_opt(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{v:.4}"))
 }
 
-fn table(rows: &[Conjecture]) -> String {
-    let header = [
-        "kind", "a(n)", "b(n)", "relation", "digits", "delta", "rate", "variants",
-    ];
-    let cells: Vec<[String; 8]> = rows
-        .iter()
-        .map(|c| {
-            [
-                c.kind.clone(),
-                c.a.clone(),
-                c.b.clone(),
-                c.relation.lines().next().unwrap_or_default().to_string(),
-                c.verified_digits.to_string(),
-                fmt_opt(c.delta),
-                fmt_opt(c.convergence_rate),
-                c.variants.to_string(),
-            ]
-        })
-        .collect();
-    let mut width = header.map(|h| h.chars().count());
-    for r in &cells {
+/// Aligned columns under `header`, with a rule under the header.
+fn aligned(header: &[&str], cells: &[Vec<String>]) -> String {
+    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in cells {
         for (w, c) in width.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
         }
@@ -61,17 +45,180 @@ fn table(rows: &[Conjecture]) -> String {
     let line = |out: &mut String, r: &[String]| {
         let parts: Vec<String> = r
             .iter()
-            .zip(width)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .zip(&width)
+            .map(|(c, &w)| format!("{c:<w$}"))
             .collect();
         writeln!(out, "{}", parts.join("  ").trim_end()).unwrap();
     };
-    line(&mut out, &header.map(String::from));
-    line(&mut out, &width.map(|w| "-".repeat(w)));
-    for r in &cells {
+    let head: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    line(&mut out, &head);
+    let rule: Vec<String> = width.iter().map(|&w| "-".repeat(w)).collect();
+    line(&mut out, &rule);
+    for r in cells {
         line(&mut out, r);
     }
+    out
+}
+
+/// PCF rows under `a(n)`, `b(n)`; ESMA rows (whose `a` is the left-hand side and `b` the sign
+/// period) in a table of their own with those headers.
+fn table(rows: &[Conjecture]) -> String {
+    let first_line = |c: &Conjecture| c.relation.lines().next().unwrap_or_default().to_string();
+    let (esma, pcf): (Vec<&Conjecture>, Vec<&Conjecture>) =
+        rows.iter().partition(|c| c.kind == "esma");
+    let mut out = String::new();
+    if !pcf.is_empty() || esma.is_empty() {
+        let cells: Vec<Vec<String>> = pcf
+            .iter()
+            .map(|c| {
+                vec![
+                    c.kind.clone(),
+                    c.a.clone(),
+                    c.b.clone(),
+                    first_line(c),
+                    c.verified_digits.to_string(),
+                    fmt_opt(c.delta),
+                    fmt_opt(c.convergence_rate),
+                    c.variants.to_string(),
+                ]
+            })
+            .collect();
+        out += &aligned(
+            &[
+                "kind", "a(n)", "b(n)", "relation", "digits", "delta", "rate", "variants",
+            ],
+            &cells,
+        );
+    }
+    if !esma.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let cells: Vec<Vec<String>> = esma
+            .iter()
+            .map(|c| {
+                vec![
+                    c.kind.clone(),
+                    c.a.clone(),
+                    c.b.trim_start_matches("signs ").to_string(),
+                    first_line(c),
+                    c.verified_digits.to_string(),
+                    fmt_opt(c.convergence_rate),
+                ]
+            })
+            .collect();
+        out += &aligned(
+            &[
+                "kind",
+                "left-hand side",
+                "sign period",
+                "signed continued fraction",
+                "digits",
+                "rate",
+            ],
+            &cells,
+        );
+    }
     writeln!(out, "{} conjecture(s)", rows.len()).unwrap();
+    out
+}
+
+/// Renders the metrics rows of cluster `k` (`apery query --cluster K`) in the given format: JSON
+/// (an array of [`MetricsRow`] objects), CSV with a header row, LaTeX (a `tabular`) or a table.
+pub fn render_cluster(rows: &[MetricsRow], k: i64, format: Format) -> String {
+    let f = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+    match format {
+        Format::Json => serde_json::to_string_pretty(rows).expect("serialisable") + "\n",
+        Format::Csv => {
+            let mut out = String::from(
+                "index,a,b,fr_delta,eta_prime,gamma_prime,eta,gamma,limit,cluster,label,canonical_key\n",
+            );
+            for r in rows {
+                let m = &r.metrics;
+                let fields = [
+                    r.index.to_string(),
+                    r.a.clone(),
+                    r.b.clone(),
+                    f(m.fr_delta),
+                    f(m.eta_prime),
+                    f(m.gamma_prime),
+                    f(m.eta),
+                    f(m.gamma),
+                    m.limit_digits.clone().unwrap_or_default(),
+                    r.cluster.map_or(String::new(), |c| c.to_string()),
+                    r.label.clone().unwrap_or_default(),
+                    r.canonical_key.clone(),
+                ];
+                let fields: Vec<String> = fields.iter().map(|s| csv_field(s)).collect();
+                writeln!(out, "{}", fields.join(",")).unwrap();
+            }
+            out
+        }
+        Format::Latex => {
+            let mut out = format!(
+                "% apery: the {} PCF(s) of cluster {k}\n\\begin{{tabular}}{{rllrrrl}}\n\
+                 index & $a(n)$ & $b(n)$ & FR$\\Delta$ & $\\eta'$ & $\\gamma'$ & label \\\\\n\\hline\n",
+                rows.len()
+            );
+            let g = |x: Option<f64>| x.map_or("--".to_string(), |v| format!("{v:.4}"));
+            for r in rows {
+                let m = &r.metrics;
+                writeln!(
+                    out,
+                    "{} & \\texttt{{{}}} & \\texttt{{{}}} & {} & {} & {} & {} \\\\",
+                    r.index,
+                    tex_escape(&r.a),
+                    tex_escape(&r.b),
+                    g(m.fr_delta),
+                    g(m.eta_prime),
+                    g(m.gamma_prime),
+                    tex_escape(r.label.as_deref().unwrap_or_default())
+                )
+                .unwrap();
+            }
+            out + "\\end{tabular}\n"
+        }
+        Format::Table => {
+            let g = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.index.to_string(),
+                        r.a.clone(),
+                        r.b.clone(),
+                        g(r.metrics.fr_delta),
+                        g(r.metrics.eta_prime),
+                        g(r.metrics.gamma_prime),
+                        r.label.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            aligned(
+                &[
+                    "index", "a(n)", "b(n)", "fr_delta", "eta'", "gamma'", "label",
+                ],
+                &cells,
+            ) + &format!("{} PCF(s) in cluster {k}\n", rows.len())
+        }
+    }
+}
+
+/// Text set literally in LaTeX (inside `\texttt`).
+fn tex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '_' | '#' | '%' | '&' | '$' | '{' | '}' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
     out
 }
 

@@ -35,7 +35,33 @@ CREATE TABLE IF NOT EXISTS metrics (
 CREATE INDEX IF NOT EXISTS metrics_by_cluster ON metrics(cluster);
 CREATE INDEX IF NOT EXISTS metrics_by_key ON metrics(canonical_key);
 CREATE INDEX IF NOT EXISTS metrics_by_space ON metrics(space, idx);
+CREATE TABLE IF NOT EXISTS clusters (
+    space TEXT NOT NULL,
+    cluster INTEGER NOT NULL,
+    plane INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    labelled INTEGER NOT NULL,
+    PRIMARY KEY (space, cluster)
+);
 ";
+
+/// One final cluster of a space as stored by `apery cluster`: what `apery cluster` prints and
+/// what `apery plot clusters` draws (both read it from here, so they cannot disagree).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct StoredCluster {
+    /// Cluster id (the `cluster` column of its members' metrics rows).
+    pub id: i64,
+    /// Index of the plane (in the recipe's order) in which the cluster was found.
+    pub plane: usize,
+    /// Number of members.
+    pub size: usize,
+    /// The cluster's label: a constant (`pi`), `x (pslq)`, `mixed: …` or `unknown…`.
+    pub label: String,
+    /// Whether the label names constants (anchored, identified by PSLQ, or mixed) rather than
+    /// `unknown`.
+    pub labelled: bool,
+}
 
 /// One metrics row.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -108,13 +134,29 @@ impl Catalog {
         tx.commit()
     }
 
-    /// All metrics rows of a space (by name; the most recent depth if several), in index order.
+    /// The depth of a space's metrics rows: the largest one if the space was surveyed at several.
+    fn metrics_depth(&self, space: &str) -> Result<Option<i64>> {
+        if !self.has_table("metrics")? {
+            return Ok(None);
+        }
+        self.conn.query_row(
+            "SELECT MAX(depth) FROM metrics WHERE space = ?1",
+            [space],
+            |r| r.get(0),
+        )
+    }
+
+    /// All metrics rows of a space (by name; the largest depth if several), in index order;
+    /// only the members of `cluster` if given.
     pub fn metrics(&self, space: &str, cluster: Option<i64>) -> Result<Vec<MetricsRow>> {
+        let Some(depth) = self.metrics_depth(space)? else {
+            return Ok(Vec::new());
+        };
         let mut st = self.conn.prepare(
             "SELECT idx, a, b, canonical_key, json, cluster, label FROM metrics WHERE space = ?1 \
-             AND (?2 IS NULL OR cluster = ?2) ORDER BY depth, idx",
+             AND depth = ?2 AND (?3 IS NULL OR cluster = ?3) ORDER BY idx",
         )?;
-        let rows = st.query_map(params![space, cluster], |r| {
+        let rows = st.query_map(params![space, depth, cluster], |r| {
             let json: String = r.get(4)?;
             Ok(MetricsRow {
                 index: r.get::<_, i64>(0)? as u64,
@@ -137,6 +179,9 @@ impl Catalog {
 
     /// Names of the spaces that have metrics.
     pub fn metric_spaces(&self) -> Result<Vec<String>> {
+        if !self.has_table("metrics")? {
+            return Ok(Vec::new());
+        }
         let mut st = self
             .conn
             .prepare("SELECT DISTINCT space FROM metrics ORDER BY space")?;
@@ -144,26 +189,66 @@ impl Catalog {
         rows.collect()
     }
 
-    /// Writes the cluster assignment of a space's metrics rows (index → (cluster, label)).
+    /// Writes the clustering of a space atomically: the assignment of its metrics rows (index →
+    /// (cluster, member label), at the depth [`Catalog::metrics`] reads) and the clusters
+    /// themselves, replacing any earlier clustering of the space.
     pub fn set_clusters(
         &mut self,
         space: &str,
         assignment: &[(u64, Option<i64>, Option<String>)],
+        clusters: &[StoredCluster],
     ) -> Result<()> {
+        let depth = self.metrics_depth(space)?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "UPDATE metrics SET cluster = NULL, label = NULL WHERE space = ?1",
             [space],
         )?;
+        tx.execute("DELETE FROM clusters WHERE space = ?1", [space])?;
         {
             let mut st = tx.prepare_cached(
-                "UPDATE metrics SET cluster = ?3, label = ?4 WHERE space = ?1 AND idx = ?2",
+                "UPDATE metrics SET cluster = ?4, label = ?5 WHERE space = ?1 AND depth = ?2 AND idx = ?3",
             )?;
             for (idx, c, l) in assignment {
-                st.execute(params![space, *idx as i64, c, l])?;
+                st.execute(params![space, depth, *idx as i64, c, l])?;
+            }
+            let mut st = tx.prepare_cached(
+                "INSERT INTO clusters (space, cluster, plane, size, label, labelled) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for c in clusters {
+                st.execute(params![
+                    space,
+                    c.id,
+                    c.plane as i64,
+                    c.size as i64,
+                    c.label,
+                    c.labelled
+                ])?;
             }
         }
         tx.commit()
+    }
+
+    /// The stored clusters of a space (see [`Catalog::set_clusters`]), by id; empty if the space
+    /// was never clustered (or was clustered by a version that did not store them).
+    pub fn clusters(&self, space: &str) -> Result<Vec<StoredCluster>> {
+        if !self.has_table("clusters")? {
+            return Ok(Vec::new());
+        }
+        let mut st = self.conn.prepare(
+            "SELECT cluster, plane, size, label, labelled FROM clusters WHERE space = ?1 ORDER BY cluster",
+        )?;
+        let rows = st.query_map([space], |r| {
+            Ok(StoredCluster {
+                id: r.get(0)?,
+                plane: r.get::<_, i64>(1)? as usize,
+                size: r.get::<_, i64>(2)? as usize,
+                label: r.get(3)?,
+                labelled: r.get(4)?,
+            })
+        })?;
+        rows.collect()
     }
 
     /// Constants of the catalogued conjecture with this canonical key, if any (anchors for clustering).

@@ -60,7 +60,8 @@ pub struct Catalog {
 /// A filter for [`Catalog::query`].
 #[derive(Clone, Debug, Default)]
 pub struct Query {
-    /// Only conjectures involving this constant.
+    /// Only conjectures involving this constant: a library name or alias (matched under all of
+    /// the constant's names, see [`crate::constants::lookup`]) or a name as stored.
     pub constant: Option<String>,
     /// Only conjectures verified to at least this many digits.
     pub min_digits: Option<u32>,
@@ -126,6 +127,83 @@ impl Catalog {
         Ok(Catalog { conn })
     }
 
+    /// Opens an existing catalog for writing; unlike [`Catalog::open`] it never creates the file
+    /// (a missing catalog is an SQLite "unable to open" error and nothing appears on disk).
+    pub fn open_existing(path: &Path) -> Result<Catalog> {
+        use rusqlite::OpenFlags;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(metrics::SCHEMA)?;
+        Ok(Catalog { conn })
+    }
+
+    /// Opens an existing catalog for reading only: nothing is ever written, neither to the
+    /// database nor beside it, so a catalog in a read-only directory (or on read-only media) can be
+    /// queried, and a missing one is an error instead of a new empty file.
+    ///
+    /// A catalog is kept in WAL mode. When no `-wal` file lies beside it, no writer is active and
+    /// every committed transaction is in the main file: it is opened `immutable=1` (no locks, no
+    /// `-shm`/`-wal` created). When a `-wal` file exists (a search may be running), it is opened
+    /// read-only through the WAL so that the latest commits are seen; if that fails (e.g. the
+    /// `-shm` file is missing and the directory is read-only), the main file is read immutable.
+    /// Tables that an older catalog lacks read as empty.
+    pub fn open_read_only(path: &Path) -> Result<Catalog> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let probe = |conn: Connection| -> Result<Catalog> {
+            // Fails here, not at the first query, if the file is not a database.
+            conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            Ok(Catalog { conn })
+        };
+        let uri = |query: &str| -> Result<String> {
+            let abs = std::fs::canonicalize(path).map_err(|e| {
+                rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                    Some(format!("{}: {e}", path.display())),
+                )
+            })?;
+            Ok(format!("file:{}?{query}", uri_path(&abs)))
+        };
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        if Path::new(&wal).exists() {
+            let live = Connection::open_with_flags(uri("mode=ro")?, flags)
+                .and_then(|c| {
+                    c.busy_timeout(std::time::Duration::from_secs(30))?;
+                    Ok(c)
+                })
+                .and_then(probe);
+            if let Ok(c) = live {
+                return Ok(c);
+            }
+        }
+        probe(Connection::open_with_flags(uri("immutable=1")?, flags)?)
+    }
+
+    /// Whether the connection may write (false for [`Catalog::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
+    }
+
+    /// Whether the catalog has the table `name` (an older or foreign database may lack one).
+    pub(crate) fn has_table(&self, name: &str) -> Result<bool> {
+        self.conn.query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+    }
+
     /// An in-memory catalog (tests).
     pub fn in_memory() -> Result<Catalog> {
         let conn = Connection::open_in_memory()?;
@@ -134,15 +212,36 @@ impl Catalog {
         Ok(Catalog { conn })
     }
 
-    /// The index ranges of a space already completed.
+    /// The index ranges of a space already completed, merged: overlapping or adjacent ranges are
+    /// returned as one, in increasing order.
     pub fn done_ranges(&self, space_hash: &str) -> Result<Vec<Range<u64>>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT start, end FROM progress WHERE space_hash = ?1 ORDER BY start")?;
-        let rows = st.query_map([space_hash], |r| {
-            Ok(r.get::<_, i64>(0)? as u64..r.get::<_, i64>(1)? as u64)
-        })?;
-        rows.collect()
+        self.done_ranges_within(space_hash, 0..u64::MAX)
+    }
+
+    /// The completed index ranges of a space that meet `within`, merged (overlapping or adjacent
+    /// ranges become one), in increasing order. The rows are streamed from the database and merged
+    /// as they come, so the memory used is proportional to the number of gaps between finished
+    /// ranges, not to the number of committed chunks (which is unbounded on a huge space).
+    pub fn done_ranges_within(
+        &self,
+        space_hash: &str,
+        within: Range<u64>,
+    ) -> Result<Vec<Range<u64>>> {
+        let mut st = self.conn.prepare(
+            "SELECT start, end FROM progress WHERE space_hash = ?1 AND end > ?2 AND start < ?3 \
+             ORDER BY start",
+        )?;
+        let clamp = |x: u64| x.min(i64::MAX as u64) as i64;
+        let mut rows = st.query(params![space_hash, clamp(within.start), clamp(within.end)])?;
+        let mut merged: Vec<Range<u64>> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let (a, b) = (r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64);
+            match merged.last_mut() {
+                Some(last) if a <= last.end => last.end = last.end.max(b),
+                _ => merged.push(a..b),
+            }
+        }
+        Ok(merged)
     }
 
     /// Stores the conjectures of one completed index range, and the variants (canonical key, a, b) of
@@ -186,8 +285,20 @@ impl Catalog {
         );
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(c) = &q.constant {
-            sql.push_str(" AND (',' || constants || ',') LIKE ?");
-            args.push(format!("%,{c},%").into());
+            // A library constant is matched under its canonical name and every alias (`apery`
+            // finds `zeta3`); any other name or expression is matched as written.
+            let names: Vec<&str> = match crate::constants::lookup(c) {
+                Some(k) => std::iter::once(k.name)
+                    .chain(k.aliases.iter().copied())
+                    .collect(),
+                None => vec![c.as_str()],
+            };
+            let tests: Vec<&str> = names
+                .iter()
+                .map(|_| "instr(',' || constants || ',', ?) > 0")
+                .collect();
+            sql.push_str(&format!(" AND ({})", tests.join(" OR ")));
+            args.extend(names.iter().map(|n| format!(",{n},").into()));
         }
         if let Some(d) = q.min_digits {
             sql.push_str(" AND verified_digits >= ?");
@@ -239,6 +350,24 @@ impl Catalog {
         let rows = st.query_map([canonical_key], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect()
     }
+}
+
+/// A path in an SQLite `file:` URI: bytes outside the unreserved set and `/` are percent-encoded
+/// (so `?`, `#` and `%` in a file name are taken literally).
+fn uri_path(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().replace('\\', "/").into_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for b in bytes {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Records an equivalent PCF of a canonical key and refreshes the count on its conjecture (if stored);

@@ -6,8 +6,10 @@ use apery::catalog::Catalog;
 use apery::dynamics::cluster::{plane_point, ClusterParams, PLANES};
 use apery::dynamics::delta::delta_profile;
 use apery::dynamics::metrics::MetricsConfig;
-use apery::dynamics::plot::{plot_clusters, plot_convergence};
-use apery::dynamics::survey::{cluster_space, survey};
+use apery::dynamics::plot::{
+    check_output, plot_clusters, plot_convergence, ClusterPlot, PlotCluster,
+};
+use apery::dynamics::survey::{cluster_space, survey_with_cancel};
 use apery::enumerate::Enumerator;
 use apery::pcf::Pcf;
 use apery::space::SearchSpace;
@@ -24,6 +26,9 @@ pub struct Args {
     /// Catalog database.
     #[arg(long, default_value_os_t = super::default_catalog())]
     catalog: PathBuf,
+    /// Run even if the range has more than 2^40 PCFs.
+    #[arg(long)]
+    allow_huge: bool,
     #[command(flatten)]
     run: RunArgs,
 }
@@ -40,11 +45,13 @@ pub fn run(args: Args) -> Result<()> {
             args.depth
         );
     }
-    super::search::install_ctrlc();
+    let todo = range.end.min(size).saturating_sub(range.start);
+    // Metrics at depth 2000 cost about a millisecond per PCF per core.
+    super::search::check_huge(&args.space, todo, args.allow_huge, 1e3)?;
+    let cancel = super::search::install_ctrlc();
     let mut catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
-    let bar =
-        super::search::progress_bar(args.run.quiet, range.end.min(size) - range.start.min(size));
+    let bar = super::search::Progress::new(args.run.quiet, todo);
     let config = MetricsConfig {
         depth: args.depth,
         ..Default::default()
@@ -57,12 +64,11 @@ pub fn run(args: Args) -> Result<()> {
         range.end.min(size),
         size
     );
-    let s = survey(&space, &config, &mut catalog, range, &|e| {
-        bar.set_length(e.total);
-        bar.set_position(e.done);
-        bar.set_message(format!("PCFs: {}", e.hits));
-    })?;
-    bar.finish_and_clear();
+    let progress = |e: apery::search::ProgressEvent| {
+        bar.update(e.done, e.total, &format!("PCFs: {}", e.hits));
+    };
+    let s = survey_with_cancel(&space, &config, &mut catalog, range, &progress, &cancel)?;
+    bar.finish();
     println!("metrics '{}' at depth {}", space.name, args.depth);
     println!("  {:<28} {:>12}", "already done (resumed)", s.resumed);
     println!("  {:<28} {:>12}", "computed", s.computed);
@@ -132,7 +138,7 @@ pub struct ClusterArgs {
 
 /// Runs `apery cluster`.
 pub fn run_cluster(args: ClusterArgs) -> Result<()> {
-    let mut catalog = Catalog::open(&args.catalog)?;
+    let mut catalog = super::open_existing_catalog(&args.catalog)?;
     let space = only_space(&catalog, args.space)?;
     let planes: Vec<usize> = args
         .plane
@@ -145,21 +151,25 @@ pub fn run_cluster(args: ClusterArgs) -> Result<()> {
         (!planes.is_empty()).then_some(planes.as_slice()),
         &ClusterParams::default(),
     )?;
-    let noise = report
-        .labelling
-        .assignment
-        .iter()
-        .filter(|a| a.is_none())
-        .count();
+    // What is printed is read back from the catalog: the same rows `apery plot clusters` draws.
+    let (points, noise, mut clusters) = stored_clustering(&catalog, &space)?;
     println!(
-        "space '{space}': {} PCFs, {} anchors (formulas in the catalog), {} in no cluster",
-        report.points, report.anchors, noise
+        "space '{space}': {points} PCFs, {} anchors (formulas in the catalog), {noise} in no cluster",
+        report.anchors
     );
     println!("{:>7}  {:<22} {:>8}  label", "cluster", "plane", "size");
-    let mut clusters = report.clusters.clone();
-    clusters.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-    for (k, plane, size, label) in clusters.iter().take(40) {
-        println!("{k:>7}  {:<22} {size:>8}  {label}", PLANE_NAMES[*plane]);
+    clusters.sort_by(|a, b| {
+        (!a.labelled, std::cmp::Reverse(a.size), a.id).cmp(&(
+            !b.labelled,
+            std::cmp::Reverse(b.size),
+            b.id,
+        ))
+    });
+    for c in clusters.iter().take(40) {
+        println!(
+            "{:>7}  {:<22} {:>8}  {}",
+            c.id, PLANE_NAMES[c.plane], c.size, c.label
+        );
     }
     if clusters.len() > 40 {
         println!("… {} more clusters", clusters.len() - 40);
@@ -175,6 +185,21 @@ pub fn run_cluster(args: ClusterArgs) -> Result<()> {
     }
     println!("read a cluster with `apery query --cluster K`; plot with `apery plot clusters`");
     Ok(())
+}
+
+/// The stored clustering of a space: (PCFs, PCFs in no cluster, clusters). Both `apery cluster`
+/// and `apery plot clusters` report from this.
+fn stored_clustering(
+    catalog: &Catalog,
+    space: &str,
+) -> Result<(usize, usize, Vec<apery::catalog::metrics::StoredCluster>)> {
+    let rows = catalog.metrics(space, None)?;
+    let clusters = catalog.clusters(space)?;
+    if clusters.is_empty() {
+        bail!("no clusters stored for '{space}': run `apery cluster` first");
+    }
+    let noise = rows.iter().filter(|r| r.cluster.is_none()).count();
+    Ok((rows.len(), noise, clusters))
 }
 
 /// Arguments of `apery plot`.
@@ -227,41 +252,42 @@ pub fn run_plot(args: PlotArgs) -> Result<()> {
             plane,
             out,
         } => {
-            let catalog = Catalog::open(&catalog)?;
-            let space = only_space(&catalog, space)?;
+            check_output(&out)?;
             let j = parse_plane(&plane)?;
+            let catalog = super::open_catalog_for_reading(&catalog)?;
+            let space = only_space(&catalog, space)?;
             let rows = catalog.metrics(&space, None)?;
-            if rows.iter().all(|r| r.cluster.is_none()) {
-                bail!("no clusters stored for '{space}': run `apery cluster` first");
-            }
+            let (_, _, stored) = stored_clustering(&catalog, &space)?;
             let points: Vec<[f64; 2]> = rows.iter().map(|r| plane_point(&r.metrics, j)).collect();
-            // Renumber clusters densely; name each by its label.
-            let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.cluster).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let labels: Vec<Option<usize>> = rows
+            // Clusters as stored by `apery cluster`: the same ids, sizes and labels it printed.
+            let index: std::collections::HashMap<i64, usize> =
+                stored.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+            let assignment: Vec<Option<usize>> = rows
                 .iter()
-                .map(|r| r.cluster.map(|c| ids.binary_search(&c).expect("listed")))
+                .map(|r| r.cluster.and_then(|c| index.get(&c).copied()))
                 .collect();
-            // A cluster is named by its confirmed label (a member identified by PSLQ) if it has one,
-            // else by its first member's label (e.g. "e?" or "unknown").
-            let names: Vec<String> = ids
+            let clusters: Vec<PlotCluster> = stored
                 .iter()
-                .map(|c| {
-                    let mut labels = rows
-                        .iter()
-                        .filter(|r| r.cluster == Some(*c))
-                        .filter_map(|r| r.label.as_deref());
-                    let first = labels.clone().next().unwrap_or_default();
-                    let confirmed = labels.find(|l| !l.ends_with('?') && !l.starts_with("unknown"));
-                    format!("{c}: {}", confirmed.unwrap_or(first))
+                .map(|c| PlotCluster {
+                    name: format!("{}: {}", c.id, c.label),
+                    labelled: c.labelled,
                 })
                 .collect();
             make_parent(&out)?;
-            plot_clusters(&points, &labels, &names, PLANES[j], &out)?;
+            plot_clusters(
+                &ClusterPlot {
+                    title: format!("Clusters of '{space}': {} vs {}", PLANES[j].0, PLANES[j].1),
+                    axes: PLANES[j],
+                    points: &points,
+                    assignment: &assignment,
+                    clusters: &clusters,
+                },
+                &out,
+            )?;
             println!("wrote {}", out.display());
         }
         PlotWhat::Convergence { a, b, depth, out } => {
+            check_output(&out)?;
             let pcf = Pcf::parse(&a, &b)?;
             let (Some(ca), Some(cb)) = (pcf.a.to_i64(), pcf.b.to_i64()) else {
                 bail!("coefficients must fit in 64 bits");

@@ -3,10 +3,9 @@
 use anyhow::{bail, Context, Result};
 use apery::catalog::{Catalog, Conjecture};
 use apery::constants::Expr;
-use apery::esma::{search, EsmaConfig, EsmaConjecture, Mode};
-use apery::sequence::{closed_form, find_recurrence};
+use apery::esma::{search_with_cancel, EsmaConfig, EsmaConjecture, EsmaProgress, Mode};
+use apery::sequence::{berlekamp_massey, closed_form, find_recurrence, MERSENNE_61};
 use apery::space::esma::EsmaSpace;
-use indicatif::{ProgressBar, ProgressStyle};
 use rug::Integer;
 use std::path::PathBuf;
 
@@ -40,7 +39,17 @@ pub struct Args {
     /// Print the conjectures' statements.
     #[arg(long, short)]
     verbose: bool,
+    /// Run even if there are more than 2^27 candidates (pairs (P, Q) × sign periods).
+    #[arg(long)]
+    allow_huge: bool,
+    /// No progress output.
+    #[arg(long, short)]
+    quiet: bool,
 }
+
+/// Raw ESMA candidates ((P, Q) pairs × sign periods) above which `apery esma` needs `--allow-huge`:
+/// at about a thousand candidates per second per core, roughly a core-day and a half.
+const ESMA_HUGE: u128 = 1 << 27;
 
 fn parse_lengths(s: &str) -> Result<std::ops::RangeInclusive<usize>> {
     let (a, b) = s.split_once("..").unwrap_or((s, s));
@@ -103,21 +112,38 @@ pub fn run(args: Args) -> Result<()> {
     let value = |prec: u32| expr.eval(prec).expect("checked below");
     expr.eval(64)
         .with_context(|| format!("evaluating '{constant}'"))?;
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:32}] {pos}/{len} {per_sec} ETA {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    let report = search(&constant, &value, &cfg, &|done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })?;
-    bar.finish_and_clear();
+    cfg.validate().context("the ESMA configuration")?;
+    let raw = cfg.raw_candidates();
+    if raw > ESMA_HUGE && !args.allow_huge {
+        let space = args
+            .space
+            .as_ref()
+            .map_or(String::new(), |p| format!("{}: ", p.display()));
+        bail!(
+            "{space}ESMA on {constant} with --poly-deg {} and --coeff-limit {} has {raw} candidates \
+             (about {:.1e}: (2L+1)^(2(d+1)) pairs (P, Q) × {} sign periods), more than 2^27 \
+             (at ~10^3 per second per core about {:.0} core-days); lower --poly-deg or --coeff-limit, or pass --allow-huge",
+            cfg.poly_degree,
+            cfg.coeff_limit,
+            raw as f64,
+            apery::esma::sign_periods(cfg.period_lengths.clone()).len(),
+            raw as f64 / 1e3 / 86400.0
+        );
+    }
     let mut catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
+    let cancel = super::search::install_ctrlc();
+    let bar = super::search::Progress::new(args.quiet, 0);
+    let report = search_with_cancel(
+        &constant,
+        &value,
+        &cfg,
+        &|e: EsmaProgress| {
+            bar.update(e.done, e.total, &format!("approved: {}", e.approved));
+        },
+        &cancel,
+    )?;
+    bar.finish();
     for c in &report.conjectures {
         let (row, simplicity) = row(c, &name, cfg.depth);
         catalog.insert(&row, &simplicity)?;
@@ -141,6 +167,13 @@ pub fn run(args: Args) -> Result<()> {
         "catalog: {} (`apery query --kind esma`)",
         args.catalog.display()
     );
+    if report.interrupted {
+        eprintln!(
+            "interrupted: the {} conjectures approved so far are in the catalog; the counts cover the candidates finished",
+            report.conjectures.len()
+        );
+        std::process::exit(130);
+    }
     Ok(())
 }
 
@@ -179,7 +212,8 @@ fn row(c: &EsmaConjecture, space: &str, depth: usize) -> (Conjecture, String) {
 /// Arguments of `apery bm`.
 #[derive(clap::Args, Debug)]
 pub struct BmArgs {
-    /// The integer sequence, e.g. `apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10`.
+    /// The integer sequence, e.g. `apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12` (the partial
+    /// quotients of e; a recurrence of complexity L needs 2L+2 terms, here 16).
     #[arg(required = true, allow_hyphen_values = true, num_args = 1..)]
     terms: Vec<Integer>,
 }
@@ -188,10 +222,22 @@ pub struct BmArgs {
 /// interlaced polynomial closed form.
 pub fn run_bm(args: BmArgs) -> Result<()> {
     let Some(rec) = find_recurrence(&args.terms) else {
+        let n = args.terms.len();
+        // Too few terms is the usual cause: say how many a recurrence of the complexity that
+        // Berlekamp–Massey sees in these terms would need.
+        if let Ok((_, l)) = berlekamp_massey(&args.terms, MERSENNE_61) {
+            if 2 * l + 2 > n {
+                bail!(
+                    "too few terms: the shortest recurrence of these {n} terms has complexity \
+                     L = {l}, and confirming it needs 2L+2 = {} terms; give at least {} more",
+                    2 * l + 2,
+                    2 * l + 2 - n
+                );
+            }
+        }
         bail!(
-            "no linear recurrence with constant coefficients is determined by these {} terms \
-             (it needs 2L+2 terms for complexity L, and must hold exactly)",
-            args.terms.len()
+            "no linear recurrence with constant coefficients holds exactly on these {n} terms \
+             (a recurrence of complexity L needs 2L+2 terms)"
         );
     };
     println!("recurrence   {rec}");

@@ -3,13 +3,22 @@
 use anyhow::{Context, Result};
 use apery::constants;
 use apery::identify::{identify_mobius, identify_relation, Identification};
-use apery::pcf::limit::{bits_for_digits, evaluate, EvalOptions, Limit};
+use apery::pcf::limit::{bits_for_digits, evaluate, settled_delta, EvalOptions, Limit, LimitError};
 use apery::pcf::Pcf;
+use indicatif::ProgressBar;
 use rug::Float;
 use serde_json::json;
+use std::process::ExitCode;
+
+/// Digits at which the limit is identified; a relation found there is then confirmed at all the
+/// certain digits. 100 digits explain any gated relation with coefficients up to 10⁶ among a few
+/// constants, and evaluating the library to 100 digits takes milliseconds, against minutes for
+/// some constants at 10,000 digits.
+const IDENTIFY_DIGITS: u32 = 100;
 
 /// Arguments of `apery eval`.
 #[derive(clap::Args, Debug)]
+#[command(after_help = EVAL_HELP)]
 pub struct Args {
     /// a(n), e.g. "34n^3+51n^2+27n+5" (also n**3, 2*n, parentheses).
     #[arg(long, allow_hyphen_values = true)]
@@ -17,12 +26,12 @@ pub struct Args {
     /// b(n), e.g. "-n^6".
     #[arg(long, allow_hyphen_values = true)]
     b: String,
-    /// Digits wanted; the depth doubles until they are certain or --max-depth is reached.
-    #[arg(long, default_value_t = 100)]
+    /// Digits wanted (1 to 1,000,000); the depth doubles until they are certain or --max-depth is reached.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     digits: u32,
     /// Largest depth.
-    #[arg(long, default_value_t = 1 << 17)]
-    max_depth: usize,
+    #[arg(long, default_value_t = 1 << 17, value_parser = clap::value_parser!(u64).range(4..=1 << 26))]
+    max_depth: u64,
     /// Constants to identify the limit with (names or expressions); default: the whole library.
     #[arg(long, value_delimiter = ',')]
     constants: Vec<String>,
@@ -34,19 +43,46 @@ pub struct Args {
     json: bool,
 }
 
+const EVAL_HELP: &str =
+    "Exit status: 0 when a limit was evaluated, 1 when the PCF has no limit (it provably \
+diverges, or no digit of a limit could be certified up to --max-depth), 2 on an error.
+
+Examples:
+  apery eval --a \"34n^3+51n^2+27n+5\" --b \"-n^6\"              Apéry: 6/ζ(3)
+  apery eval --a \"2n+1\" --b \"n^2\" --digits 1000 --constants pi
+  apery eval --a \"n+2\" --b \"2n^2\" --constants \"log(3)-log(2)\"";
+
 /// Runs `apery eval`.
-pub fn run(args: Args) -> Result<()> {
+pub fn run(args: Args) -> Result<ExitCode> {
     let pcf = Pcf::parse(&args.a, &args.b).context("reading the PCF")?;
-    let limit = evaluate(
-        &pcf,
-        &EvalOptions {
-            digits: args.digits,
-            start_depth: 32,
-            max_depth: args.max_depth,
-        },
-    )?;
+    let spinner = Spinner::new(args.json);
+    spinner.say(format!("evaluating the limit to {} digits", args.digits));
+    let opts = EvalOptions {
+        digits: args.digits,
+        start_depth: 32,
+        max_depth: usize::try_from(args.max_depth).unwrap_or(usize::MAX),
+    };
+    let limit = match evaluate(&pcf, &opts) {
+        Ok(l) => l,
+        Err(LimitError::Diverges(d)) => {
+            spinner.done();
+            return no_limit(&args, &pcf, &format!("the PCF diverges: {d}"));
+        }
+        Err(e) => return Err(e).context("evaluating the PCF"),
+    };
+    if limit.digits < 1.0 {
+        spinner.done();
+        let why = format!(
+            "no limit detected: not one digit is certain at depth {} (the convergents do not settle; \
+             raise --max-depth if the PCF converges very slowly)",
+            limit.depth
+        );
+        return no_limit(&args, &pcf, &why);
+    }
     let shown = (limit.digits.floor() as usize).clamp(1, args.digits as usize);
     let value = apery::pcf::limit::decimal(&limit.value, shown + 1 + int_digits(&limit));
+    spinner.say("δ at a settled depth".to_string());
+    let delta = settled_delta(&pcf, 64, opts.max_depth.min(DELTA_MAX_DEPTH), DELTA_TOL);
     let names: Vec<String> = if args.constants.is_empty() {
         constants::library()
             .iter()
@@ -55,7 +91,8 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         args.constants.clone()
     };
-    let id = identify(&limit, &names, args.max_coeff)?;
+    let id = identify(&limit, &names, args.max_coeff, &spinner)?;
+    spinner.done();
     if args.json {
         let j = json!({
             "a": pcf.a.python(),
@@ -63,7 +100,9 @@ pub fn run(args: Args) -> Result<()> {
             "limit": value,
             "certain_digits": limit.digits.floor() as u64,
             "depth": limit.depth,
-            "delta": limit.delta,
+            "delta": delta.map(|d| d.delta),
+            "delta_depth": delta.map(|d| d.depth),
+            "delta_settled": delta.map(|d| d.settled),
             "convergence_rate": limit.rate,
             "geometric_convergence": limit.geometric,
             "extrapolated": limit.extrapolated,
@@ -77,7 +116,7 @@ pub fn run(args: Args) -> Result<()> {
             })),
         });
         println!("{}", serde_json::to_string_pretty(&j)?);
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     println!("PCF       {pcf}");
     println!("limit     {value}");
@@ -96,12 +135,21 @@ pub fn run(args: Args) -> Result<()> {
             ""
         }
     );
-    match limit.delta {
-        Some(d) => println!(
-            "delta     {d:.6} (gcd-reduced denominators at depth {})",
-            limit.depth / 2
+    match delta {
+        Some(d) if d.settled => println!(
+            "delta     {:.4} (gcd-reduced denominators at depth {}; settled: depths {}, {} agree within {DELTA_TOL})",
+            d.delta,
+            d.depth,
+            d.depth / 4,
+            d.depth / 2
         ),
-        None => println!("delta     undefined (reduced denominator 1)"),
+        Some(d) => println!(
+            "delta     {:.4} (gcd-reduced denominators at depth {}; not settled within depth {})",
+            d.delta,
+            d.depth,
+            2 * d.depth
+        ),
+        None => println!("delta     undefined (reduced denominators are 1)"),
     }
     println!(
         "rate      {:.4} digits per term ({})",
@@ -125,7 +173,54 @@ pub fn run(args: Args) -> Result<()> {
             args.max_coeff
         ),
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Deepest depth for δ (its convergents to twice this depth cost milliseconds).
+const DELTA_MAX_DEPTH: usize = 1 << 15;
+/// δ counts as settled when three successive doublings agree this closely.
+const DELTA_TOL: f64 = apery::pcf::limit::DELTA_SETTLED_TOL;
+
+/// Reports a PCF without a limit (exit status 1).
+fn no_limit(args: &Args, pcf: &Pcf, why: &str) -> Result<ExitCode> {
+    if args.json {
+        let j = json!({
+            "a": pcf.a.python(),
+            "b": pcf.b.python(),
+            "limit": null,
+            "certain_digits": 0,
+            "no_limit": why,
+        });
+        println!("{}", serde_json::to_string_pretty(&j)?);
+    } else {
+        println!("PCF       {pcf}");
+        println!("limit     none: {why}");
+    }
+    Ok(ExitCode::from(1))
+}
+
+/// A spinner on standard error naming the step in progress (drawn only on a terminal).
+struct Spinner(Option<ProgressBar>);
+
+impl Spinner {
+    fn new(quiet: bool) -> Spinner {
+        if quiet {
+            return Spinner(None);
+        }
+        let pb = ProgressBar::new_spinner();
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        Spinner(Some(pb))
+    }
+    fn say(&self, msg: String) {
+        if let Some(pb) = &self.0 {
+            pb.set_message(msg);
+        }
+    }
+    fn done(&self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
 }
 
 fn int_digits(l: &Limit) -> usize {
@@ -137,29 +232,61 @@ fn int_digits(l: &Limit) -> usize {
     }
 }
 
-/// Möbius identification against each constant, then a joint integer relation.
-fn identify(limit: &Limit, names: &[String], max_coeff: u64) -> Result<Option<Identification>> {
+/// Möbius identification against each constant, then a joint integer relation, at
+/// [`IDENTIFY_DIGITS`] (or fewer when fewer are certain); a relation found is then re-verified
+/// with the constants it uses evaluated at all the certain digits, and kept only if it holds there.
+fn identify(
+    limit: &Limit,
+    names: &[String],
+    max_coeff: u64,
+    spinner: &Spinner,
+) -> Result<Option<Identification>> {
     let trusted = limit.digits.floor() as u32;
     if trusted < 12 {
         return Ok(None);
     }
-    let prec = bits_for_digits(trusted) + 64;
+    let search = trusted.min(IDENTIFY_DIGITS);
+    spinner.say(format!(
+        "identifying against {} constant(s) at {search} digits",
+        names.len()
+    ));
+    let prec = bits_for_digits(search) + 64;
     let mut targets = Vec::new();
     for n in names {
         let v: Float = constants::evaluate(n, prec).with_context(|| format!("constant '{n}'"))?;
         targets.push((n.clone(), v));
     }
-    let found = match identify_mobius(&limit.value, trusted, &targets, max_coeff)? {
+    let x = Float::with_val(prec, &limit.value);
+    let found = match identify_mobius(&x, search, &targets, max_coeff)? {
         Some(id) => Some(id),
         // A joint relation with a few constants at a time is cheaper and safer than all at once.
         None => {
             let joint: Vec<(String, Float)> = targets.iter().take(6).cloned().collect();
-            identify_relation(&limit.value, trusted, &joint, max_coeff)?
+            identify_relation(&x, search, &joint, max_coeff)?
         }
     };
+    let Some(mut id) = found else {
+        return Ok(None);
+    };
+    if let [i] = id.target_indices.as_slice() {
+        id = apery::identify::quadratic::canonical_form(&id, &targets[*i].1);
+    }
+    if trusted > search {
+        spinner.say(format!("confirming {} at {trusted} digits", id.formula()));
+        let full = bits_for_digits(trusted) + 64;
+        let values = id
+            .constants
+            .iter()
+            .map(|n| constants::evaluate(n, full).with_context(|| format!("constant '{n}'")))
+            .collect::<Result<Vec<Float>>>()?;
+        id.verified_digits = id.verify(&limit.value, &values);
+        // A relation that held to `search` digits but breaks before the certain digits is a
+        // coincidence of the shorter precision, not an identity.
+        if id.verified_digits + 2 < trusted {
+            return Ok(None);
+        }
+    }
     // Agreement beyond the digits that are certain is not evidence.
-    Ok(found.map(|mut id| {
-        id.verified_digits = id.verified_digits.min(trusted);
-        id
-    }))
+    id.verified_digits = id.verified_digits.min(trusted);
+    Ok(Some(id))
 }

@@ -8,8 +8,10 @@ mod eval;
 mod query;
 mod search;
 
+use anyhow::Context;
+use apery::catalog::Catalog;
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// apery discovers formulas for mathematical constants: it enumerates polynomial continued
 /// fractions (PCFs) value = a(0) + b(1)/(a(1) + b(2)/(a(2) + …)), finds those whose limit is a
@@ -62,12 +64,39 @@ pub fn default_catalog() -> PathBuf {
     PathBuf::from("results/catalog.sqlite")
 }
 
-/// Parses the command line and runs the subcommand.
-pub fn run() -> anyhow::Result<()> {
+/// The error of a command that needs an existing catalog, when there is none at `path`.
+fn missing_catalog(path: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "catalog {} does not exist: run `apery search <space.toml>` first to create it, or pass \
+         --catalog PATH",
+        path.display()
+    )
+}
+
+/// Opens an existing catalog for a read-only command (`query`, `plot`): nothing is created or
+/// written, so a missing catalog is an error and a read-only one can be read.
+pub fn open_catalog_for_reading(path: &Path) -> anyhow::Result<Catalog> {
+    if !path.exists() {
+        return Err(missing_catalog(path));
+    }
+    Catalog::open_read_only(path).with_context(|| format!("opening the catalog {}", path.display()))
+}
+
+/// Opens an existing catalog for a command that updates it (`cluster`) without creating one.
+pub fn open_existing_catalog(path: &Path) -> anyhow::Result<Catalog> {
+    if !path.exists() {
+        return Err(missing_catalog(path));
+    }
+    Catalog::open_existing(path).with_context(|| format!("opening the catalog {}", path.display()))
+}
+
+/// Parses the command line and runs the subcommand; the exit status is the subcommand's
+/// (`eval` ends with 1 for a PCF without a limit).
+pub fn run() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Eval(a) => return eval::run(a),
         Command::Search(a) => search::run(a),
-        Command::Eval(a) => eval::run(a),
         Command::Query(a) => query::run(a),
         Command::Constants(a) => constants::run(a),
         Command::Esma(a) => esma::run(a),
@@ -76,5 +105,6 @@ pub fn run() -> anyhow::Result<()> {
         Command::Cluster(a) => dynamics::run_cluster(a),
         Command::Plot(a) => dynamics::run_plot(a),
         Command::Cmf(a) => cmf::run(a),
-    }
+    }?;
+    Ok(std::process::ExitCode::SUCCESS)
 }

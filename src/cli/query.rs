@@ -1,9 +1,27 @@
 //! `apery query`.
 
-use anyhow::{Context, Result};
-use apery::catalog::export::{render, Format};
+use anyhow::{bail, Result};
+use apery::catalog::export::{render, render_cluster, Format};
 use apery::catalog::{Catalog, Query};
 use std::path::PathBuf;
+
+/// Kinds of conjectures in the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// Polynomial continued fractions (`apery search`).
+    Pcf,
+    /// Signed continued fractions of functions of a constant (`apery esma`).
+    Esma,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Pcf => "pcf",
+            Kind::Esma => "esma",
+        }
+    }
+}
 
 /// Arguments of `apery query`.
 #[derive(clap::Args, Debug)]
@@ -11,15 +29,16 @@ pub struct Args {
     /// Catalog database to read.
     #[arg(long, default_value_os_t = super::default_catalog())]
     catalog: PathBuf,
-    /// Only conjectures involving this constant (as named in the search space, e.g. zeta3, pi, e).
+    /// Only conjectures involving this constant: a library name or alias (zeta3, apery, pi, ln2, …;
+    /// see `apery constants`) or a constant as named in the search space.
     #[arg(long)]
     constant: Option<String>,
     /// Only conjectures verified to at least this many digits.
     #[arg(long)]
     min_digits: Option<u32>,
-    /// Only this kind: pcf or esma.
-    #[arg(long)]
-    kind: Option<String>,
+    /// Only this kind.
+    #[arg(long, value_enum)]
+    kind: Option<Kind>,
     /// Only conjectures with δ at least this.
     #[arg(long, allow_hyphen_values = true)]
     min_delta: Option<f64>,
@@ -34,32 +53,26 @@ pub struct Args {
     format: Format,
 }
 
-/// Runs `apery query`.
+/// Runs `apery query`: reads the catalog without writing anything.
 pub fn run(args: Args) -> Result<()> {
-    if !args.catalog.exists() {
-        anyhow::bail!(
-            "no catalog at {} — run `apery search <space.toml>` first, or pass --catalog",
-            args.catalog.display()
-        );
-    }
-    let catalog = Catalog::open(&args.catalog)
-        .with_context(|| format!("opening {}", args.catalog.display()))?;
+    let catalog = super::open_catalog_for_reading(&args.catalog)?;
     if let Some(k) = args.cluster {
         return print_cluster(&catalog, args.space, k, args.format);
     }
     let rows = catalog.query(&Query {
         constant: args.constant,
         min_digits: args.min_digits,
-        kind: args.kind,
+        kind: args.kind.map(|k| k.as_str().to_string()),
         min_delta: args.min_delta,
         space: args.space,
     })?;
-    // A closed pipe (`apery query | head`) is not an error.
-    let _ = std::io::Write::write_all(
-        &mut std::io::stdout(),
-        render(&rows, args.format).as_bytes(),
-    );
+    print(&render(&rows, args.format));
     Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`apery query | head`) is not an error.
+fn print(text: &str) {
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
 }
 
 fn print_cluster(catalog: &Catalog, space: Option<String>, k: i64, format: Format) -> Result<()> {
@@ -72,31 +85,8 @@ fn print_cluster(catalog: &Catalog, space: Option<String>, k: i64, format: Forma
         rows.extend(catalog.metrics(s, Some(k))?);
     }
     if rows.is_empty() {
-        anyhow::bail!("no PCF in cluster {k} (run `apery cluster` first, or choose --space)");
+        bail!("no PCF in cluster {k} (run `apery cluster` first, or choose --space)");
     }
-    let out = match format {
-        Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
-        _ => {
-            let mut t = format!(
-                "{:<8} {:<24} {:<24} {:>10} {:>10} {:>10}  {}\n",
-                "index", "a(n)", "b(n)", "fr_delta", "eta'", "gamma'", "label"
-            );
-            let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
-            for r in &rows {
-                t += &format!(
-                    "{:<8} {:<24} {:<24} {:>10} {:>10} {:>10}  {}\n",
-                    r.index,
-                    r.a,
-                    r.b,
-                    f(r.metrics.fr_delta),
-                    f(r.metrics.eta_prime),
-                    f(r.metrics.gamma_prime),
-                    r.label.clone().unwrap_or_default()
-                );
-            }
-            t + &format!("{} PCF(s) in cluster {k}\n", rows.len())
-        }
-    };
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+    print(&render_cluster(&rows, k, format));
     Ok(())
 }

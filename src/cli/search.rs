@@ -1,16 +1,39 @@
 //! `apery search`.
 
 use anyhow::{bail, Context, Result};
+use apery::cancel::Cancel;
 use apery::catalog::Catalog;
 use apery::enumerate::shard;
-use apery::search::{Searcher, Summary, STOP};
+use apery::search::{Searcher, Summary};
 use apery::space::SearchSpace;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-/// Candidates above which a search needs `--allow-huge`.
-const HUGE: u64 = 1 << 40;
+/// Candidates above which a search (or a metrics run) needs `--allow-huge`.
+pub const HUGE: u64 = 1 << 40;
+
+/// Refuses a run of more than [`HUGE`] indices unless `--allow-huge` was given; the error names the
+/// space file, the approximate size and the way out.
+pub fn check_huge(
+    space: &Path,
+    todo: u64,
+    allow_huge: bool,
+    per_core_per_second: f64,
+) -> Result<()> {
+    if todo > HUGE && !allow_huge {
+        let approx = todo as f64;
+        bail!(
+            "{}: {todo} candidates (about {approx:.1e}) is more than 2^40 (at ~{per_core_per_second:.0e} per second \
+             per core that is about {:.0} core-days); narrow the ranges, run a --shard or a --range, or pass --allow-huge",
+            space.display(),
+            approx / per_core_per_second / 86400.0
+        );
+    }
+    Ok(())
+}
 
 /// Arguments of `apery search`.
 #[derive(clap::Args, Debug)]
@@ -46,9 +69,21 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// Sets the size of rayon's global pool if `--threads` was given.
+    /// Sets the size of rayon's global pool if `--threads` was given; refuses 0 and more than
+    /// [`max_threads`] (each thread holds its own big-number work space, and thousands of them only
+    /// thrash).
     pub fn init_threads(&self) -> Result<()> {
         if let Some(t) = self.threads {
+            let max = max_threads();
+            if t == 0 {
+                bail!("--threads 0: at least one worker thread is needed (omit --threads to use all {} cores)", cores());
+            }
+            if t > max {
+                bail!(
+                    "--threads {t} is more than {max} (4 × the {} cores of this machine, at least 16, at most 1024)",
+                    cores()
+                );
+            }
             rayon::ThreadPoolBuilder::new()
                 .num_threads(t)
                 .build_global()
@@ -95,6 +130,16 @@ fn parse_range(s: &str) -> Result<std::ops::Range<u64>> {
     Ok(a..b)
 }
 
+/// The cores rayon would use by default.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The largest `--threads` accepted: 4 × the cores, at least 16 and at most 1024.
+pub fn max_threads() -> usize {
+    (4 * cores()).clamp(16, 1024)
+}
+
 /// Runs `apery search`.
 pub fn run(args: Args) -> Result<()> {
     args.run.init_threads()?;
@@ -112,24 +157,16 @@ pub fn run(args: Args) -> Result<()> {
         todo,
         rayon::current_num_threads()
     );
-    if todo > HUGE && !args.allow_huge {
-        bail!(
-            "{}: {todo} candidates is more than 2^40 (at ~10^7 per second per core that is about {:.0} core-days); \
-             narrow the ranges, run a --shard, or pass --allow-huge",
-            args.space.display(),
-            todo as f64 / 1e7 / 86400.0
-        );
-    }
-    install_ctrlc();
+    check_huge(&args.space, todo, args.allow_huge, 1e7)?;
+    let cancel = install_ctrlc();
+    let searcher = searcher.with_cancel(cancel);
     let mut catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
-    let bar = progress_bar(args.run.quiet, todo);
+    let bar = Progress::new(args.run.quiet, todo);
     let summary = searcher.run(&mut catalog, range, &|e| {
-        bar.set_length(e.total);
-        bar.set_position(e.done);
-        bar.set_message(format!("verified: {}", e.hits));
+        bar.update(e.done, e.total, &format!("verified: {}", e.hits));
     })?;
-    bar.finish_and_clear();
+    bar.finish();
     print_summary(&space, &summary, &args.catalog);
     if summary.interrupted {
         eprintln!("interrupted: run the same command again to resume");
@@ -200,16 +237,89 @@ fn print_summary(space: &SearchSpace, s: &Summary, catalog: &std::path::Path) {
     );
 }
 
-/// Ctrl-C: finish the chunks in flight and stop; a second Ctrl-C quits at once.
-pub fn install_ctrlc() {
-    let _ = ctrlc::set_handler(|| {
-        if STOP.swap(true, Ordering::SeqCst) {
+/// Ctrl-C: stop taking work, drop the chunks cut short and commit those finished (nothing committed
+/// is lost); a second Ctrl-C quits at once. Returns the token the handler cancels.
+pub fn install_ctrlc() -> Cancel {
+    let cancel = Cancel::new();
+    let handler = cancel.clone();
+    let _ = ctrlc::set_handler(move || {
+        if handler.cancel() {
             std::process::exit(130);
         }
         eprintln!(
-            "\ninterrupted: finishing the chunks in flight (press Ctrl-C again to quit at once; nothing committed is lost)"
+            "\ninterrupted: stopping (work cut short is redone on resume; press Ctrl-C again to quit at once)"
         );
     });
+    cancel
+}
+
+/// Progress of a long run on standard error: a bar on a terminal, and plain lines when standard
+/// error is a file or a pipe (the first at once, then one every `APERY_PROGRESS_SECS` seconds,
+/// default 10); nothing with `--quiet`.
+pub struct Progress {
+    bar: ProgressBar,
+    plain: Option<Mutex<Plain>>,
+}
+
+struct Plain {
+    start: Instant,
+    last: Option<Instant>,
+    every: Duration,
+}
+
+impl Progress {
+    /// Progress over `len` units.
+    pub fn new(quiet: bool, len: u64) -> Progress {
+        let tty = std::io::stderr().is_terminal();
+        let plain = (!quiet && !tty).then(|| {
+            let secs = std::env::var("APERY_PROGRESS_SECS")
+                .ok()
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .unwrap_or(10.0);
+            Mutex::new(Plain {
+                start: Instant::now(),
+                last: None,
+                every: Duration::from_secs_f64(secs),
+            })
+        });
+        Progress {
+            bar: progress_bar(quiet || !tty, len),
+            plain,
+        }
+    }
+
+    /// `done` of `total` units finished; `msg` says what was found so far.
+    pub fn update(&self, done: u64, total: u64, msg: &str) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+        self.bar.set_message(msg.to_string());
+        if let Some(p) = &self.plain {
+            let mut p = p.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            let due = match p.last {
+                None => true,
+                Some(t) => now - t >= p.every,
+            };
+            if due || done == total {
+                p.last = Some(now);
+                let pct = if total == 0 {
+                    100.0
+                } else {
+                    100.0 * done as f64 / total as f64
+                };
+                eprintln!(
+                    "progress: {done}/{total} ({pct:.4}%) after {:.1} s; {msg}",
+                    (now - p.start).as_secs_f64()
+                );
+            }
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 /// The progress bar of long runs (hidden with `--quiet`).

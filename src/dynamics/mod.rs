@@ -16,4 +16,4 @@ pub mod survey;
 pub use cluster::{cluster_plane, label_clusters, ClusterParams};
 pub use delta::{blind_delta, delta_known, delta_profile, Delta, DeltaError};
 pub use metrics::{metrics, metrics_with, MetricsConfig, MetricsError, PcfMetrics};
-pub use plot::{plot_clusters, plot_convergence, PlotError};
+pub use plot::{plot_clusters, plot_convergence, ClusterPlot, PlotCluster, PlotError};

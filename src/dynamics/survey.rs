@@ -5,6 +5,7 @@
 //! enumeration are committed to the catalog's `metrics` table together with their "done" mark.
 
 use super::metrics::{metrics_with, MetricsConfig};
+use crate::cancel::Cancel;
 use crate::catalog::metrics::{progress_key, MetricsRow};
 use crate::catalog::Catalog;
 use crate::enumerate::Enumerator;
@@ -41,13 +42,26 @@ pub fn survey(
     range: Range<u64>,
     progress: &(dyn Fn(ProgressEvent) + Sync),
 ) -> Result<SurveySummary> {
+    survey_with_cancel(space, config, catalog, range, progress, &Cancel::new())
+}
+
+/// [`survey`] that stops when `cancel` is cancelled: no new chunk is started and the chunk in
+/// flight stops at its next PCF without being committed (it is redone on resume).
+pub fn survey_with_cancel(
+    space: &SearchSpace,
+    config: &MetricsConfig,
+    catalog: &mut Catalog,
+    range: Range<u64>,
+    progress: &(dyn Fn(ProgressEvent) + Sync),
+    cancel: &Cancel,
+) -> Result<SurveySummary> {
     let start = Instant::now();
     let e = Enumerator::new(space).map_err(anyhow::Error::msg)?;
     let range = range.start.min(e.size())..range.end.min(e.size());
     let key = progress_key(&space.hash, config.depth);
-    let done = catalog.done_ranges(&key)?;
+    let done = catalog.done_ranges_within(&key, range.clone())?;
     let chunks = plan_chunks(range.clone(), &done, CHUNK);
-    let total: u64 = chunks.iter().map(|c| c.end - c.start).sum();
+    let total = chunks.remaining();
     let mut s = SurveySummary {
         resumed: (range.end - range.start) - total,
         ..Default::default()
@@ -58,10 +72,13 @@ pub fn survey(
         total,
         hits: 0,
     });
-    let work = |r: Range<u64>| -> (Range<u64>, Vec<MetricsRow>, u64) {
+    let work = |r: Range<u64>| -> Option<(Range<u64>, Vec<MetricsRow>, u64)> {
         let mut rows = Vec::new();
         let mut skipped = 0;
         for index in r.clone() {
+            if cancel.is_cancelled() {
+                return None;
+            }
             let pcf = e.candidate(index);
             let (Some(a), Some(b)) = (pcf.a.to_i64(), pcf.b.to_i64()) else {
                 skipped += 1;
@@ -84,9 +101,9 @@ pub fn survey(
                 Err(_) => skipped += 1,
             }
         }
-        (r, rows, skipped)
+        Some((r, rows, skipped))
     };
-    run_chunks(&chunks, work, |(r, rows, skipped)| {
+    run_chunks(chunks, cancel, work, |(r, rows, skipped)| {
         catalog
             .commit_metrics(&space.name, &space.hash, config.depth, r.clone(), &rows)
             .context("writing metrics to the catalog")?;
@@ -112,8 +129,10 @@ pub struct ClusterReport {
     pub points: usize,
     /// Anchors (PCFs whose formula is in the catalog).
     pub anchors: usize,
-    /// Final clusters: (id, plane index, size, label text).
-    pub clusters: Vec<(usize, usize, usize, String)>,
+    /// Final clusters as stored in the catalog (ids index `labelling.clusters`).
+    pub clusters: Vec<crate::catalog::metrics::StoredCluster>,
+    /// PCFs in no cluster (noise, or a metric missing in the planes tried).
+    pub noise: usize,
     /// The labelling itself.
     pub labelling: super::cluster::Labelling,
     /// The metrics rows, in the order of `labelling.assignment`.
@@ -206,6 +225,50 @@ fn target_values(names: &[String]) -> Vec<(String, rug::Float)> {
                 .map(|v| (c.clone(), v))
         })
         .collect()
+}
+
+/// The label of a whole cluster (stored with it, shown by `apery cluster` and in the plot's
+/// legend) and whether it names constants: an anchored cluster is named by its anchors' constant
+/// (or `mixed: …`); an unanchored one by the identification PSLQ found most often among its tested
+/// members (`ln2 (pslq)`), else by its members' common `unknown…` label.
+fn cluster_label_text(
+    label: &super::cluster::ClusterLabel,
+    members: &[usize],
+    member_labels: &[Option<String>],
+) -> (String, bool) {
+    use super::cluster::ClusterLabel;
+    match label {
+        ClusterLabel::Constant(c) => (c.clone(), true),
+        ClusterLabel::Mixed(v) => (format!("mixed: {}", v.join(", ")), true),
+        ClusterLabel::Unknown => {
+            let mut found: Vec<&str> = members
+                .iter()
+                .filter_map(|&i| member_labels[i].as_deref())
+                .filter(|l| l.ends_with("(pslq)"))
+                .collect();
+            found.sort_unstable();
+            let mut best: Option<(&str, usize)> = None;
+            for chunk in found.chunk_by(|a, b| a == b) {
+                let better = match best {
+                    Some((_, n)) => chunk.len() > n,
+                    None => true,
+                };
+                if better {
+                    best = Some((chunk[0], chunk.len()));
+                }
+            }
+            match best {
+                Some((l, _)) => (l.to_string(), true),
+                None => {
+                    let first = members
+                        .iter()
+                        .find_map(|&i| member_labels[i].clone())
+                        .unwrap_or_else(|| "unknown".to_string());
+                    (first, false)
+                }
+            }
+        }
+    }
 }
 
 /// Clusters a space's metrics along the recipe's planes ([`super::cluster::PLANES`] order, or only
@@ -311,17 +374,28 @@ pub fn cluster_space(
         .zip(&labels)
         .map(|((r, a), l)| (r.index, a.map(|k| k as i64), l.clone()))
         .collect();
-    catalog.set_clusters(space, &assignment)?;
-    let clusters = labelling
+    let clusters: Vec<crate::catalog::metrics::StoredCluster> = labelling
         .clusters
         .iter()
         .enumerate()
-        .map(|(k, c)| (k, order[c.plane], c.members.len(), label_text(&c.label)))
+        .map(|(k, c)| {
+            let (label, labelled) = cluster_label_text(&c.label, &c.members, &labels);
+            crate::catalog::metrics::StoredCluster {
+                id: k as i64,
+                plane: order[c.plane],
+                size: c.members.len(),
+                label,
+                labelled,
+            }
+        })
         .collect();
+    catalog.set_clusters(space, &assignment, &clusters)?;
+    let noise = labelling.assignment.iter().filter(|a| a.is_none()).count();
     Ok(ClusterReport {
         points: rows.len(),
         anchors: anchors.iter().filter(|a| a.is_some()).count(),
         clusters,
+        noise,
         labelling,
         rows,
         labels,

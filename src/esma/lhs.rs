@@ -6,7 +6,6 @@
 //! reduced pairs give distinct values |P(c)/Q(c)|.
 
 use rug::{Float, Integer, Rational};
-use std::collections::HashSet;
 
 /// A left-hand side P(c)/Q(c) (coefficients lowest degree first).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -294,31 +293,154 @@ fn render_terms(
 /// All reduced LHS P/Q with deg P, deg Q ≤ `degree` and coefficients in [−limit, limit], non-constant,
 /// de-duplicated up to the sign of the fraction; in the order of first appearance when P then Q run
 /// through the coefficient vectors (c_0, …, c_d) lexicographically from −limit.
+///
+/// This collects [`LhsSpace::first_appearance`] over all pairs; a large space should be streamed
+/// with [`LhsSpace`] instead.
 pub fn enumerate_lhs(degree: usize, coeff_limit: i64) -> Vec<Lhs> {
-    let width = degree + 1;
-    let base = (2 * coeff_limit + 1) as usize;
-    let count = base.pow(width as u32);
-    let vector = |mut idx: usize| -> Vec<i64> {
+    let space = LhsSpace::new(degree, coeff_limit);
+    let pairs = u64::try_from(space.pairs()).expect("enumerate_lhs is for small spaces");
+    (0..pairs)
+        .filter_map(|i| space.first_appearance(u128::from(i)))
+        .collect()
+}
+
+/// The pairs (P, Q) of coefficient vectors enumerated by ESMA, indexed in enumeration order
+/// (`index = index(P)·count + index(Q)`, each vector (c_0, …, c_d) read as a base-(2L+1) number with
+/// c_0 most significant). The reduced LHS are streamed without a table of those seen: a pair yields
+/// its LHS exactly when no earlier pair reduces to the same LHS, which is decided from the pair alone
+/// ([`LhsSpace::first_appearance`]), so memory does not grow with the space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LhsSpace {
+    degree: usize,
+    limit: i64,
+}
+
+impl LhsSpace {
+    /// Polynomials of degree ≤ `degree` with coefficients in [−`coeff_limit`, `coeff_limit`].
+    pub fn new(degree: usize, coeff_limit: i64) -> LhsSpace {
+        LhsSpace {
+            degree,
+            limit: coeff_limit,
+        }
+    }
+
+    /// Number of coefficient vectors, (2L+1)^(d+1) (saturating).
+    pub fn vectors(&self) -> u128 {
+        let base = (2 * self.limit + 1) as u128;
+        (0..=self.degree).fold(1u128, |acc, _| acc.saturating_mul(base))
+    }
+
+    /// Number of pairs (P, Q), the square of [`LhsSpace::vectors`] (saturating).
+    pub fn pairs(&self) -> u128 {
+        self.vectors().saturating_mul(self.vectors())
+    }
+
+    /// The coefficient vector (lowest degree first) with the given index.
+    pub fn vector(&self, mut idx: u128) -> Vec<i64> {
+        let width = self.degree + 1;
+        let base = (2 * self.limit + 1) as u128;
         let mut v = vec![0i64; width];
         for k in (0..width).rev() {
-            v[k] = (idx % base) as i64 - coeff_limit;
+            v[k] = (idx % base) as i64 - self.limit;
             idx /= base;
         }
         v
-    };
-    let vectors: Vec<Vec<i64>> = (0..count).map(vector).collect();
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for p in &vectors {
-        for q in &vectors {
-            if let Some(lhs) = Lhs::reduced(p, q) {
-                if seen.insert(lhs.clone()) {
-                    out.push(lhs);
-                }
+    }
+
+    /// The pair (P, Q) with the given index.
+    pub fn pair(&self, index: u128) -> (Vec<i64>, Vec<i64>) {
+        let n = self.vectors();
+        (self.vector(index / n), self.vector(index % n))
+    }
+
+    /// The reduced LHS of pair `index` if this pair is its first appearance in the enumeration, else
+    /// `None` (also for pairs that reduce to no LHS).
+    ///
+    /// Every pair reducing to the LHS P′/Q′ is (h·P′, ±h·Q′) for an integer polynomial h (P′, Q′
+    /// are coprime with joint content 1). The pair (p, q) = (h·P′, ±h·Q′) comes first iff (1) `−q`
+    /// does not come before `q` (its first non-zero coefficient is negative) and (2) no admissible
+    /// h′ gives a vector h′·P′ before p: a depth-first search over the coefficients of h′, which
+    /// are fixed one by one by the coefficients of h′·P′ in the order they are compared.
+    pub fn first_appearance(&self, index: u128) -> Option<Lhs> {
+        let (p, q) = self.pair(index);
+        let lhs = Lhs::reduced(&p, &q)?;
+        if q.iter().find(|&&c| c != 0).is_some_and(|&c| c > 0) {
+            return None;
+        }
+        (!self.earlier_multiple(&lhs, &p)).then_some(lhs)
+    }
+
+    /// Whether some integer polynomial h′ makes (h′·P′, h′·Q′) an enumerated pair with h′·P′ before `p`.
+    fn earlier_multiple(&self, lhs: &Lhs, p: &[i64]) -> bool {
+        let (pp, qq) = (&lhs.numerator, &lhs.denominator);
+        let m = pp.iter().position(|&c| c != 0).expect("P is not zero");
+        let spare = self.degree - degree(pp).max(degree(qq));
+        let mut h = vec![0i64; spare + 1];
+        self.search_multiple(pp, qq, m, p, &mut h, 0, true)
+    }
+
+    /// Depth-first search over h′_k (k-th coefficient of h′): coefficient m + k of h′·P′ is
+    /// `h′_k·P′_m + known`, tried in increasing order; `equal` says whether h′·P′ agrees with `p` so far.
+    #[allow(clippy::too_many_arguments)]
+    fn search_multiple(
+        &self,
+        pp: &[i64],
+        qq: &[i64],
+        m: usize,
+        p: &[i64],
+        h: &mut [i64],
+        k: usize,
+        equal: bool,
+    ) -> bool {
+        let l = self.limit;
+        if k == h.len() {
+            return !equal && h.iter().any(|&c| c != 0) && self.multiple_fits(pp, qq, h);
+        }
+        let lead = pp[m] as i128;
+        let known: i128 = (0..k)
+            .filter(|&j| m + k - j < pp.len())
+            .map(|j| h[j] as i128 * pp[m + k - j] as i128)
+            .sum();
+        let hi = if equal { p[m + k] } else { l };
+        for c in -l..=hi {
+            let rest = c as i128 - known;
+            if rest % lead != 0 {
+                continue;
+            }
+            let Ok(hk) = i64::try_from(rest / lead) else {
+                continue;
+            };
+            h[k] = hk;
+            // Coefficient k of h′·Q′ is fixed by h′_0 … h′_k.
+            let qk: i128 = (0..=k)
+                .filter(|&j| k - j < qq.len())
+                .map(|j| h[j] as i128 * qq[k - j] as i128)
+                .sum();
+            if qk.abs() > l as i128 {
+                continue;
+            }
+            if self.search_multiple(pp, qq, m, p, h, k + 1, equal && c == p[m + k]) {
+                h[k] = 0;
+                return true;
             }
         }
+        h[k] = 0;
+        false
     }
-    out
+
+    /// Whether h′·P′ and h′·Q′ both have all coefficients in [−L, L] (degrees fit by construction).
+    fn multiple_fits(&self, pp: &[i64], qq: &[i64], h: &[i64]) -> bool {
+        let fits = |f: &[i64]| {
+            (0..=self.degree).all(|i| {
+                let c: i128 = (0..=i)
+                    .filter(|&j| j < h.len() && i - j < f.len())
+                    .map(|j| h[j] as i128 * f[i - j] as i128)
+                    .sum();
+                c.abs() <= self.limit as i128
+            })
+        };
+        fits(pp) && fits(qq)
+    }
 }
 
 /// All sign patterns {+1, −1}^N for N in `lengths` (N ≥ 1), shortest first, +1 before −1 in

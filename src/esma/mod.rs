@@ -12,8 +12,10 @@ pub mod search;
 pub mod signed_cf;
 
 pub use approve::{approve, convergence_rate, significant_digits, Approval, Mode, Verification};
-pub use lhs::{enumerate_lhs, sign_periods, Lhs};
-pub use search::{search, EsmaConfig, EsmaConjecture, EsmaError, EsmaReport};
+pub use lhs::{enumerate_lhs, sign_periods, Lhs, LhsSpace};
+pub use search::{
+    search, search_with_cancel, EsmaConfig, EsmaConjecture, EsmaError, EsmaProgress, EsmaReport,
+};
 pub use signed_cf::{
     convergent, evaluate, expand_rational_function, expand_value, sign_at, CfStop,
     SignedCfExpansion,

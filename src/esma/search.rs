@@ -4,8 +4,9 @@
 //! deterministic enumeration order (LHS-major, then sign period).
 
 use super::approve::{approve, convergence_rate, Mode, Verification};
-use super::lhs::{enumerate_lhs, sign_periods, Lhs};
+use super::lhs::{sign_periods, Lhs, LhsSpace};
 use super::signed_cf::{expand_rational_function, sign_at, CfStop};
+use crate::cancel::Cancel;
 use crate::sequence::{
     berlekamp_massey, closed_form_from_recurrence, InterlacedClosedForm, Recurrence, SequenceError,
     MERSENNE_61,
@@ -102,6 +103,14 @@ impl EsmaConfig {
     /// The beauty bound: candidates need len(C) < this.
     pub fn connection_bound(&self) -> usize {
         self.max_connection_len.unwrap_or(self.depth / 4)
+    }
+
+    /// The number of (P, Q) pairs times the number of sign periods: what the enumeration walks through
+    /// before de-duplication (saturating; the distinct LHS are fewer, about 60% of the pairs).
+    pub fn raw_candidates(&self) -> u128 {
+        LhsSpace::new(self.poly_degree, self.coeff_limit)
+            .pairs()
+            .saturating_mul(sign_periods(self.period_lengths.clone()).len() as u128)
     }
 
     /// Checks the ranges of all parameters.
@@ -374,6 +383,8 @@ pub struct EsmaReport {
     pub duplicates: u64,
     /// The approved, value-de-duplicated conjectures in enumeration order of each value's first hit.
     pub conjectures: Vec<EsmaConjecture>,
+    /// The search was cancelled: the counts and conjectures cover the candidates finished before.
+    pub interrupted: bool,
 }
 
 enum Outcome {
@@ -491,18 +502,54 @@ impl Context<'_> {
     }
 }
 
+/// Pairs (P, Q) handed to the workers at a time: outcomes are folded into the report block by block,
+/// in enumeration order, so memory is bounded whatever the size of the space.
+const BLOCK: u64 = 2048;
+
 /// Runs ESMA on the constant `constant` (a provider returning c at a requested precision in bits) named
 /// `constant_name`: enumerates the reduced LHS |P(c)/Q(c)| and sign periods of `cfg`, extracts `depth`
 /// partial quotients of each signed CF (candidates containing a 0 are skipped), runs Berlekamp–Massey
 /// modulo `cfg.prime` with the filter len(C) < bound, optionally re-checks the lifted recurrence exactly,
 /// approves survivors ([`approve`]) and de-duplicates approved values by their digit string. Of several
 /// approvals with the same value the one with the shortest recurrence (smallest (L, len C)) is kept, ties
-/// going to the first in enumeration order; it stays at the position of the first hit. `progress(done, total)` is called once per candidate from worker threads.
+/// going to the first in enumeration order; it stays at the position of the first hit.
+/// `progress(done, total)` is called from worker threads as (P, Q) pairs are finished, counting
+/// pairs × sign periods ([`EsmaConfig::raw_candidates`], saturated to 64 bits).
 pub fn search(
     constant_name: &str,
     constant: &(dyn Fn(u32) -> Float + Sync),
     cfg: &EsmaConfig,
     progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<EsmaReport, EsmaError> {
+    search_with_cancel(
+        constant_name,
+        constant,
+        cfg,
+        &|e: EsmaProgress| progress(e.done, e.total),
+        &Cancel::new(),
+    )
+}
+
+/// Progress of an ESMA search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EsmaProgress {
+    /// Candidates (pairs (P, Q) × sign periods) walked through, duplicates of earlier LHS included.
+    pub done: u64,
+    /// All candidates ([`EsmaConfig::raw_candidates`], saturated to 64 bits).
+    pub total: u64,
+    /// Approvals so far (before de-duplication by value).
+    pub approved: u64,
+}
+
+/// [`search`] that reports [`EsmaProgress`] and stops when `cancel` is cancelled: the candidates
+/// in flight stop at their next (LHS, sign period), and the report (marked `interrupted`) holds
+/// every candidate finished before, in particular everything approved.
+pub fn search_with_cancel(
+    constant_name: &str,
+    constant: &(dyn Fn(u32) -> Float + Sync),
+    cfg: &EsmaConfig,
+    progress: &(dyn Fn(EsmaProgress) + Sync),
+    cancel: &Cancel,
 ) -> Result<EsmaReport, EsmaError> {
     cfg.validate()?;
     let c_enum = constant(digits_to_bits(cfg.enum_digits));
@@ -517,58 +564,107 @@ pub fn search(
         enum_powers: powers(&c_enum, cfg.poly_degree),
         verify_powers: powers(&c_verify, cfg.poly_degree),
     };
-    let lhs_list = enumerate_lhs(cfg.poly_degree, cfg.coeff_limit);
+    let space = LhsSpace::new(cfg.poly_degree, cfg.coeff_limit);
     let periods = sign_periods(cfg.period_lengths.clone());
-    let total = (lhs_list.len() * periods.len()) as u64;
+    let n_periods = periods.len() as u64;
+    let pairs = space.pairs();
+    let total = u64::try_from(cfg.raw_candidates()).unwrap_or(u64::MAX);
     let done = AtomicU64::new(0);
-    let outcomes: Vec<Outcome> = (0..lhs_list.len() * periods.len())
-        .into_par_iter()
-        .map(|idx| {
-            let out = ctx.run(
-                &lhs_list[idx / periods.len()],
-                &periods[idx % periods.len()],
-            );
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            out
+    let approved = AtomicU64::new(0);
+    let report_progress = || {
+        progress(EsmaProgress {
+            done: done.load(Ordering::Relaxed).min(total),
+            total,
+            approved: approved.load(Ordering::Relaxed),
         })
-        .collect();
+    };
     let mut report = EsmaReport {
         constant_name: constant_name.to_string(),
-        unique_lhs: lhs_list.len() as u64,
-        candidates: total,
         ..EsmaReport::default()
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for outcome in outcomes {
-        match outcome {
-            Outcome::SkippedZero => report.skipped_zero += 1,
-            Outcome::Truncated => report.truncated += 1,
-            Outcome::Filtered => {}
-            Outcome::FailedRecheck => {
-                report.passed_filter += 1;
-                report.failed_recheck += 1;
+    report_progress();
+    let mut start: u128 = 0;
+    while start < pairs && !cancel.is_cancelled() {
+        let len = (pairs - start).min(u128::from(BLOCK)) as u64;
+        // Per pair: None if it is not the first appearance of its LHS; else the outcomes of its
+        // sign periods, or None in the vector if cancelled before that period was run.
+        let block: Vec<Option<Vec<Option<Outcome>>>> = (0..len)
+            .into_par_iter()
+            .map(|offset| {
+                if cancel.is_cancelled() {
+                    return Some(vec![None]);
+                }
+                let lhs = space.first_appearance(start + u128::from(offset));
+                let out = lhs.map(|lhs| {
+                    periods
+                        .iter()
+                        .map(|p| {
+                            (!cancel.is_cancelled()).then(|| {
+                                let o = ctx.run(&lhs, p);
+                                if matches!(o, Outcome::Approved(_)) {
+                                    approved.fetch_add(1, Ordering::Relaxed);
+                                }
+                                o
+                            })
+                        })
+                        .collect()
+                });
+                done.fetch_add(n_periods, Ordering::Relaxed);
+                if out.is_some() {
+                    report_progress();
+                }
+                out
+            })
+            .collect();
+        start += u128::from(len);
+        for outcomes in block.into_iter().flatten() {
+            if outcomes.iter().any(Option::is_none) {
+                // Cut short: the sign periods finished are kept (with what they approved).
+                report.interrupted = true;
+            } else {
+                report.unique_lhs += 1;
             }
-            Outcome::Rejected => report.passed_filter += 1,
-            Outcome::Approved(conj) => {
-                report.passed_filter += 1;
-                report.approved += 1;
-                match seen.get(&conj.digits) {
-                    None => {
-                        seen.insert(conj.digits.clone(), report.conjectures.len());
-                        report.conjectures.push(*conj);
-                    }
-                    Some(&at) => {
-                        report.duplicates += 1;
-                        let kept = &report.conjectures[at];
-                        if (conj.complexity, conj.connection.len())
-                            < (kept.complexity, kept.connection.len())
-                        {
-                            report.conjectures[at] = *conj;
-                        }
+            for outcome in outcomes.into_iter().flatten() {
+                report.candidates += 1;
+                fold(&mut report, &mut seen, outcome);
+            }
+        }
+        report_progress();
+    }
+    report.interrupted |= start < pairs;
+    Ok(report)
+}
+
+/// Adds one candidate's outcome to the report, de-duplicating approvals by value.
+fn fold(report: &mut EsmaReport, seen: &mut HashMap<String, usize>, outcome: Outcome) {
+    match outcome {
+        Outcome::SkippedZero => report.skipped_zero += 1,
+        Outcome::Truncated => report.truncated += 1,
+        Outcome::Filtered => {}
+        Outcome::FailedRecheck => {
+            report.passed_filter += 1;
+            report.failed_recheck += 1;
+        }
+        Outcome::Rejected => report.passed_filter += 1,
+        Outcome::Approved(conj) => {
+            report.passed_filter += 1;
+            report.approved += 1;
+            match seen.get(&conj.digits) {
+                None => {
+                    seen.insert(conj.digits.clone(), report.conjectures.len());
+                    report.conjectures.push(*conj);
+                }
+                Some(&at) => {
+                    report.duplicates += 1;
+                    let kept = &report.conjectures[at];
+                    if (conj.complexity, conj.connection.len())
+                        < (kept.complexity, kept.connection.len())
+                    {
+                        report.conjectures[at] = *conj;
                     }
                 }
             }
         }
     }
-    Ok(report)
 }

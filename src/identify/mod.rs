@@ -6,6 +6,8 @@
 //!   re-verification.
 //! * [`mobius`] — [`identify_mobius`] (PSLQ on [1, K, x, xK] per target) and [`identify_relation`]
 //!   (PSLQ on [1, K₁..K_k, x, xK₁..xK_k]).
+//! * [`quadratic`] — one canonical form of a Möbius relation with a quadratic irrational (√2, φ, …),
+//!   whose forms are not unique.
 //! * [`mobius_table`] — [`MobiusTable`], an f64 table of all Möbius transforms with small coefficients
 //!   for fast first-pass lookups, with a filter for values near simple rationals.
 
@@ -13,6 +15,7 @@ pub mod gate;
 pub mod mobius;
 pub mod mobius_table;
 pub mod pslq;
+pub mod quadratic;
 pub mod relation;
 
 pub use mobius::{identify_mobius, identify_relation, IdentifyError};

@@ -151,8 +151,9 @@ impl Identification {
     /// stored normal form is unchanged).
     pub fn formula(&self) -> String {
         let (numerator, denominator) = self.display_signed();
-        let num = linear_form(&numerator, &self.constants);
-        let den = linear_form(&denominator, &self.constants);
+        let labels = self.operands();
+        let num = linear_form(&numerator, &labels);
+        let den = linear_form(&denominator, &labels);
         let nonzero = |v: &[Integer]| v.iter().filter(|c| !c.is_zero()).count();
         let den_terms = nonzero(&denominator);
         if den_terms == 1 && denominator[0] == 1 {
@@ -168,6 +169,11 @@ impl Identification {
             den_terms == 1 && (denominator[0] > 0 || denominator.contains(&Integer::from(1)));
         let den_s = if simple_den { den } else { format!("({den})") };
         format!("x = {num_s}/{den_s}")
+    }
+
+    /// The constants' names as operands ([`operand`]: expressions parenthesised).
+    fn operands(&self) -> Vec<String> {
+        self.constants.iter().map(|k| operand(k)).collect()
     }
 
     /// Numerator and denominator with the display sign: the denominator's last nonzero
@@ -190,9 +196,9 @@ impl Identification {
     /// The relation N(K) − x·D(K) = 0 behind the formula, e.g. `-2 - x*ln2 + x*ln3 = 0`.
     pub fn relation_string(&self) -> String {
         let mut coeffs = self.numerator.clone();
-        let mut labels = self.constants.clone();
+        let mut labels = self.operands();
         labels.push("x".to_string());
-        labels.extend(self.constants.iter().map(|k| format!("x*{k}")));
+        labels.extend(self.operands().iter().map(|k| format!("x*{k}")));
         coeffs.extend(self.denominator.iter().map(|d| Integer::from(-d)));
         format!("{} = 0", linear_form(&coeffs, &labels))
     }
@@ -263,8 +269,41 @@ pub fn reading_order(coeffs: &[Integer]) -> Vec<usize> {
     order
 }
 
-/// `c₁K₁ + … + c_kK_k + c₀` (constants first, integer last, but led by a positive term when there
-/// is one), e.g. `e - 2`, `2*π + 1`, `ln3 - ln2`, `6 - 2*π`.
+/// A constant's label as an operand of `+`, `−`, `*` and `/`: a name (`pi`, `ζ(3)`) or a call
+/// (`log(3)`, `besseli(0,2/3)`) stands as it is; an expression with an operator outside
+/// parentheses (`log(3)-log(2)`, `pi+0`, `2^(1/3)`, `1+e-1`) is parenthesised, so that
+/// `1/(log(3)-log(2))` is not printed as `1/log(3)-log(2)`, which reads as a different number.
+pub fn operand(label: &str) -> String {
+    let label = label.trim();
+    let mut depth = 0i32;
+    let mut bare = true;
+    for (i, ch) in label.char_indices() {
+        match ch {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            // A sign or operator at the top level, or a space between tokens.
+            '+' | '-' | '*' | '/' | '^' | ' ' | ',' if depth == 0 => {
+                // An exponent sign inside a number literal (`1e-5`) is part of the number.
+                let exponent_sign = matches!(ch, '+' | '-')
+                    && i > 0
+                    && label[..i].ends_with(['e', 'E'])
+                    && label[..i - 1].ends_with(|c: char| c.is_ascii_digit());
+                if !exponent_sign {
+                    bare = false;
+                }
+            }
+            _ => {}
+        }
+    }
+    if bare && depth == 0 {
+        label.to_string()
+    } else {
+        format!("({label})")
+    }
+}
+
+/// `c₁K₁ + … + c_kK_k + c₀` with `labels` already operands (constants first, integer last, but
+/// led by a positive term when there is one), e.g. `e - 2`, `2*π + 1`, `ln3 - ln2`, `6 - 2*π`.
 fn linear_form(coeffs: &[Integer], labels: &[String]) -> String {
     let mut out = String::new();
     for i in reading_order(coeffs) {
@@ -324,9 +363,31 @@ mod tests {
         assert_eq!(id(&["e"], &[0, 2], &[3, 0]).formula(), "x = 2*e/3");
         assert_eq!(id(&["e"], &[1, 2], &[1, 0]).formula(), "x = 2*e + 1");
         assert_eq!(id(&["π"], &[0, -3], &[1, 1]).formula(), "x = -3*π/(π + 1)");
+        // Expression targets are operands: the formula must read as the number it is.
+        assert_eq!(
+            id(&["log(3)-log(2)"], &[1, 0], &[0, 1]).formula(),
+            "x = 1/(log(3)-log(2))"
+        );
+        assert_eq!(id(&["pi+0"], &[4, 0], &[0, 1]).formula(), "x = 4/(pi+0)");
+        assert_eq!(
+            id(&["1+e-1"], &[0, 1], &[-2, 1]).formula(),
+            "x = (1+e-1)/((1+e-1) - 2)"
+        );
+        assert_eq!(
+            id(&["besseli(0,2/3)"], &[0, 2], &[1, 0]).formula(),
+            "x = 2*besseli(0,2/3)"
+        );
+        assert_eq!(
+            id(&["exp(2/3)"], &[1, 1], &[1, 0]).formula(),
+            "x = exp(2/3) + 1"
+        );
         let two = id(&["ln2", "ln3"], &[2, 0, 0], &[0, -1, 1]);
         assert_eq!(two.formula(), "x = 2/(ln3 - ln2)");
         assert_eq!(two.relation_string(), "x*ln3 - x*ln2 - 2 = 0");
+        assert_eq!(
+            id(&["log(3)-log(2)"], &[1, 0], &[0, 1]).relation_string(),
+            "1 - x*(log(3)-log(2)) = 0"
+        );
     }
 
     #[test]

@@ -11,8 +11,26 @@
 //!   geometric tail bound `|x_∞ − x_{2N}| ≤ |x_{2N} − x_{2N−1}| / (ρ − 1)` with the per-step
 //!   ratio `ρ = 10^{(c(2N) − c(N))/N}`, which is much sharper.
 //!
-//! The larger of the two applicable bounds (each with a safety factor) is reported, never more
-//! than the working precision.
+//! The larger of the two applicable bounds (each with a safety factor) is the *claim* of a level.
+//!
+//! **A claim is reported only after it has been tested.** A bound of the form `|L − v_k| ≤ ε_k` at
+//! level `k` (value `v_k`, depth `N_k`) implies, for the next level with `ε_{k+1} ≤ ε_k`,
+//! `|v_{k+1} − v_k| ≤ 2ε_k`. Every level checks that inequality for the previous level's claim;
+//! the digits reported at level `k+1` are its own claim only when the claim of level `k` (of at
+//! least one digit) passed.
+//! A sequence that is not converging (the oscillating convergents of a divergent PCF, where an
+//! accidental near-repeat of two convergents fakes a small difference) fails the test, since its
+//! later convergents move away again, and is reported with 0 certain digits. Never more than the
+//! working precision is claimed.
+//!
+//! Without geometric convergence the doubling bound is also capped by the last step: a claim
+//! must not be much smaller than `|x_{2N} − x_{2N−1}|`, or the convergents would have to jump
+//! across the claimed interval (as the even and odd convergents of `a = 1, b = n⁴` do, which tend
+//! to two different values). Richardson extrapolation uses consecutive convergents and has its
+//! own test: two extrapolations must agree.
+//!
+//! The PCFs the balanced-degree rule ([`super::Pcf::divergence`]) proves divergent are refused
+//! before any evaluation.
 
 use super::convergents::Convergents;
 use super::Pcf;
@@ -29,6 +47,9 @@ pub enum LimitError {
         /// The depth at which `q_N = 0`.
         depth: usize,
     },
+    /// The PCF provably diverges.
+    #[error("the PCF diverges: {0}")]
+    Diverges(super::Divergence),
 }
 
 /// How far to evaluate.
@@ -63,8 +84,9 @@ pub struct Limit {
     pub depth: usize,
     /// Convergence rate in digits per term: `(c(D) − c(D/2)) / (D/2)` with `c(n) = −log10|x_n − x_{n−1}|`.
     pub rate: f64,
-    /// Irrationality measure δ of `p_N/q_N` (`N = D/2`, gcd-reduced `q`) against `value`:
-    /// `|L − p/q| = q^{−(1+δ)}`; `None` when the reduced `q` is 1.
+    /// Irrationality measure δ of `p_N/q_N` (`N = D/2`, gcd-reduced `q`) against `p_D/q_D`
+    /// ([`blind_delta`], exact): `|L − p/q| = q^{−(1+δ)}`; `None` when the reduced `q` is 1. A
+    /// shallow estimate: [`settled_delta`] follows δ to where it has settled.
     pub delta: Option<f64>,
     /// Whether convergence looked geometric or faster.
     pub geometric: bool,
@@ -201,6 +223,9 @@ fn level(pcf: &Pcf, conv: Convergents, prec: u32) -> Result<Level, LimitError> {
 
 /// Evaluates the limit to `opts.digits` certain digits or to `opts.max_depth`, whichever comes first.
 pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
+    if let Some(d) = pcf.divergence() {
+        return Err(LimitError::Diverges(d));
+    }
     let prec = bits_for_digits(opts.digits);
     let max_digits = (prec as f64 - 64.0) * std::f64::consts::LOG10_2;
     let mut n = opts.start_depth.max(2);
@@ -216,6 +241,8 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
     let mut lo = lo?;
     // −log10|x_N − x_{N/2}| of the previous doubling, once known.
     let mut prev_double: Option<f64> = None;
+    // The previous level's value and claimed digits, not yet tested.
+    let mut prev_claim: Option<(Float, f64)> = None;
     loop {
         let mut conv = lo.conv.clone();
         conv.extend(pcf, 2 * n);
@@ -232,6 +259,14 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
             }
             _ => f64::NEG_INFINITY,
         };
+        if !geometric {
+            // Without geometric convergence the error changes little from one convergent to the
+            // next, so convergents still |x_{2N} − x_{2N−1}| = 10^(−c) apart are not within much
+            // less than half of that of the limit. This catches the PCFs whose even and odd
+            // convergents tend to different values (a = 1, b = n⁴): sampled at even depths only,
+            // they look convergent to the doubling bound.
+            digits = digits.min(hi.c + 0.5);
+        }
         if geometric {
             // ρ − 1 = 10^{gain/N} − 1, tail ≤ diff_{2N}/(ρ − 1).
             let rho_m1 = (gain / n as f64 * std::f64::consts::LN_10).exp_m1();
@@ -258,13 +293,26 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
                 }
             }
         }
+        let value_here = value.as_ref().unwrap_or(&hi.x);
+        // The previous claim |L − v_prev| ≤ 10^(−claim) passes when |v − v_prev| ≤ 2·10^(−claim).
+        // A claim of less than one digit says too little to test anything.
+        let tested = prev_claim.as_ref().is_some_and(|(v_prev, claim)| {
+            if !claim.is_finite() || *claim < 1.0 {
+                return false;
+            }
+            let moved = -log10_abs(&Float::with_val(prec, value_here - v_prev));
+            moved >= claim - std::f64::consts::LOG10_2
+        });
+        let claim = digits;
+        let digits = if tested { claim } else { 0.0 };
+        prev_claim = Some((value_here.clone(), claim));
         if digits >= opts.digits as f64 || 4 * n > opts.max_depth {
             let rate = if gain.is_finite() {
                 gain / n as f64
             } else {
                 0.0
             };
-            let delta = delta(&lo.conv, &hi.x, prec);
+            let delta = blind_delta(&lo.conv, &hi.conv);
             let extrapolated = value.is_some();
             return Ok(Limit {
                 value: value.unwrap_or(hi.x),
@@ -292,20 +340,86 @@ impl Exp10M1 for f64 {
     }
 }
 
-/// δ of the convergent `p/q` (gcd-reduced) against `l`: `δ = −ln|l − p/q| / ln q − 1`.
-pub fn delta(conv: &Convergents, l: &Float, prec: u32) -> Option<f64> {
-    let g = conv.gcd();
-    let q = Integer::from(conv.q().div_exact_ref(&g)).abs();
-    if q <= 1 {
+/// δ of the gcd-reduced convergent `p_N/q_N` against the blind limit `p_M/q_M` (`M > N`), in
+/// exact integers: `|p_M/q_M − p_N/q_N| = |p_M q_N − p_N q_M| / |q_M q_N|` and
+/// `δ = −log|L − p/q| / log(q/gcd(p, q)) − 1`. `None` when the reduced `q` is 1, a denominator
+/// vanishes or the two convergents are equal.
+pub fn blind_delta(at: &Convergents, limit: &Convergents) -> Option<f64> {
+    let (p, q) = (at.p(), at.q());
+    let (pm, qm) = (limit.p(), limit.q());
+    if q.is_zero() || qm.is_zero() {
         return None;
     }
-    let x = Float::with_val(prec, conv.p()) / Float::with_val(prec, conv.q());
-    let err = log10_abs(&Float::with_val(prec, l - &x));
-    let lq = log10_int(&q);
-    if !err.is_finite() {
+    let cross = Integer::from(pm * q) - Integer::from(p * qm);
+    if cross.is_zero() {
         return None;
     }
-    Some(-err / lq - 1.0)
+    let log_err = log10_int(&cross) - log10_int(qm) - log10_int(q);
+    let log_q = log10_int(q) - log10_int(&at.gcd());
+    (log_q > 0.0).then(|| -log_err / log_q - 1.0)
+}
+
+/// The tolerance within which successive δ estimates count as settled in `eval` and the catalog.
+pub const DELTA_SETTLED_TOL: f64 = 5e-3;
+
+/// δ at a depth where it has settled, with that depth.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SettledDelta {
+    /// δ of `p_N/q_N` (gcd-reduced) against `p_{2N}/q_{2N}`.
+    pub delta: f64,
+    /// The depth `N`.
+    pub depth: usize,
+    /// Whether δ at `N`, `N/2` and `N/4` agreed within the tolerance (otherwise the depth limit
+    /// stopped the doubling and `delta` is the deepest estimate).
+    pub settled: bool,
+}
+
+/// δ doubled in depth from `start` until three successive estimates `δ(N/4)`, `δ(N/2)`, `δ(N)`
+/// (each [`blind_delta`] against depth `2N`) agree pairwise-successively within `tol`, or `2N`
+/// would exceed `max_depth`. (The reduced denominators jump with the gcd, so δ wobbles on its way
+/// to the limit; one agreement can be an accident of the wobble.)
+///
+/// δ converges slowly for some PCFs: Apéry's `(34n³+51n²+27n+5, −n⁶)` gives 0.15 at depth 64 and
+/// approaches `(4·ln(1+√2) − 3)/(4·ln(1+√2) + 3) = 0.0805…` only over thousands of terms, so a
+/// δ read off the shallow depth that suffices for 100 digits misleads.
+pub fn settled_delta(pcf: &Pcf, start: usize, max_depth: usize, tol: f64) -> Option<SettledDelta> {
+    let mut n = start.max(2);
+    if 2 * n > max_depth {
+        return None;
+    }
+    let mut at = Convergents::new(pcf, n);
+    let mut limit = at.clone();
+    limit.extend(pcf, 2 * n);
+    let mut prev: Option<f64> = None;
+    let mut agreed_before = false;
+    let mut best = None;
+    loop {
+        let d = blind_delta(&at, &limit);
+        if let Some(d) = d {
+            let agrees = prev.is_some_and(|p| (d - p).abs() <= tol);
+            let settled = agrees && agreed_before;
+            agreed_before = agrees;
+            best = Some(SettledDelta {
+                delta: d,
+                depth: n,
+                settled,
+            });
+            if settled {
+                return best;
+            }
+        }
+        if d.is_none() {
+            agreed_before = false;
+        }
+        prev = d;
+        if 4 * n > max_depth {
+            return best;
+        }
+        // The old limit becomes the new convergent; extend a copy to twice its depth.
+        at = limit.clone();
+        limit.extend(pcf, 4 * n);
+        n *= 2;
+    }
 }
 
 #[cfg(test)]

@@ -63,6 +63,52 @@ impl Pcf {
     }
 }
 
+/// A proof that a PCF diverges: the balanced-degree rule.
+///
+/// With `deg b = 2·deg a = 2d`, the step matrix scaled by `n^{−d}` tends to
+/// `[[0, lead(b)], [1, lead(a)]]`, whose eigenvalues solve `λ² − lead(a)·λ − lead(b) = 0`. When
+/// `lead(a)² + 4·lead(b) < 0` they are complex conjugates of equal modulus: the convergents rotate
+/// instead of settling, and the continued fraction has no limit (the enumeration skips these PCFs
+/// for the same reason; `4·lead(b) = −lead(a)²` is the parabolic, slowly converging case and is kept).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divergence {
+    /// `lead(a)`.
+    pub lead_a: rug::Integer,
+    /// `lead(b)`.
+    pub lead_b: rug::Integer,
+    /// `deg a` (`deg b = 2·deg a`).
+    pub deg_a: usize,
+}
+
+impl fmt::Display for Divergence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "deg b = 2·deg a = {} and 4·lead(b) = {} < −lead(a)² = {}: the limiting step matrix has complex eigenvalues of equal modulus, so the convergents oscillate",
+            2 * self.deg_a,
+            rug::Integer::from(&self.lead_b * 4),
+            -rug::Integer::from(self.lead_a.square_ref())
+        )
+    }
+}
+
+impl Pcf {
+    /// `Some` when the balanced-degree rule ([`Divergence`]) proves that the PCF diverges.
+    pub fn divergence(&self) -> Option<Divergence> {
+        let (da, db) = (self.a.degree()?, self.b.degree()?);
+        if db != 2 * da {
+            return None;
+        }
+        let (la, lb) = (self.a.leading(), self.b.leading());
+        let disc = rug::Integer::from(la.square_ref()) + rug::Integer::from(&lb * 4);
+        (disc < 0).then_some(Divergence {
+            lead_a: la,
+            lead_b: lb,
+            deg_a: da,
+        })
+    }
+}
+
 impl fmt::Display for Pcf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a(n) = {}, b(n) = {}", self.a, self.b)

@@ -10,7 +10,9 @@ pub mod multi;
 mod parse;
 pub mod ratfun;
 
-pub use parse::{parse, parse_with_params, PolyExpr, PolyParseError};
+pub use parse::{
+    parse, parse_with_params, PolyExpr, PolyParseError, MAX_DEGREE, MAX_LEN, MAX_NESTING,
+};
 
 use rug::Integer;
 use std::fmt;

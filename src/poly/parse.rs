@@ -20,6 +20,14 @@ pub enum PolyParseError {
         /// The whole input.
         src: String,
     },
+    /// An expression beyond the size limits ([`MAX_LEN`], [`MAX_NESTING`], [`MAX_DEGREE`]).
+    #[error("{what} in '{shown}'")]
+    TooLarge {
+        /// Which limit, with its value.
+        what: String,
+        /// The input, shortened to 80 characters.
+        shown: String,
+    },
     /// A name other than `n` or a declared parameter.
     #[error("unknown name '{name}' in '{src}' (a polynomial may use n{params})")]
     UnknownName {
@@ -31,6 +39,14 @@ pub enum PolyParseError {
         params: String,
     },
 }
+
+/// Longest polynomial expression accepted, in characters.
+pub const MAX_LEN: usize = 4096;
+/// Deepest nesting of parentheses and signs accepted.
+pub const MAX_NESTING: usize = 64;
+/// Largest degree of an expression accepted (before expansion, so that `((n^64)^64)^64` is refused
+/// instead of expanded).
+pub const MAX_DEGREE: u64 = 1000;
 
 /// A parsed polynomial expression, possibly with integer parameters (`x0`, `x1`, …).
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +87,18 @@ impl PolyExpr {
         }
     }
 
+    /// An upper bound of the degree in `n` (exact unless terms cancel), saturating.
+    pub fn degree_bound(&self) -> u64 {
+        match self {
+            PolyExpr::Int(_) | PolyExpr::Param(_) => 0,
+            PolyExpr::N => 1,
+            PolyExpr::Add(x, y) | PolyExpr::Sub(x, y) => x.degree_bound().max(y.degree_bound()),
+            PolyExpr::Mul(x, y) => x.degree_bound().saturating_add(y.degree_bound()),
+            PolyExpr::Neg(x) => x.degree_bound(),
+            PolyExpr::Pow(x, k) => x.degree_bound().saturating_mul(u64::from(*k)),
+        }
+    }
+
     /// Names of the parameters used.
     pub fn params(&self, out: &mut Vec<String>) {
         match self {
@@ -95,19 +123,47 @@ pub fn parse(src: &str) -> Result<Poly, PolyParseError> {
 }
 
 /// Parses a polynomial expression whose coefficients may use the given integer parameter names.
+///
+/// Inputs beyond [`MAX_LEN`] characters, [`MAX_NESTING`] levels or degree [`MAX_DEGREE`] are
+/// refused, so that no input can exhaust the stack or the memory.
 pub fn parse_with_params(src: &str, params: &[String]) -> Result<PolyExpr, PolyParseError> {
+    let too_large = |what: String| PolyParseError::TooLarge {
+        what,
+        shown: shorten(src),
+    };
+    let len = src.chars().count();
+    if len > MAX_LEN {
+        return Err(too_large(format!(
+            "expression of {len} characters, more than the {MAX_LEN} accepted"
+        )));
+    }
     let mut p = Parser {
         src,
         chars: src.char_indices().collect(),
         pos: 0,
         params,
+        depth: 0,
     };
     let e = p.sum()?;
     p.skip_ws();
     if p.pos < p.chars.len() {
         return Err(p.err("unexpected character"));
     }
+    let degree = e.degree_bound();
+    if degree > MAX_DEGREE {
+        return Err(too_large(format!(
+            "degree {degree} is more than the {MAX_DEGREE} accepted"
+        )));
+    }
     Ok(e)
+}
+
+fn shorten(src: &str) -> String {
+    if src.chars().count() <= 80 {
+        src.to_string()
+    } else {
+        format!("{}…", src.chars().take(80).collect::<String>())
+    }
 }
 
 struct Parser<'a> {
@@ -115,6 +171,8 @@ struct Parser<'a> {
     chars: Vec<(usize, char)>,
     pos: usize,
     params: &'a [String],
+    /// Current nesting of parentheses and unary signs.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -186,12 +244,30 @@ impl Parser<'_> {
         }
     }
 
+    /// Enters one level of nesting, refusing more than [`MAX_NESTING`].
+    fn nest(&mut self) -> Result<(), PolyParseError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(PolyParseError::TooLarge {
+                what: format!("nesting deeper than {MAX_NESTING} levels"),
+                shown: shorten(self.src),
+            });
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<PolyExpr, PolyParseError> {
         if self.eat("-") {
-            return Ok(PolyExpr::Neg(Box::new(self.unary()?)));
+            self.nest()?;
+            let e = PolyExpr::Neg(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         if self.eat("+") {
-            return self.unary();
+            self.nest()?;
+            let e = self.unary();
+            self.depth -= 1;
+            return e;
         }
         self.power()
     }
@@ -228,10 +304,12 @@ impl Parser<'_> {
         match self.peek() {
             Some('(') => {
                 self.pos += 1;
+                self.nest()?;
                 let e = self.sum()?;
                 if !self.eat(")") {
                     return Err(self.err("expected ')', found"));
                 }
+                self.depth -= 1;
                 Ok(e)
             }
             Some(c) if c.is_ascii_digit() => {

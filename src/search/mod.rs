@@ -8,6 +8,7 @@
 //! catalog's merge rule (simplest representative per canonical key, variants as a set) makes the
 //! final catalog independent of thread count, chunk order and sharding.
 
+use crate::cancel::Cancel;
 use crate::catalog::{Catalog, Conjecture};
 use crate::enumerate::{Enumerator, ScanStats};
 use crate::identify::MobiusTable;
@@ -37,9 +38,6 @@ const MIN_REL_TOL: f64 = 1e-12;
 /// Largest coefficient of a PSLQ relation for PCFs found by the factorial-reduction screen (the
 /// quality gate decides whether the digits pay for it).
 const PSLQ_MAX_COEFF: u64 = 1000;
-
-/// Set by a Ctrl-C handler: workers finish their current chunk and stop.
-pub static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Progress reported to the caller after each committed chunk.
 #[derive(Clone, Copy, Debug)]
@@ -109,6 +107,8 @@ pub struct Searcher<'a> {
     /// without being evaluated again.
     seen: DashMap<String, String>,
     eval: EvalOptions,
+    /// Checked between chunks and between the candidates of a chunk: a chunk cut short is dropped.
+    cancel: Cancel,
 }
 
 /// Chunk size on the global grid.
@@ -146,7 +146,15 @@ impl<'a> Searcher<'a> {
                 start_depth: space.first_pass_depth,
                 max_depth: space.max_depth,
             },
+            cancel: Cancel::new(),
         })
+    }
+
+    /// The same searcher, stopping when `cancel` is cancelled: chunks not started are skipped and a
+    /// chunk in flight stops at its next candidate and is not committed (it is redone on resume).
+    pub fn with_cancel(mut self, cancel: Cancel) -> Searcher<'a> {
+        self.cancel = cancel;
+        self
     }
 
     /// The enumeration.
@@ -154,8 +162,9 @@ impl<'a> Searcher<'a> {
         &self.enumerator
     }
 
-    /// Screens, identifies and verifies one index range.
-    fn chunk(&self, range: Range<u64>) -> ChunkResult {
+    /// Screens, identifies and verifies one index range; `None` if the search was cancelled before
+    /// the range was finished.
+    fn chunk(&self, range: Range<u64>) -> Option<ChunkResult> {
         let mut unconverged = 0;
         let mut candidates = Vec::new();
         let mut slow = Vec::new();
@@ -187,6 +196,9 @@ impl<'a> Searcher<'a> {
         // Candidates come in index order; all table entries of one PCF are tried on one evaluation.
         let mut i = 0;
         while i < candidates.len() {
+            if self.cancel.is_cancelled() {
+                return None;
+            }
             let index = candidates[i].0;
             let j = i + candidates[i..].iter().take_while(|c| c.0 == index).count();
             let pcf = self.enumerator.candidate(index);
@@ -213,6 +225,9 @@ impl<'a> Searcher<'a> {
         let fr_screened = slow.len() as u64;
         let mut fr_positive = 0;
         for index in slow {
+            if self.cancel.is_cancelled() {
+                return None;
+            }
             let pcf = self.enumerator.candidate(index);
             if let FrVerdict::Fr(_) = factorial_reduction::screen(&pcf) {
                 fr_positive += 1;
@@ -224,7 +239,7 @@ impl<'a> Searcher<'a> {
                 }
             }
         }
-        ChunkResult {
+        Some(ChunkResult {
             range,
             stats,
             unconverged,
@@ -233,7 +248,7 @@ impl<'a> Searcher<'a> {
             fr_positive,
             found,
             variants,
-        }
+        })
     }
 
     /// The canonical key of `pcf` if a simpler equivalent PCF was verified in this run.
@@ -290,10 +305,10 @@ impl<'a> Searcher<'a> {
         let start = Instant::now();
         let size = self.enumerator.size();
         let range = range.start.min(size)..range.end.min(size);
-        let done = catalog.done_ranges(&self.space.hash)?;
+        let done = catalog.done_ranges_within(&self.space.hash, range.clone())?;
         let step = chunk_size(self.space);
         let chunks = plan_chunks(range.clone(), &done, step);
-        let total: u64 = chunks.iter().map(|c| c.end - c.start).sum();
+        let total = chunks.remaining();
         let resumed = (range.end - range.start) - total;
         let mut summary = Summary {
             space_size: size,
@@ -311,7 +326,8 @@ impl<'a> Searcher<'a> {
             hits: 0,
         });
         run_chunks(
-            &chunks,
+            chunks,
+            &self.cancel,
             |c| self.chunk(c),
             |r: ChunkResult| {
                 let rows: Vec<(Conjecture, String)> =
@@ -362,11 +378,23 @@ impl<'a> Searcher<'a> {
     }
 }
 
+/// Deepest convergent δ is followed to for a catalog row (its convergents to twice this depth
+/// cost milliseconds).
+const DELTA_MAX_DEPTH: usize = 1 << 14;
+
 /// The catalog row (and its simplicity sort key) for a verified PCF formula.
 pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjecture, String) {
     let simp = simplicity_key(&v.pcf);
     let digits = v.identification.verified_digits as usize;
     let limit = crate::pcf::limit::decimal(&v.limit.value, digits.clamp(10, 60));
+    // δ where it has settled (the depth that verification needed is often too shallow: Apéry's
+    // PCF gives 0.155 there and 0.0806 at depth 4096), with its depth.
+    let settled = crate::pcf::limit::settled_delta(
+        &v.pcf,
+        64,
+        DELTA_MAX_DEPTH,
+        crate::pcf::limit::DELTA_SETTLED_TOL,
+    );
     let c = Conjecture {
         kind: "pcf".into(),
         canonical_key: format!("pcf:{}", v.key),
@@ -377,7 +405,7 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
         limit,
         verified_digits: v.identification.verified_digits,
         depth: v.limit.depth as u64,
-        delta: v.limit.delta.map(round6),
+        delta: settled.map(|d| round6(d.delta)),
         convergence_rate: Some(round6(v.limit.rate)),
         space: space.to_string(),
         space_hash: space_hash.to_string(),
@@ -385,6 +413,8 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
         details: serde_json::json!({
             "latex": latex_equation(v),
             "relation": v.identification.relation_string(),
+            "delta_depth": settled.map(|d| d.depth),
+            "delta_settled": settled.map(|d| d.settled),
             "numerator": v.identification.numerator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
             "denominator": v.identification.denominator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
         }),
@@ -393,38 +423,81 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
 }
 
 /// The chunks of `range` still to do: the parts not covered by `done`, cut on the grid of
-/// multiples of `step` (so chunk boundaries do not depend on how a space was sharded).
-pub fn plan_chunks(range: Range<u64>, done: &[Range<u64>], step: u64) -> Vec<Range<u64>> {
-    let mut chunks = Vec::new();
-    for gap in subtract(range, done) {
-        let mut lo = gap.start;
-        while lo < gap.end {
-            let hi = ((lo / step + 1) * step).min(gap.end);
-            chunks.push(lo..hi);
-            lo = hi;
-        }
+/// multiples of `step` (so chunk boundaries do not depend on how a space was sharded). The chunks
+/// are produced one at a time: the plan holds only the gaps between done ranges, whatever the size
+/// of the range.
+pub fn plan_chunks(range: Range<u64>, done: &[Range<u64>], step: u64) -> ChunkPlan {
+    ChunkPlan {
+        gaps: subtract(range, done).into_iter(),
+        current: 0..0,
+        step: step.max(1),
     }
-    chunks
+}
+
+/// A lazy sequence of chunks (see [`plan_chunks`]).
+#[derive(Clone, Debug)]
+pub struct ChunkPlan {
+    gaps: std::vec::IntoIter<Range<u64>>,
+    current: Range<u64>,
+    step: u64,
+}
+
+impl ChunkPlan {
+    /// Number of indices in the chunks not yet produced.
+    pub fn remaining(&self) -> u64 {
+        (self.current.end - self.current.start)
+            + self
+                .gaps
+                .as_slice()
+                .iter()
+                .map(|g| g.end - g.start)
+                .sum::<u64>()
+    }
+}
+
+impl Iterator for ChunkPlan {
+    type Item = Range<u64>;
+
+    fn next(&mut self) -> Option<Range<u64>> {
+        while self.current.start >= self.current.end {
+            self.current = self.gaps.next()?;
+        }
+        let lo = self.current.start;
+        let hi = (lo / self.step)
+            .checked_add(1)
+            .and_then(|k| k.checked_mul(self.step))
+            .map_or(self.current.end, |h| h.min(self.current.end));
+        self.current.start = hi;
+        Some(lo..hi)
+    }
 }
 
 /// Runs `work` on the chunks in parallel (rayon) and hands each result to `commit` on the calling
-/// thread, in completion order. Stops taking new chunks once [`STOP`] is set; chunks in flight are
-/// still committed. Returns the first error of `commit`.
+/// thread, in completion order. Chunks are taken from the iterator one at a time as workers become
+/// free (memory does not depend on the number of chunks). Once `cancel` is cancelled no new chunk
+/// is started; a chunk whose `work` returns `None` (cut short) is not committed; finished chunks in
+/// flight still are. Returns the first error of `commit`.
 pub fn run_chunks<R: Send>(
-    chunks: &[Range<u64>],
-    work: impl Fn(Range<u64>) -> R + Sync,
+    chunks: impl Iterator<Item = Range<u64>> + Send,
+    cancel: &Cancel,
+    work: impl Fn(Range<u64>) -> Option<R> + Sync,
     mut commit: impl FnMut(R) -> Result<()>,
 ) -> Result<()> {
     let (tx, rx) = mpsc::sync_channel::<R>(64);
     let failed = AtomicBool::new(false);
     std::thread::scope(|s| {
         s.spawn(|| {
-            chunks.par_iter().for_each_with(tx, |tx, c| {
-                if STOP.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) {
-                    return;
-                }
-                let _ = tx.send(work(c.clone()));
-            });
+            chunks
+                .take_while(|_| !cancel.is_cancelled() && !failed.load(Ordering::Relaxed))
+                .par_bridge()
+                .for_each_with(tx, |tx, c| {
+                    if cancel.is_cancelled() || failed.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    if let Some(r) = work(c) {
+                        let _ = tx.send(r);
+                    }
+                });
         });
         // Keep draining after an error so the workers can finish; report the first error.
         let mut first_err = None;

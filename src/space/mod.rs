@@ -148,7 +148,8 @@ pub struct SearchSpace {
     pub name: String,
     /// Free text.
     pub description: String,
-    /// SHA-256 of the file's content, hex (identifies the space for resuming).
+    /// SHA-256 (hex) of the space's canonical form ([`SearchSpace::canonical_json`]), which
+    /// identifies it for resuming: comments, layout and key order of the file do not change it.
     pub hash: String,
     /// The PCF family.
     pub family: Family,
@@ -268,14 +269,10 @@ impl SearchSpace {
                 format!("{} is less than 4 × first_pass_depth", b.max_depth),
             ));
         }
-        let hash = Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|x| format!("{x:02x}"))
-            .collect();
-        Ok(SearchSpace {
+        let mut space = SearchSpace {
             name: raw.name,
             description: raw.description,
-            hash,
+            hash: String::new(),
             family,
             targets,
             mobius_bound: raw.targets.mobius_bound,
@@ -283,8 +280,135 @@ impl SearchSpace {
             verify_digits: b.verify_digits,
             max_depth: b.max_depth,
             factorial_reduction: b.factorial_reduction,
-        })
+        };
+        space.hash = space.canonical_hash();
+        Ok(space)
     }
+
+    /// The canonical form of the validated space as JSON: everything that decides which candidates
+    /// are enumerated and what is found in them (name, family, targets, Möbius bound, budget), with
+    /// templates expanded into sorted monomials, and nothing of the file's layout (comments,
+    /// whitespace, key order, the free-text description).
+    pub fn canonical_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Canonical<'a> {
+            format: &'static str,
+            name: &'a str,
+            family: CanonicalFamily<'a>,
+            targets: Vec<String>,
+            mobius_bound: i64,
+            first_pass_depth: usize,
+            verify_digits: u32,
+            max_depth: usize,
+            factorial_reduction: bool,
+        }
+        #[derive(serde::Serialize)]
+        enum CanonicalFamily<'a> {
+            Ranges {
+                a: &'a [(i64, i64)],
+                b: &'a [(i64, i64)],
+            },
+            Template {
+                a: Vec<(Vec<(String, u32)>, String)>,
+                b: Vec<(Vec<(String, u32)>, String)>,
+                params: &'a [(String, i64, i64)],
+            },
+        }
+        let family = match &self.family {
+            Family::Ranges { a, b } => CanonicalFamily::Ranges { a, b },
+            Family::Template { a, b, params } => CanonicalFamily::Template {
+                a: monomials(a),
+                b: monomials(b),
+                params,
+            },
+        };
+        let c = Canonical {
+            format: "apery-space-1",
+            name: self.name.trim(),
+            family,
+            targets: self
+                .targets
+                .iter()
+                .map(|t| t.name.split_whitespace().collect())
+                .collect(),
+            mobius_bound: self.mobius_bound,
+            first_pass_depth: self.first_pass_depth,
+            verify_digits: self.verify_digits,
+            max_depth: self.max_depth,
+            factorial_reduction: self.factorial_reduction,
+        };
+        serde_json::to_string(&c).expect("serialisable")
+    }
+
+    /// SHA-256 (hex) of [`SearchSpace::canonical_json`]: the key under which the catalog records
+    /// which index ranges of the space are done.
+    pub fn canonical_hash(&self) -> String {
+        Sha256::digest(self.canonical_json().as_bytes())
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    }
+}
+
+/// A multivariate polynomial: monomial (sorted (variable, exponent) pairs) → integer coefficient.
+type Monomials = std::collections::BTreeMap<Vec<(String, u32)>, rug::Integer>;
+
+/// The expansion of a template into sorted monomials in `n` and the parameters, with non-zero
+/// coefficients as decimal strings: `n+1` and `1 + n` and `(n+1)^1` give the same list.
+fn monomials(e: &PolyExpr) -> Vec<(Vec<(String, u32)>, String)> {
+    expand(e)
+        .into_iter()
+        .filter(|(_, c)| *c != 0)
+        .map(|(m, c)| (m, c.to_string()))
+        .collect()
+}
+
+fn expand(e: &PolyExpr) -> Monomials {
+    let var = |v: &str| Monomials::from([(vec![(v.to_string(), 1)], rug::Integer::from(1))]);
+    match e {
+        PolyExpr::Int(k) => Monomials::from([(Vec::new(), k.clone())]),
+        PolyExpr::N => var("n"),
+        PolyExpr::Param(p) => var(p),
+        PolyExpr::Add(x, y) => add_monomials(expand(x), &expand(y), 1),
+        PolyExpr::Sub(x, y) => add_monomials(expand(x), &expand(y), -1),
+        PolyExpr::Neg(x) => add_monomials(Monomials::new(), &expand(x), -1),
+        PolyExpr::Mul(x, y) => mul_monomials(&expand(x), &expand(y)),
+        PolyExpr::Pow(x, k) => {
+            let base = expand(x);
+            (0..*k).fold(
+                Monomials::from([(Vec::new(), rug::Integer::from(1))]),
+                |acc, _| mul_monomials(&acc, &base),
+            )
+        }
+    }
+}
+
+fn add_monomials(mut x: Monomials, y: &Monomials, sign: i32) -> Monomials {
+    for (m, c) in y {
+        let e = x.entry(m.clone()).or_default();
+        if sign < 0 {
+            *e -= c;
+        } else {
+            *e += c;
+        }
+    }
+    x.retain(|_, c| *c != 0);
+    x
+}
+
+fn mul_monomials(x: &Monomials, y: &Monomials) -> Monomials {
+    let mut out = Monomials::new();
+    for (mx, cx) in x {
+        for (my, cy) in y {
+            let mut m: std::collections::BTreeMap<String, u32> = mx.iter().cloned().collect();
+            for (v, k) in my {
+                *m.entry(v.clone()).or_default() += k;
+            }
+            *out.entry(m.into_iter().collect()).or_default() += rug::Integer::from(cx * cy);
+        }
+    }
+    out.retain(|_, c| *c != 0);
+    out
 }
 
 /// The text of a space file.

@@ -57,7 +57,11 @@ pub fn verify_limit(
     if certain < digits {
         return None;
     }
-    let mut identification = candidate.clone();
+    // One form for every relation with a quadratic irrational, whichever table or space found it.
+    let mut identification = match values.as_slice() {
+        [k] => crate::identify::quadratic::canonical_form(candidate, k),
+        _ => candidate.clone(),
+    };
     identification.verified_digits = certain;
     Some(Verified {
         key: CanonicalKey::of(pcf),
