@@ -14,6 +14,7 @@
 
 pub mod cancel;
 pub mod catalog;
+pub mod cmf;
 pub mod constants;
 pub mod dynamics;
 pub mod enumerate;

@@ -1,5 +1,6 @@
 //! Command-line interface: one module per subcommand.
 
+mod cmf;
 mod constants;
 mod dynamics;
 mod esma;
@@ -31,6 +32,7 @@ const EXAMPLES: &str = "Examples:
   apery esma search-spaces/esma-e.toml                ESMA on e
   apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12       recurrence of a sequence
   apery dynamics search-spaces/blind-delta.toml --shard 0/100
+  apery cmf pcf zeta3 --trajectory 1,1 --start 1,1     a CMF trajectory as a PCF
   apery cluster && apery plot clusters --out results/clusters.png";
 
 #[derive(Subcommand, Debug)]
@@ -53,6 +55,8 @@ enum Command {
     Cluster(dynamics::ClusterArgs),
     /// Plots: clusters of a metric plane, or the convergence of one PCF.
     Plot(dynamics::PlotArgs),
+    /// Conservative matrix fields: list, check conservation, walk trajectories, trajectory → PCF.
+    Cmf(cmf::Args),
 }
 
 /// The default catalog location.
@@ -100,6 +104,7 @@ pub fn run() -> anyhow::Result<std::process::ExitCode> {
         Command::Dynamics(a) => dynamics::run(a),
         Command::Cluster(a) => dynamics::run_cluster(a),
         Command::Plot(a) => dynamics::run_plot(a),
+        Command::Cmf(a) => cmf::run(a),
     }?;
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -3,8 +3,12 @@
 //! A [`Poly`] stores `Σ cᵢ nⁱ` with arbitrary-size integer coefficients (lowest degree first);
 //! [`parse`] reads the usual notations (`34n^3+51n^2+27n+5`, `-(2*n-1)*(n+1)`, `n**6`) and
 //! [`parse_with_params`] reads a template whose coefficients depend on integer parameters.
+//! [`multi`] and [`ratfun`] hold multivariate polynomials and rational functions over ℚ (the entries of
+//! conservative matrix fields), convertible from and to [`Poly`].
 
+pub mod multi;
 mod parse;
+pub mod ratfun;
 
 pub use parse::{
     parse, parse_with_params, PolyExpr, PolyParseError, MAX_DEGREE, MAX_LEN, MAX_NESTING,

@@ -1,0 +1,413 @@
+//! `apery cmf`: conservative matrix fields — list, check, walk, trajectory → PCF.
+
+use anyhow::{bail, Context, Result};
+use apery::cmf::spec::parse_rational;
+use apery::cmf::to_pcf::trajectory_to_pcf;
+use apery::cmf::walk::{WalkLimit, WalkOptions, Walker};
+use apery::cmf::{bundled, load, Cmf};
+use apery::constants;
+use apery::identify::identify_mobius;
+use apery::pcf::limit::{bits_for_digits, decimal, log10_abs};
+use rug::{Float, Rational};
+use serde_json::json;
+
+const EXAMPLES: &str = "Examples:
+  apery cmf list                                          bundled fields
+  apery cmf check zeta3                                   prove conservation exactly
+  apery cmf check my-field.toml                           a field file of your own
+  apery cmf walk zeta3 --trajectory 1,1 --start 1,1       limit with certain digits, identified
+  apery cmf walk zeta3 --trajectory 1,0 --start 1,1 --depth 1000
+  apery cmf walk cmf1 --param a=2 --param b=3 --digits 80
+  apery cmf pcf zeta3 --trajectory 1,1 --start 1,1        Apéry's PCF (34n^3+51n^2+27n+5, -n^6)";
+
+/// Arguments of `apery cmf`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Sub {
+    /// List the bundled fields.
+    List,
+    /// Check a field's conservation M_i(x)·M_j(x+e_i) = M_j(x)·M_i(x+e_j) exactly for every pair of axes.
+    Check(FieldArgs),
+    /// Walk a trajectory: the limit P[0][last]/P[1][last] with the digits that are certain.
+    Walk(WalkArgs),
+    /// The PCF of a trajectory (inflated, deflated, shifted).
+    Pcf(PathArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct FieldArgs {
+    /// A bundled field name (see `list`) or the path of a field file (TOML).
+    field: String,
+    /// Parameter value, name=value (integer or p/q); repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct PathArgs {
+    #[command(flatten)]
+    field: FieldArgs,
+    /// Trajectory, one integer per axis (default: the field's own walk).
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    trajectory: Vec<i64>,
+    /// Start point, one integer per axis (default: the field's own walk).
+    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+    start: Vec<i64>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct WalkArgs {
+    #[command(flatten)]
+    path: PathArgs,
+    /// Walk exactly this many trajectory steps (digits judged from depths N/4, N/2, N).
+    #[arg(long, conflicts_with = "digits")]
+    depth: Option<usize>,
+    /// Digits wanted; the depth doubles until they are certain or --max-depth is reached.
+    #[arg(long)]
+    digits: Option<u32>,
+    /// Largest depth with --digits.
+    #[arg(long, default_value_t = 1 << 14)]
+    max_depth: usize,
+}
+
+/// Runs `apery cmf`.
+pub fn run(args: Args) -> Result<()> {
+    match args.command {
+        Sub::List => list(),
+        Sub::Check(a) => check(a),
+        Sub::Walk(a) => walk(a),
+        Sub::Pcf(a) => pcf(a),
+    }
+}
+
+fn list() -> Result<()> {
+    println!("{:<20} {:<18} {:<5} description", "name", "axes", "size");
+    for spec in bundled() {
+        let params: Vec<String> = spec
+            .parameters()
+            .iter()
+            .map(|(k, v)| match v {
+                Some(v) => format!("{k}={v}"),
+                None => k.clone(),
+            })
+            .collect();
+        let cmf = spec.build(&[])?;
+        println!(
+            "{:<20} {:<18} {:<5} {}{}",
+            spec.name(),
+            spec.axes().join(","),
+            format!("{0}×{0}", cmf.rank()),
+            spec.description(),
+            if params.is_empty() {
+                String::new()
+            } else {
+                format!(" [parameters {}]", params.join(", "))
+            }
+        );
+    }
+    println!(
+        "\nA field file of your own works wherever a name does (format: search-spaces/cmf/*.toml)."
+    );
+    Ok(())
+}
+
+fn overrides(params: &[String]) -> Result<Vec<(String, Rational)>> {
+    params
+        .iter()
+        .map(|p| {
+            let (k, v) = p
+                .split_once('=')
+                .with_context(|| format!("--param {p}: expected NAME=VALUE"))?;
+            let v = parse_rational(v)
+                .with_context(|| format!("--param {p}: '{v}' is not an integer or p/q"))?;
+            Ok((k.trim().to_string(), v))
+        })
+        .collect()
+}
+
+fn field(a: &FieldArgs) -> Result<Cmf> {
+    let spec = load(&a.field)?;
+    Ok(spec.build(&overrides(&a.params)?)?)
+}
+
+fn check(a: FieldArgs) -> Result<()> {
+    let spec = load(&a.field)?;
+    let cmf = spec.build(&overrides(&a.params)?)?;
+    let symbolic = if spec.parameters().is_empty() {
+        String::new()
+    } else {
+        spec.build_symbolic()?;
+        format!(
+            "; also for symbolic parameters {}",
+            spec.parameters()
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let pairs = cmf.dim() * (cmf.dim() - 1) / 2;
+    println!(
+        "{}: conservative ({} axes, {} pair{} checked exactly, {}×{} matrices{symbolic})",
+        cmf.name,
+        cmf.dim(),
+        pairs,
+        if pairs == 1 { "" } else { "s" },
+        cmf.rank(),
+        cmf.rank()
+    );
+    let vars = cmf.vars();
+    for (axis, m) in cmf.axes.iter().zip(&cmf.matrices) {
+        let rows: Vec<String> = (0..m.dim())
+            .map(|i| {
+                let row: Vec<String> = (0..m.dim()).map(|j| m.get(i, j).display(&vars)).collect();
+                format!("[{}]", row.join(", "))
+            })
+            .collect();
+        println!("  M_{axis} = [{}]", rows.join(", "));
+    }
+    Ok(())
+}
+
+fn path(a: &PathArgs, cmf: &Cmf) -> Result<(Vec<i64>, Vec<i64>)> {
+    let spec = load(&a.field.field)?;
+    let default = spec.default_walk();
+    let t = if a.trajectory.is_empty() {
+        match default {
+            Some(w) => w.trajectory.clone(),
+            None => bail!(
+                "{}: give --trajectory (the field names no default walk)",
+                cmf.name
+            ),
+        }
+    } else {
+        a.trajectory.clone()
+    };
+    let s = if a.start.is_empty() {
+        match default {
+            Some(w) => w.start.clone(),
+            None => vec![1; cmf.dim()],
+        }
+    } else {
+        a.start.clone()
+    };
+    Ok((t, s))
+}
+
+fn fmt_vec(v: &[i64]) -> String {
+    v.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn walk(a: WalkArgs) -> Result<()> {
+    let cmf = field(&a.path.field)?;
+    let (t, s) = path(&a.path, &cmf)?;
+    let walker = Walker::new(&cmf)?;
+    let lim = match a.depth {
+        Some(d) => walker.limit_at_depth(&t, &s, d)?,
+        None => walker.limit(
+            &t,
+            &s,
+            &WalkOptions {
+                digits: a.digits.unwrap_or(50),
+                start_depth: 16,
+                max_depth: a.max_depth,
+            },
+        )?,
+    };
+    let wanted = a.digits.unwrap_or(u32::MAX);
+    let shown = (lim.digits.floor() as usize).clamp(1, wanted as usize);
+    let value = decimal(&lim.value, shown + 1 + int_digits(&lim));
+    let trusted = (lim.digits.floor() as u32).min(wanted);
+    // agreement with the field's stated limit
+    let stated = match &cmf.limit {
+        Some(l) => {
+            let prec = bits_for_digits(trusted.max(20) + 20);
+            let v = constants::evaluate(l, prec).with_context(|| format!("the limit '{l}'"))?;
+            let agree = -log10_abs(&Float::with_val(prec, &lim.value - &v));
+            Some((l.clone(), agree.min(f64::from(trusted))))
+        }
+        None => None,
+    };
+    let id = identify(&lim, trusted, cmf.constant.as_deref())?;
+    if a.path.json {
+        let j = json!({
+            "field": cmf.name,
+            "trajectory": t,
+            "start": s,
+            "limit": value,
+            "certain_digits": trusted,
+            "depth": lim.depth,
+            "delta": lim.delta,
+            "convergence_rate": lim.rate,
+            "geometric_convergence": lim.geometric,
+            "stated_limit": stated.as_ref().map(|(l, d)| json!({"expression": l, "agreeing_digits": d.floor()})),
+            "identification": id.as_ref().map(|i| json!({
+                "formula": i.formula(),
+                "relation": i.relation_string(),
+                "constants": i.constants,
+                "verified_digits": i.verified_digits,
+            })),
+        });
+        println!("{}", serde_json::to_string_pretty(&j)?);
+        return Ok(());
+    }
+    println!(
+        "field     {} trajectory ({}) from ({})",
+        cmf.name,
+        fmt_vec(&t),
+        fmt_vec(&s)
+    );
+    println!("limit     {value}");
+    println!(
+        "certain   {} digits (depth {}){}",
+        trusted,
+        lim.depth,
+        if a.digits.is_some_and(|d| lim.digits < f64::from(d)) {
+            " — depth limit reached; raise --max-depth for more"
+        } else {
+            ""
+        }
+    );
+    match lim.delta {
+        Some(d) => println!(
+            "delta     {d:.6} (reduced approximant at depth {} against depth {})",
+            lim.depth / 2,
+            lim.depth
+        ),
+        None => println!("delta     undefined"),
+    }
+    println!(
+        "rate      {:.4} digits per step ({})",
+        lim.rate,
+        if lim.geometric {
+            "geometric or faster"
+        } else {
+            "sub-geometric"
+        }
+    );
+    if let Some((l, d)) = stated {
+        println!("stated    {l}: agrees to {} digits", d.floor());
+    }
+    match id {
+        Some(i) => println!(
+            "identity  {}   [{}; agrees to {} digits]",
+            i.formula(),
+            i.relation_string(),
+            i.verified_digits
+        ),
+        None => match &cmf.constant {
+            Some(c) => println!("identity  no Möbius relation with {c} found"),
+            None => println!("identity  (the field names no constant)"),
+        },
+    }
+    Ok(())
+}
+
+fn int_digits(l: &WalkLimit) -> usize {
+    let a = l.value.clone().abs();
+    if a < 1 {
+        0
+    } else {
+        log10_abs(&a).floor() as usize + 1
+    }
+}
+
+fn identify(
+    lim: &WalkLimit,
+    trusted: u32,
+    constant: Option<&str>,
+) -> Result<Option<apery::identify::Identification>> {
+    let Some(name) = constant else {
+        return Ok(None);
+    };
+    if trusted < 12 {
+        return Ok(None);
+    }
+    let trusted = trusted.min(2000);
+    let prec = bits_for_digits(trusted) + 64;
+    let v = constants::evaluate(name, prec).with_context(|| format!("constant '{name}'"))?;
+    let x = Float::with_val(prec, &lim.exact);
+    let found = identify_mobius(&x, trusted, &[(name.to_string(), v)], 1000)?;
+    Ok(found.map(|mut i| {
+        i.verified_digits = i.verified_digits.min(trusted);
+        i
+    }))
+}
+
+fn pcf(a: PathArgs) -> Result<()> {
+    let cmf = field(&a.field)?;
+    let (t, s) = path(&a, &cmf)?;
+    let r = trajectory_to_pcf(&cmf, &t, &s)?;
+    let n = vec!["n".to_string()];
+    if a.json {
+        let step: Vec<Vec<String>> = (0..2)
+            .map(|i| (0..2).map(|j| r.step.get(i, j).display(&n)).collect())
+            .collect();
+        let j = json!({
+            "field": cmf.name,
+            "trajectory": t,
+            "start": s,
+            "step_matrix": step,
+            "a_inflated": r.a_inflated.python(),
+            "b_inflated": r.b_inflated.python(),
+            "deflation_factor": r.deflation.python(),
+            "a_deflated": r.a.python(),
+            "b_deflated": r.b.python(),
+            "shift": r.shift,
+            "a": r.pcf.a.python(),
+            "b": r.pcf.b.python(),
+            "gamma_roots": r.gamma_roots,
+        });
+        println!("{}", serde_json::to_string_pretty(&j)?);
+        return Ok(());
+    }
+    println!(
+        "field       {} trajectory ({}) from ({})",
+        cmf.name,
+        fmt_vec(&t),
+        fmt_vec(&s)
+    );
+    println!(
+        "T(n)        [[{}, {}], [{}, {}]]",
+        r.step.get(0, 0).display(&n),
+        r.step.get(0, 1).display(&n),
+        r.step.get(1, 0).display(&n),
+        r.step.get(1, 1).display(&n)
+    );
+    println!(
+        "inflated    a'(n) = {}, b'(n) = {}",
+        r.a_inflated, r.b_inflated
+    );
+    println!("deflated by {}", r.deflation);
+    if r.shift != 0 {
+        println!(
+            "            a(n) = {}, b(n) = {}; b({}) = 0, so shifted n -> n + {}",
+            r.a, r.b, r.shift, r.shift
+        );
+    }
+    println!("PCF         {}", r.pcf);
+    if !r.gamma_roots.is_empty() {
+        println!(
+            "warning     γ(n) = 0 at n = {:?}: the PCF may differ from the walk there; try another start",
+            r.gamma_roots
+        );
+    }
+    println!(
+        "evaluate    apery eval --a \"{}\" --b \"{}\"",
+        r.pcf.a.python(),
+        r.pcf.b.python()
+    );
+    Ok(())
+}

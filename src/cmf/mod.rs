@@ -1,0 +1,132 @@
+//! Conservative matrix fields (CMFs).
+//!
+//! A CMF on axes `x₁ … x_k` is one square matrix of rational functions `M_i(x)` per axis such that
+//! for every pair of axes `i < j`
+//!
+//! `M_i(x) · M_j(x + e_i) = M_j(x) · M_i(x + e_j)`   identically in `x`,
+//!
+//! so the product of step matrices along a lattice path depends only on its end points, and every
+//! trajectory is a formula for the same constant (O. David, arXiv:2303.09318; Elimelech et al.,
+//! arXiv:2308.11829).
+//!
+//! * [`Cmf`] holds the matrices, [`Cmf::check`] proves conservation exactly;
+//! * [`spec`]: field files (TOML) and the bundled fields;
+//! * [`walk`]: exact trajectory products, walk values and limits with honest digits;
+//! * [`to_pcf`]: the PCF of a trajectory (inflated, then deflated).
+
+pub mod matrix;
+pub mod spec;
+pub mod to_pcf;
+pub mod walk;
+
+pub use matrix::{PolyMatrix, RatMatrix};
+pub use spec::{bundled, load, CmfError, CmfSpec};
+
+use crate::poly::multi::MPoly;
+use std::fmt;
+
+/// A conservative matrix field: axis names, one matrix per axis, and what its walks converge to.
+///
+/// The polynomial ring has the variables `axes ++ params` (free, symbolic parameters last).
+#[derive(Clone, Debug)]
+pub struct Cmf {
+    /// Field name.
+    pub name: String,
+    /// Axis names (the first variables of the ring).
+    pub axes: Vec<String>,
+    /// Parameters left symbolic (the remaining variables); walks need none.
+    pub params: Vec<String>,
+    /// `M_i`, one per axis.
+    pub matrices: Vec<RatMatrix>,
+    /// The walks' limit as an expression of the constant library (`(1 - zeta(3))/zeta(3)`), if known.
+    pub limit: Option<String>,
+    /// The constant (a library name or expression, `zeta3`, `log(1 + 3/2)`) the limit is a Möbius
+    /// transform of, for identification.
+    pub constant: Option<String>,
+}
+
+/// Why a field is not conservative: the first axis pair and entry where
+/// `M_i(x)·M_j(x + e_i) ≠ M_j(x)·M_i(x + e_j)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotConservative {
+    /// The first axis name.
+    pub axis_i: String,
+    /// The second axis name.
+    pub axis_j: String,
+    /// The entry `(row, column)` (0-based) where the two products differ.
+    pub entry: (usize, usize),
+    /// `(M_i(x)·M_j(x+e_i) − M_j(x)·M_i(x+e_j))` at that entry, times the common denominator.
+    pub difference: String,
+}
+
+impl fmt::Display for NotConservative {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "axes ({i}, {j}): M_{i}(x)·M_{j}(x+e_{i}) ≠ M_{j}(x)·M_{i}(x+e_{j}) at entry [{r}][{c}] (difference × denominator = {d})",
+            i = self.axis_i,
+            j = self.axis_j,
+            r = self.entry.0,
+            c = self.entry.1,
+            d = self.difference
+        )
+    }
+}
+
+impl Cmf {
+    /// All variable names: axes then free parameters.
+    pub fn vars(&self) -> Vec<String> {
+        self.axes.iter().chain(&self.params).cloned().collect()
+    }
+
+    /// Number of axes.
+    pub fn dim(&self) -> usize {
+        self.axes.len()
+    }
+
+    /// Matrix size.
+    pub fn rank(&self) -> usize {
+        self.matrices[0].dim()
+    }
+
+    /// Index of an axis by name.
+    pub fn axis(&self, name: &str) -> Option<usize> {
+        self.axes.iter().position(|a| a == name)
+    }
+
+    /// Exact conservation check of every pair of axes: with `M_i = N_i/d_i`,
+    ///
+    /// `N_i(x)·N_j(x+e_i)·d_j(x)·d_i(x+e_j) = N_j(x)·N_i(x+e_j)·d_i(x)·d_j(x+e_i)`
+    ///
+    /// as polynomial matrices. Returns the first failing pair and entry.
+    pub fn check(&self) -> Result<(), NotConservative> {
+        let forms: Vec<PolyMatrix> = self.matrices.iter().map(|m| m.to_poly_form()).collect();
+        for i in 0..self.dim() {
+            for j in i + 1..self.dim() {
+                let (mi, mj) = (&forms[i], &forms[j]);
+                let (mj_si, mi_sj) = (mj.shift(i, 1), mi.shift(j, 1));
+                let left_scale = &mj.den * &mi_sj.den;
+                let right_scale = &mi.den * &mj_si.den;
+                let left = mi.mul_num(&mj_si);
+                let right = mj.mul_num(&mi_sj);
+                for (k, (l, r)) in left.iter().zip(&right).enumerate() {
+                    let diff = &(l * &left_scale) - &(r * &right_scale);
+                    if !diff.is_zero() {
+                        return Err(NotConservative {
+                            axis_i: self.axes[i].clone(),
+                            axis_j: self.axes[j].clone(),
+                            entry: (k / mi.dim, k % mi.dim),
+                            difference: diff.display(&self.vars()),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The polynomial `p` of this field's ring as text.
+    pub fn show(&self, p: &MPoly) -> String {
+        p.display(&self.vars())
+    }
+}

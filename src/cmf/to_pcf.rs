@@ -1,0 +1,382 @@
+//! From a trajectory of a 2×2 field to a PCF.
+//!
+//! For a trajectory `t` from `s`, the step matrix `T(n) = [[α, β], [γ, δ]](n)` is the product of the
+//! axis matrices for one trajectory step starting at `s + n·t`, as rational functions of `n`. Rows
+//! evolve as `r_{n+1} = r_n·T(n)`, and the first component satisfies
+//!
+//! `u_{n+1} = (α(n) + γ(n)δ(n−1)/γ(n−1))·u_n − (γ(n)/γ(n−1))·det T(n−1)·u_{n−1}`,
+//!
+//! which after inflation by `γ(n−1)` is the PCF
+//!
+//! `a'(n) = γ(n−1)·α(n) + γ(n)·δ(n−1)`,   `b'(n) = −γ(n)·γ(n−2)·det T(n−1)`.
+//!
+//! It is then deflated: every polynomial `f` with `f(n) | a(n)` and `f(n)·f(n−1) | b(n)` is removed
+//! (`a ← a/f(n)`, `b ← b/(f(n)f(n−1))`), and so is every integer `k` with `k | a`, `k² | b`. If then
+//! `b(s) = 0` for some integer `s ≥ 1`, the fraction's value collapses to its first terms, so the
+//! leading terms are dropped by the shift `n → n + s` (largest such `s`). The PCF's limit is a
+//! Möbius transformation of the walk's limit. A scalar factor `c(n)` of `T(n)` (used to clear
+//! denominators) only changes `a', b'` by the equivalence `a → λ_n a`, `b → λ_n λ_{n−1} b`.
+
+use super::walk::WalkError;
+use super::{Cmf, RatMatrix};
+use crate::pcf::Pcf;
+use crate::poly::multi::MPoly;
+use crate::poly::ratfun::RatFun;
+use crate::poly::Poly;
+use rug::{Integer, Rational};
+use thiserror::Error;
+
+/// Why a trajectory has no PCF.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ToPcfError {
+    /// Bad trajectory, start or field.
+    #[error(transparent)]
+    Walk(#[from] WalkError),
+    /// The PCF construction needs a 2×2 field.
+    #[error("the field's matrices are {0}×{0}; a PCF needs 2×2")]
+    NotTwoByTwo(usize),
+    /// A matrix has a pole along the whole trajectory.
+    #[error("M_{axis} has a pole along the whole trajectory (its denominator vanishes identically on the line)")]
+    PoleOnLine {
+        /// The axis.
+        axis: String,
+    },
+    /// A backward step along a line where the matrix is singular.
+    #[error("M_{axis} is singular along the trajectory; a backward step cannot be taken")]
+    SingularOnLine {
+        /// The axis.
+        axis: String,
+    },
+    /// γ(n) ≡ 0: the first row does not satisfy a second-order recurrence.
+    #[error("the step matrix has γ(n) = 0 identically: the trajectory is not a PCF")]
+    GammaZero,
+}
+
+/// The PCF of a trajectory with every intermediate result.
+#[derive(Clone, Debug)]
+pub struct TrajectoryPcf {
+    /// `T(n)`, entries reduced rational functions of `n`.
+    pub step: RatMatrix,
+    /// `a'(n)` (inflated), with `T(n)` scaled to integer polynomial entries.
+    pub a_inflated: Poly,
+    /// `b'(n)` (inflated).
+    pub b_inflated: Poly,
+    /// The deflation factor `k·∏f(n)` removed from `a'`.
+    pub deflation: Poly,
+    /// Deflated `a(n)` before the shift.
+    pub a: Poly,
+    /// Deflated `b(n)` before the shift.
+    pub b: Poly,
+    /// The shift `s` (`0` if `b(n) ≠ 0` for all `n ≥ 1`).
+    pub shift: i64,
+    /// The final PCF `(a(n + s), b(n + s))`.
+    pub pcf: Pcf,
+    /// Integers `n ≥ 0` with `γ(n) = 0`: the recurrence divides by `γ(n − 1)` there, so the PCF may
+    /// differ from the walk at those indices (shift the start if this is not empty).
+    pub gamma_roots: Vec<i64>,
+}
+
+/// `T(n)` for the trajectory `traj` from `start`: the product of the axis matrices of one
+/// trajectory step from `start + n·traj`, moves ordered axis by axis (positive moves `M_i(X)`,
+/// negative moves `M_i(X − e_i)⁻¹`), as reduced rational functions of `n`.
+pub fn trajectory_matrix(cmf: &Cmf, traj: &[i64], start: &[i64]) -> Result<RatMatrix, ToPcfError> {
+    if !cmf.params.is_empty() {
+        return Err(WalkError::Symbolic(cmf.params.join(", ")).into());
+    }
+    let k = cmf.dim();
+    for (what, v) in [("trajectory", traj), ("start", start)] {
+        if v.len() != k {
+            return Err(WalkError::Dimension {
+                expected: k,
+                what,
+                got: v.len(),
+            }
+            .into());
+        }
+    }
+    if traj.iter().all(|&t| t == 0) {
+        return Err(WalkError::ZeroTrajectory.into());
+    }
+    let n = MPoly::var(1, 0);
+    let mut offset = vec![0i64; k];
+    let mut t_mat = RatMatrix::identity(cmf.rank(), 1);
+    let at = |offset: &[i64]| -> Vec<MPoly> {
+        (0..k)
+            .map(|j| &n.scale(&Rational::from(traj[j])) + &MPoly::constant(1, start[j] + offset[j]))
+            .collect()
+    };
+    for (i, &t) in traj.iter().enumerate() {
+        for _ in 0..t.unsigned_abs() {
+            if t < 0 {
+                offset[i] -= 1;
+            }
+            let images = at(&offset);
+            if t > 0 {
+                offset[i] += 1;
+            }
+            let composed = cmf.matrices[i]
+                .try_map(|e| e.compose(&images))
+                .map_err(|_| ToPcfError::PoleOnLine {
+                    axis: cmf.axes[i].clone(),
+                })?;
+            let m = if t > 0 {
+                composed
+            } else {
+                composed
+                    .inverse()
+                    .ok_or_else(|| ToPcfError::SingularOnLine {
+                        axis: cmf.axes[i].clone(),
+                    })?
+            };
+            t_mat = t_mat.mul(&m).map(|e| e.reduce());
+        }
+    }
+    Ok(t_mat)
+}
+
+/// The least common multiple of the denominators of univariate rational functions, as a primitive
+/// integer polynomial.
+fn den_lcm(fs: &[RatFun]) -> Poly {
+    let mut l = Poly::constant(1);
+    for f in fs {
+        let (_, d) = f.den().primitive();
+        let d = d.to_poly().expect("univariate");
+        let g = l.gcd(&d);
+        l = (&l * &d).div_poly(&g).expect("gcd divides");
+    }
+    l
+}
+
+/// The PCF of the trajectory `traj` from `start` (see the module documentation).
+pub fn trajectory_to_pcf(
+    cmf: &Cmf,
+    traj: &[i64],
+    start: &[i64],
+) -> Result<TrajectoryPcf, ToPcfError> {
+    if cmf.rank() != 2 {
+        return Err(ToPcfError::NotTwoByTwo(cmf.rank()));
+    }
+    let step = trajectory_matrix(cmf, traj, start)?;
+    // c(n)·T(n) with integer polynomial entries
+    let l = RatFun::from(&den_lcm(step.entries()));
+    let scaled: Vec<RatFun> = step.entries().iter().map(|e| (e * &l).reduce()).collect();
+    let k = scaled.iter().fold(Integer::from(1), |acc, e| {
+        acc.lcm(&e.num().denominator_lcm())
+    });
+    let kr = Rational::from(k);
+    let polys: Vec<Poly> = scaled
+        .iter()
+        .map(|e| {
+            e.num()
+                .scale(&kr)
+                .to_poly()
+                .expect("integral univariate polynomial")
+        })
+        .collect();
+    let (alpha, beta, gamma, delta) = (&polys[0], &polys[1], &polys[2], &polys[3]);
+    if gamma.is_zero() {
+        return Err(ToPcfError::GammaZero);
+    }
+    let det = &(alpha * delta) - &(beta * gamma);
+    let a_inflated = &(&gamma.shift(-1) * alpha) + &(gamma * &delta.shift(-1));
+    let b_inflated = (&(gamma * &gamma.shift(-2)) * &det.shift(-1)).neg();
+    let (a, b, deflation) = deflate(&a_inflated, &b_inflated);
+    let shift = positive_integer_roots(&b).into_iter().max().unwrap_or(0);
+    let pcf = Pcf::new(a.shift(shift), b.shift(shift));
+    let gamma_roots = positive_integer_roots(gamma)
+        .into_iter()
+        .chain((gamma.eval(0) == 0).then_some(0))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Ok(TrajectoryPcf {
+        step,
+        a_inflated,
+        b_inflated,
+        deflation,
+        a,
+        b,
+        shift,
+        pcf,
+        gamma_roots,
+    })
+}
+
+/// Deflation of a PCF: removes every polynomial `f` with `f(n) | a(n)`, `f(n)f(n−1) | b(n)` and every
+/// integer `k` with `k | a`, `k² | b`. Returns `(a, b, factor)` with `a_in = factor·a`.
+pub fn deflate(a: &Poly, b: &Poly) -> (Poly, Poly, Poly) {
+    let mut a = a.clone();
+    let mut b = b.clone();
+    let mut factor = Poly::constant(1);
+    if a.is_zero() || b.is_zero() {
+        return (a, b, factor);
+    }
+    'outer: loop {
+        // every valid f divides F = gcd(a(n), b(n), b(n+1))
+        let big = a.gcd(&b).gcd(&b.shift(1));
+        if big.degree().unwrap_or(0) == 0 {
+            break;
+        }
+        let mut candidates = vec![big.clone()];
+        candidates.extend(linear_factors(&big));
+        for f in candidates {
+            let ff = &f * &f.shift(-1);
+            if let (Some(na), Some(nb)) = (a.div_poly(&f), b.div_poly(&ff)) {
+                a = na;
+                b = nb;
+                factor = &factor * &f;
+                continue 'outer;
+            }
+        }
+        break;
+    }
+    let k = integer_deflation(&a.content(), &b.content());
+    if k > 1 {
+        let k2 = Integer::from(&k * &k);
+        a = a.div_exact(&k);
+        b = b.div_exact(&k2);
+        factor = factor.scale(&k);
+    }
+    (a, b, factor)
+}
+
+/// The largest `k` with `k | ca` and `k² | cb` (trial division of `gcd(ca, cb)` by primes below
+/// 10⁶; a cofactor left above that is used whole if it qualifies).
+fn integer_deflation(ca: &Integer, cb: &Integer) -> Integer {
+    let mut g = ca.clone().gcd(cb);
+    let mut k = Integer::from(1);
+    let mut p = 2u32;
+    while g > 1 && p < 1_000_000 {
+        if Integer::from(p) * p > g {
+            break;
+        }
+        if g.is_divisible_u(p) {
+            // largest e with p^e | ca and p^{2e} | cb
+            let mut e = 0u32;
+            loop {
+                let pe = Integer::from(Integer::u_pow_u(p, e + 1));
+                let pe2 = Integer::from(&pe * &pe);
+                if ca.is_divisible(&pe) && cb.is_divisible(&pe2) {
+                    e += 1;
+                } else {
+                    break;
+                }
+            }
+            k *= Integer::from(Integer::u_pow_u(p, e));
+            while g.is_divisible_u(p) {
+                g /= p;
+            }
+        }
+        p += if p == 2 { 1 } else { 2 };
+    }
+    if g > 1 {
+        let g2 = Integer::from(&g * &g);
+        if ca.is_divisible(&g) && cb.is_divisible(&g2) {
+            k *= g;
+        }
+    }
+    k
+}
+
+/// Linear factors `(q·n − p)` of an integer polynomial from its rational roots `p/q` (searched among
+/// `p | c₀`, `q | c_d` when these are below 10¹²), with multiplicity.
+fn linear_factors(f: &Poly) -> Vec<Poly> {
+    let mut out = Vec::new();
+    let mut f = f.clone();
+    while f.degree().unwrap_or(0) > 0 && f.coeffs()[0] == 0 {
+        out.push(Poly::n());
+        f = f.div_poly(&Poly::n()).expect("n divides");
+    }
+    if f.degree().unwrap_or(0) == 0 {
+        return out;
+    }
+    let (Some(ps), Some(qs)) = (divisors(&f.coeffs()[0]), divisors(&f.leading())) else {
+        return out;
+    };
+    for q in &qs {
+        for p in &ps {
+            for sign in [1i64, -1] {
+                let lin = Poly::new(vec![Integer::from(-p * sign), Integer::from(*q)]);
+                if Integer::from(*p).gcd(&Integer::from(*q)) != 1 {
+                    continue;
+                }
+                while f.degree().unwrap_or(0) > 0 {
+                    match f.div_poly(&lin) {
+                        Some(r) => {
+                            out.push(lin.clone());
+                            f = r;
+                        }
+                        None => break,
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn divisors(n: &Integer) -> Option<Vec<i64>> {
+    let n = n.clone().abs().to_i64()?;
+    if n == 0 || n > 1_000_000_000_000 {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut d = 1;
+    while d * d <= n {
+        if n % d == 0 {
+            out.push(d);
+            if d * d != n {
+                out.push(n / d);
+            }
+        }
+        d += 1;
+    }
+    Some(out)
+}
+
+/// Integer roots `n ≥ 1` of a polynomial (searched up to the Cauchy bound, at most 10⁵).
+pub fn positive_integer_roots(p: &Poly) -> Vec<i64> {
+    if p.is_zero() {
+        return Vec::new();
+    }
+    let lead = p.leading().to_f64().abs();
+    let bound = p
+        .coeffs()
+        .iter()
+        .map(|c| c.to_f64().abs() / lead)
+        .fold(0.0f64, f64::max)
+        + 1.0;
+    let bound = bound.min(1e5) as i64;
+    (1..=bound).filter(|&n| p.eval(n) == 0).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poly::parse;
+
+    /// `F = gcd(a, b(n), b(n+1)) = n(n+1)` is not removable as a whole (`F(n)F(n−1)` needs `n²`),
+    /// but its factor `n` is.
+    #[test]
+    fn deflation_falls_back_to_linear_factors() {
+        let a = parse("n*(n+1)*(2n+1)").unwrap();
+        let b = parse("n*(n-1)*(n+1)*(n+5)").unwrap();
+        let (a2, b2, f) = deflate(&a, &b);
+        assert_eq!(a2, parse("(n+1)*(2n+1)").unwrap());
+        assert_eq!(b2, parse("(n+1)*(n+5)").unwrap());
+        assert_eq!(f, parse("n").unwrap());
+    }
+
+    #[test]
+    fn integer_deflation_is_the_largest_k_with_k_dividing_a_and_k_squared_b() {
+        let k = |a: u32, b: u32| integer_deflation(&Integer::from(a), &Integer::from(b));
+        assert_eq!(k(8, 16), 4);
+        assert_eq!(k(27, 27), 3);
+        assert_eq!(k(6, 36), 6);
+        assert_eq!(k(5, 7), 1);
+        assert_eq!(
+            positive_integer_roots(&parse("(n-1)*(n-4)*(2n+1)").unwrap()),
+            vec![1, 4]
+        );
+    }
+}
