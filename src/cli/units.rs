@@ -242,6 +242,9 @@ pub fn run_run_unit(args: RunUnitArgs) -> Result<ExitCode> {
     let mut ckpt = Periodic::new(Duration::from_secs_f64(args.checkpoint_secs));
     match unit::run_unit(&u, &opts, &mut ckpt, &|m| eprintln!("{m}"))? {
         Outcome::Finished(r) => {
+            if let Some(d) = args.result.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+            }
             unit::write_atomic(&args.result, &r.encode())?;
             if let Some(c) = &checkpoint {
                 let _ = std::fs::remove_file(c);

@@ -475,6 +475,9 @@ impl Sink for UnitSink<'_> {
     }
 
     fn commit(&mut self, chunk: ChunkOutput) -> Result<()> {
+        if self.stop_after.is_some_and(|k| self.committed >= k) {
+            return Ok(()); // stopping: blocks still in flight are dropped (redone on resume)
+        }
         self.done += chunk.range.end - chunk.range.start;
         self.mem.commit(chunk)?;
         self.committed += 1;
@@ -576,7 +579,7 @@ pub fn run_unit(
         log,
     };
     let summary = searcher.run_into(&mut sink, unit.range(), unit.block_size, &|_| {})?;
-    if summary.interrupted {
+    if summary.interrupted || sink.done < unit.end - unit.start {
         sink.write_checkpoint()?;
         return Ok(Outcome::Interrupted {
             done: sink.done,
