@@ -117,7 +117,7 @@ fn run_in_process(u: &Unit, threads: usize) -> UnitResult {
         .install(|| unit::run_unit(u, &RunOptions::default(), &mut ck, &|_| {}))
         .unwrap()
     {
-        Outcome::Finished(r) => r,
+        Outcome::Finished(r) => *r,
         o => panic!("{o:?}"),
     }
 }

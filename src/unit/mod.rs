@@ -429,7 +429,7 @@ pub struct RunOptions {
 #[derive(Debug)]
 pub enum Outcome {
     /// The unit is complete.
-    Finished(UnitResult),
+    Finished(Box<UnitResult>),
     /// Stopped early; the finished chunks are in the checkpoint (if one was configured).
     Interrupted {
         /// Indices finished.
@@ -587,7 +587,7 @@ pub fn run_unit(
         });
     }
     let result = assemble(unit, sink.mem.chunks.into_values())?;
-    Ok(Outcome::Finished(result))
+    Ok(Outcome::Finished(Box::new(result)))
 }
 
 /// The result of `unit` from its finished chunks (in index order, covering the unit exactly).
