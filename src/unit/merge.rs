@@ -18,7 +18,7 @@ use crate::space::SearchSpace;
 use anyhow::Result;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What happened to one result file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +55,8 @@ struct Decoded {
     digest: String,
 }
 
-/// Checks everything that can be checked without evaluating a formula; returns the space.
+/// Checks everything that can be checked without evaluating a formula; returns the space hash
+/// (the validated space is kept in `spaces`).
 fn check_header(
     r: &UnitResult,
     spaces: &mut HashMap<String, SearchSpace>,
@@ -283,11 +284,6 @@ pub fn is_covered(catalog: &Catalog, space_hash: &str, range: Range<u64>) -> Res
     Ok(done
         .iter()
         .any(|d| d.start <= range.start && d.end >= range.end))
-}
-
-/// Reads the unit file `path` (for `status --missing`).
-pub fn unit_of(path: &Path) -> Result<super::Unit> {
-    super::Unit::load(path)
 }
 
 /// Checks a result file without evaluating any formula (what a volunteer-computing validator
