@@ -7,7 +7,8 @@
 //!    canonical forms; [`identify`]: Möbius transforms and integer relations of constants;
 //! 4. [`verify`]: high-precision verification of a candidate formula;
 //! 5. [`catalog`]: the deduplicated conjecture catalog (SQLite) and its exports;
-//! 6. [`search`]: the parallel, resumable driver that ties them together.
+//! 6. [`search`]: the parallel, resumable driver that ties them together;
+//! 7. [`unit`]: deterministic work units (split, run, merge) for clusters and volunteer computing.
 //!
 //! [`constants`] is the constant library with its expression language, [`poly`] the integer
 //! polynomials everything is made of.
@@ -25,4 +26,5 @@ pub mod poly;
 pub mod search;
 pub mod sequence;
 pub mod space;
+pub mod unit;
 pub mod verify;

@@ -7,7 +7,7 @@ use super::Conjecture;
 use std::fmt::Write;
 
 /// Output formats of `apery query`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Aligned columns for the terminal.
     Table,

@@ -8,6 +8,7 @@
 
 pub mod export;
 pub mod metrics;
+pub mod units;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -124,6 +125,7 @@ impl Catalog {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(metrics::SCHEMA)?;
+        conn.execute_batch(units::SCHEMA)?;
         Ok(Catalog { conn })
     }
 
@@ -140,6 +142,7 @@ impl Catalog {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(metrics::SCHEMA)?;
+        conn.execute_batch(units::SCHEMA)?;
         Ok(Catalog { conn })
     }
 
@@ -209,6 +212,7 @@ impl Catalog {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(metrics::SCHEMA)?;
+        conn.execute_batch(units::SCHEMA)?;
         Ok(Catalog { conn })
     }
 

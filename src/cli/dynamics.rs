@@ -150,7 +150,14 @@ pub fn run_cluster(args: ClusterArgs) -> Result<()> {
         &space,
         (!planes.is_empty()).then_some(planes.as_slice()),
         &ClusterParams::default(),
-    )?;
+    )
+    .map_err(|e| {
+        if e.to_string().starts_with("no metrics for space") {
+            anyhow::anyhow!("{e:#}: run `apery dynamics SPACE.toml` on it first")
+        } else {
+            e
+        }
+    })?;
     // What is printed is read back from the catalog: the same rows `apery plot clusters` draws.
     let (points, noise, mut clusters) = stored_clustering(&catalog, &space)?;
     println!(

@@ -1,12 +1,14 @@
 //! Command-line interface: one module per subcommand.
 
 mod cmf;
+mod boinc;
 mod constants;
 mod dynamics;
 mod esma;
 mod eval;
 mod query;
 mod search;
+mod units;
 
 use anyhow::Context;
 use apery::catalog::Catalog;
@@ -33,7 +35,10 @@ const EXAMPLES: &str = "Examples:
   apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12       recurrence of a sequence
   apery dynamics search-spaces/blind-delta.toml --shard 0/100
   apery cmf pcf zeta3 --trajectory 1,1 --start 1,1     a CMF trajectory as a PCF
-  apery cluster && apery plot clusters --out results/clusters.png";
+  apery cluster && apery plot clusters --out results/clusters.png
+  apery split search-spaces/quickstart.toml --units 8 --out run/units
+  apery run-unit run/units/000000.unit --result run/results/000000.result
+  apery merge --catalog run/catalog.sqlite run/results && apery status --catalog run/catalog.sqlite";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -57,6 +62,20 @@ enum Command {
     Plot(dynamics::PlotArgs),
     /// Conservative matrix fields: list, check conservation, walk trajectories, trajectory → PCF.
     Cmf(cmf::Args),
+    /// Split a search space into deterministic work units (unit files).
+    Split(units::SplitArgs),
+    /// Inspect unit and result files.
+    Unit(units::UnitArgs),
+    /// Run one work unit on all cores and write its result file (checkpointed, resumable).
+    RunUnit(units::RunUnitArgs),
+    /// Re-verify result files and merge them into the catalog (idempotent, order-independent).
+    Merge(units::MergeArgs),
+    /// Coverage of the spaces with merged units: gaps, missing units, conflicts.
+    Status(units::StatusArgs),
+    /// Write (and optionally submit) a Slurm job array of work units plus its merge job.
+    Slurm(units::SlurmArgs),
+    /// BOINC project side: templates, validator and assimilator commands.
+    Boinc(boinc::Args),
 }
 
 /// The default catalog location.
@@ -96,6 +115,13 @@ pub fn run() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Eval(a) => return eval::run(a),
+        Command::RunUnit(a) => return units::run_run_unit(a),
+        Command::Merge(a) => return units::run_merge(a),
+        Command::Boinc(a) => return boinc::run(a),
+        Command::Split(a) => units::run_split(a),
+        Command::Unit(a) => units::run_unit_cmd(a),
+        Command::Status(a) => units::run_status(a),
+        Command::Slurm(a) => units::run_slurm(a),
         Command::Search(a) => search::run(a),
         Command::Query(a) => query::run(a),
         Command::Constants(a) => constants::run(a),

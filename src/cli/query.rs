@@ -49,15 +49,39 @@ pub struct Args {
     #[arg(long)]
     cluster: Option<i64>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+}
+
+/// Output formats of `apery query` (the command-line names of [`Format`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Aligned columns for the terminal.
+    Table,
+    /// A JSON array (stable schema, see the README).
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// LaTeX equations, one per conjecture.
+    Latex,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Latex => Format::Latex,
+        }
+    }
 }
 
 /// Runs `apery query`: reads the catalog without writing anything.
 pub fn run(args: Args) -> Result<()> {
     let catalog = super::open_catalog_for_reading(&args.catalog)?;
     if let Some(k) = args.cluster {
-        return print_cluster(&catalog, args.space, k, args.format);
+        return print_cluster(&catalog, args.space, k, args.format.into());
     }
     let rows = catalog.query(&Query {
         constant: args.constant,
@@ -66,7 +90,7 @@ pub fn run(args: Args) -> Result<()> {
         min_delta: args.min_delta,
         space: args.space,
     })?;
-    print(&render(&rows, args.format));
+    print(&render(&rows, args.format.into()));
     Ok(())
 }
 

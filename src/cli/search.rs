@@ -73,23 +73,7 @@ impl RunArgs {
     /// [`max_threads`] (each thread holds its own big-number work space, and thousands of them only
     /// thrash).
     pub fn init_threads(&self) -> Result<()> {
-        if let Some(t) = self.threads {
-            let max = max_threads();
-            if t == 0 {
-                bail!("--threads 0: at least one worker thread is needed (omit --threads to use all {} cores)", cores());
-            }
-            if t > max {
-                bail!(
-                    "--threads {t} is more than {max} (4 × the {} cores of this machine, at least 16, at most 1024)",
-                    cores()
-                );
-            }
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build_global()
-                .context("setting the thread count")?;
-        }
-        Ok(())
+        set_threads(self.threads)
     }
 
     /// The index range asked for (`--shard`, `--range`, or the whole space of `size` indices).
@@ -128,6 +112,29 @@ fn parse_range(s: &str) -> Result<std::ops::Range<u64>> {
         bail!("--range {s}: START > END");
     }
     Ok(a..b)
+}
+
+/// Sets the size of rayon's global pool to `threads` if given; refuses 0 and more than
+/// [`max_threads`] (each thread holds its own big-number work space, and thousands of them only
+/// thrash).
+pub fn set_threads(threads: Option<usize>) -> Result<()> {
+    if let Some(t) = threads {
+        let max = max_threads();
+        if t == 0 {
+            bail!("--threads 0: at least one worker thread is needed (omit --threads to use all {} cores)", cores());
+        }
+        if t > max {
+            bail!(
+                "--threads {t} is more than {max} (4 × the {} cores of this machine, at least 16, at most 1024)",
+                cores()
+            );
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build_global()
+            .context("setting the thread count")?;
+    }
+    Ok(())
 }
 
 /// The cores rayon would use by default.
@@ -212,7 +219,7 @@ fn print_summary(space: &SearchSpace, s: &Summary, catalog: &std::path::Path) {
         ),
         ("verified", s.verified.to_string()),
         (
-            "variants of verified formulas (not re-verified)",
+            "equivalent variants among the verified",
             s.variants.to_string(),
         ),
         (

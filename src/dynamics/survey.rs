@@ -283,7 +283,7 @@ pub fn cluster_space(
     let rows = catalog.metrics(space, None)?;
     anyhow::ensure!(
         !rows.is_empty(),
-        "no metrics for space '{space}' in the catalog: run `apery dynamics` on it first"
+        "no metrics for space '{space}' in the catalog"
     );
     let order: Vec<usize> = planes.map_or_else(|| (0..PLANES.len()).collect(), <[usize]>::to_vec);
     let planes: Vec<Vec<[f64; 2]>> = order

@@ -2,17 +2,21 @@
 //!
 //! The index range is cut into chunks on a fixed grid (`chunk_size` indices, aligned to multiples of it),
 //! so the same space gives the same chunks whatever the shard split. Chunks run in parallel
-//! (rayon); each produces its verified conjectures, which a single writer stores together with the
-//! "chunk done" mark in one SQLite transaction. Hence an interrupted search (Ctrl-C, or even
-//! `kill -9`) keeps every committed result and resumes by skipping the chunks marked done; the
-//! catalog's merge rule (simplest representative per canonical key, variants as a set) makes the
-//! final catalog independent of thread count, chunk order and sharding.
+//! (rayon); each produces a [`ChunkOutput`] that depends only on the space and the chunk's range
+//! (no state is shared between chunks: every hit is evaluated and verified on its own), and a
+//! single writer hands it to a [`Sink`]: the SQLite catalog ([`CatalogSink`], which stores the
+//! conjectures together with the "chunk done" mark in one transaction) or a work unit's result
+//! (see [`crate::unit`]). Hence an interrupted search (Ctrl-C, or even `kill -9`) keeps every
+//! committed result and resumes by skipping the chunks marked done. Decisions across candidates
+//! (deduplication by canonical key, the choice of the simplest representative, the variant count)
+//! are taken by the catalog when rows are inserted, so the final catalog is independent of thread
+//! count, chunk order, sharding and unit split.
 
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, Conjecture};
 use crate::enumerate::{Enumerator, ScanStats};
 use crate::identify::MobiusTable;
-use crate::pcf::canonical::{simplicity_key, CanonicalKey};
+use crate::pcf::canonical::simplicity_key;
 use crate::pcf::factorial_reduction::{self, FrVerdict};
 use crate::pcf::first_pass::Screen;
 use crate::pcf::limit::{bits_for_digits, EvalOptions};
@@ -20,9 +24,10 @@ use crate::pcf::Pcf;
 use crate::space::SearchSpace;
 use crate::verify::{latex_equation, verify_limit, Verified};
 use anyhow::{Context, Result};
-use dashmap::DashMap;
 use rayon::prelude::*;
 use rug::Float;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -72,7 +77,7 @@ pub struct Summary {
     pub fr_positive: u64,
     /// Candidates that verified.
     pub verified: u64,
-    /// Hits equivalent to a simpler formula verified in this run, recorded as variants unevaluated.
+    /// Verified formulas equivalent to another one verified in this run (same canonical key).
     pub variants: u64,
     /// Distinct formulas (canonical keys) verified in this run, by constant.
     pub formulas_by_constant: BTreeMap<String, u64>,
@@ -82,17 +87,185 @@ pub struct Summary {
     pub elapsed: Duration,
 }
 
-struct ChunkResult {
-    range: Range<u64>,
-    stats: ScanStats,
-    unconverged: u64,
-    candidates: u64,
-    fr_screened: u64,
-    fr_positive: u64,
-    found: Vec<Verified>,
-    /// Hits whose canonical key was already verified in this run with a simpler representative:
-    /// (key, a, b), recorded as variants without verifying them again.
-    variants: Vec<(String, String, String)>,
+/// Stage counters of a chunk (or a sum of chunks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counters {
+    /// Enumeration and filter counts.
+    pub scan: ScanStats,
+    /// First-pass values that had not converged enough to be looked up.
+    pub unconverged: u64,
+    /// Table candidates (PCF, table entry) sent to verification.
+    pub candidates: u64,
+    /// PCFs put through the factorial-reduction screen.
+    pub fr_screened: u64,
+    /// Of those, PCFs with factorial reduction.
+    pub fr_positive: u64,
+    /// Candidates that verified.
+    pub verified: u64,
+}
+
+impl Counters {
+    /// Adds another chunk's counters.
+    pub fn add(&mut self, o: &Counters) {
+        self.scan.add(&o.scan);
+        self.unconverged += o.unconverged;
+        self.candidates += o.candidates;
+        self.fr_screened += o.fr_screened;
+        self.fr_positive += o.fr_positive;
+        self.verified += o.verified;
+    }
+}
+
+/// A verified formula at one index of a space, with everything the catalog stores about it. It is
+/// a pure function of the space and the index: no other candidate influences it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Found {
+    /// Index in the space's enumeration.
+    pub index: u64,
+    /// Canonical key (`pcf:…`).
+    pub canonical_key: String,
+    /// Simplicity sort key (the catalog keeps the smallest per canonical key).
+    pub simplicity: String,
+    /// `a(n)`, SymPy-readable.
+    pub a: String,
+    /// `b(n)`, SymPy-readable.
+    pub b: String,
+    /// Names of the constants of the relation.
+    pub constants: Vec<String>,
+    /// The relation solved for the limit.
+    pub relation: String,
+    /// Leading digits of the limit.
+    pub limit: String,
+    /// Digits to which the limit and the relation agree.
+    pub verified_digits: u32,
+    /// Depth of the verifying evaluation.
+    pub depth: u64,
+    /// Irrationality measure δ (rounded to 6 decimals).
+    pub delta: Option<f64>,
+    /// Convergence rate in digits per term (rounded to 6 decimals).
+    pub convergence_rate: Option<f64>,
+    /// Kind-specific details as JSON text.
+    pub details: String,
+}
+
+impl Found {
+    /// The catalog row (and its simplicity key) of this formula found in `space`.
+    pub fn conjecture(&self, space: &str, space_hash: &str) -> (Conjecture, String) {
+        let c = Conjecture {
+            kind: "pcf".into(),
+            canonical_key: self.canonical_key.clone(),
+            a: self.a.clone(),
+            b: self.b.clone(),
+            constants: self.constants.clone(),
+            relation: self.relation.clone(),
+            limit: self.limit.clone(),
+            verified_digits: self.verified_digits,
+            depth: self.depth,
+            delta: self.delta,
+            convergence_rate: self.convergence_rate,
+            space: space.to_string(),
+            space_hash: space_hash.to_string(),
+            variants: 1,
+            details: serde_json::from_str(&self.details).unwrap_or(serde_json::Value::Null),
+        };
+        (c, self.simplicity.clone())
+    }
+}
+
+/// What one chunk of the global grid produced: a pure function of (space, range).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChunkOutput {
+    /// The index range of the chunk.
+    pub range: Range<u64>,
+    /// Its stage counters.
+    pub counters: Counters,
+    /// Work witness of the chunk: SHA-256 over the range, the counters, a hash of every
+    /// first-pass value and the indices of the verified formulas. Skipping the chunk's work cannot
+    /// reproduce it without doing the first pass.
+    pub witness: [u8; 32],
+    /// The verified formulas, sorted by index.
+    pub found: Vec<Found>,
+}
+
+/// Where the driver puts finished chunks: the SQLite catalog, a work unit's result, a test's vector.
+/// The driver calls it from one thread only.
+pub trait Sink {
+    /// The parts of `range` already finished (they are skipped), in increasing order.
+    fn done_within(&mut self, range: Range<u64>) -> Result<Vec<Range<u64>>>;
+    /// Stores one finished chunk.
+    fn commit(&mut self, chunk: ChunkOutput) -> Result<()>;
+}
+
+/// The catalog as a [`Sink`]: each chunk's rows and its "done" mark in one transaction.
+pub struct CatalogSink<'c> {
+    catalog: &'c mut Catalog,
+    name: String,
+    hash: String,
+}
+
+impl<'c> CatalogSink<'c> {
+    /// Stores chunks of `space` into `catalog`.
+    pub fn new(catalog: &'c mut Catalog, space: &SearchSpace) -> CatalogSink<'c> {
+        CatalogSink {
+            catalog,
+            name: space.name.clone(),
+            hash: space.hash.clone(),
+        }
+    }
+}
+
+impl Sink for CatalogSink<'_> {
+    fn done_within(&mut self, range: Range<u64>) -> Result<Vec<Range<u64>>> {
+        Ok(self.catalog.done_ranges_within(&self.hash, range)?)
+    }
+
+    fn commit(&mut self, chunk: ChunkOutput) -> Result<()> {
+        let rows: Vec<(Conjecture, String)> = chunk
+            .found
+            .iter()
+            .map(|f| f.conjecture(&self.name, &self.hash))
+            .collect();
+        let stats_json = serde_json::to_string(&chunk.counters.scan)?;
+        self.catalog
+            .commit_range(&self.hash, chunk.range.clone(), &stats_json, &rows, &[])
+            .context("writing to the catalog")?;
+        Ok(())
+    }
+}
+
+/// A [`Sink`] that keeps every chunk in memory, ordered by start index.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    /// Finished chunks by start index.
+    pub chunks: BTreeMap<u64, ChunkOutput>,
+}
+
+impl Sink for MemorySink {
+    fn done_within(&mut self, range: Range<u64>) -> Result<Vec<Range<u64>>> {
+        Ok(self
+            .chunks
+            .values()
+            .filter(|c| c.range.end > range.start && c.range.start < range.end)
+            .map(|c| c.range.clone())
+            .collect())
+    }
+
+    fn commit(&mut self, chunk: ChunkOutput) -> Result<()> {
+        self.chunks.insert(chunk.range.start, chunk);
+        Ok(())
+    }
+}
+
+/// The Mersenne prime 2^61 − 1 of the witness's polynomial hash.
+const WITNESS_P: u64 = (1 << 61) - 1;
+/// The base of the witness's polynomial hash.
+const WITNESS_B: u64 = 0x1d6b_5a3c_93e1_7f25 % WITNESS_P;
+
+/// Folds `v` into the polynomial hash `h` (mod 2^61 − 1).
+#[inline]
+fn fold(h: u64, v: u64) -> u64 {
+    let x = (h as u128 * WITNESS_B as u128 + (v % WITNESS_P) as u128) % WITNESS_P as u128;
+    x as u64
 }
 
 /// The search context for one space: targets at full precision and the Möbius table.
@@ -102,10 +275,6 @@ pub struct Searcher<'a> {
     table: MobiusTable,
     targets: Vec<Float>,
     named_targets: Vec<(String, Float)>,
-    /// Canonical key → simplicity key of the simplest representative verified in this run, shared
-    /// by the workers: a hit equivalent to a simpler verified formula is recorded as a variant
-    /// without being evaluated again.
-    seen: DashMap<String, String>,
     eval: EvalOptions,
     /// Checked between chunks and between the candidates of a chunk: a chunk cut short is dropped.
     cancel: Cancel,
@@ -140,7 +309,6 @@ impl<'a> Searcher<'a> {
             table,
             targets: named.iter().map(|x| x.1.clone()).collect(),
             named_targets: named,
-            seen: DashMap::new(),
             eval: EvalOptions {
                 digits: space.verify_digits,
                 start_depth: space.first_pass_depth,
@@ -163,36 +331,41 @@ impl<'a> Searcher<'a> {
     }
 
     /// Screens, identifies and verifies one index range; `None` if the search was cancelled before
-    /// the range was finished.
-    fn chunk(&self, range: Range<u64>) -> Option<ChunkResult> {
+    /// the range was finished. The output depends only on the space and `range`.
+    fn chunk(&self, range: Range<u64>) -> Option<ChunkOutput> {
         let mut unconverged = 0;
         let mut candidates = Vec::new();
         let mut slow = Vec::new();
-        let stats = self
+        let mut h = 0u64;
+        let scan = self
             .enumerator
             .scan(range.clone(), |index, _a, _b, screen| {
-                if let Screen::Value { x, err } = screen {
-                    let scale = x.abs().max(1e-300);
-                    if err > CONVERGED_REL_ERR * scale.max(1.0) {
-                        unconverged += 1;
-                        if self.space.factorial_reduction {
-                            slow.push(index);
+                h = fold(h, index);
+                match screen {
+                    Screen::Value { x, err } => {
+                        h = fold(fold(h, x.to_bits()), err.to_bits());
+                        let scale = x.abs().max(1e-300);
+                        if err > CONVERGED_REL_ERR * scale.max(1.0) {
+                            unconverged += 1;
+                            if self.space.factorial_reduction {
+                                slow.push(index);
+                            }
+                            return;
                         }
-                        return;
+                        let tol = (8.0 * err / scale).max(MIN_REL_TOL);
+                        let before = candidates.len();
+                        for c in self.table.lookup(x, tol) {
+                            candidates.push((index, c));
+                        }
+                        if candidates.len() == before && self.space.factorial_reduction {
+                            slow.push(index); // no table hit: FR screen and PSLQ with larger coefficients
+                        }
                     }
-                    let tol = (8.0 * err / scale).max(MIN_REL_TOL);
-                    let before = candidates.len();
-                    for c in self.table.lookup(x, tol) {
-                        candidates.push((index, c));
-                    }
-                    if candidates.len() == before && self.space.factorial_reduction {
-                        slow.push(index); // no table hit: FR screen and PSLQ with larger coefficients
-                    }
+                    _ => h = fold(h, 1),
                 }
             });
         let n_candidates = candidates.len() as u64;
-        let mut found: Vec<Verified> = Vec::new();
-        let mut variants = Vec::new();
+        let mut found: Vec<Found> = Vec::new();
         // Candidates come in index order; all table entries of one PCF are tried on one evaluation.
         let mut i = 0;
         while i < candidates.len() {
@@ -202,9 +375,7 @@ impl<'a> Searcher<'a> {
             let index = candidates[i].0;
             let j = i + candidates[i..].iter().take_while(|c| c.0 == index).count();
             let pcf = self.enumerator.candidate(index);
-            if let Some(key) = self.already_simpler(&pcf) {
-                variants.push((key, pcf.a.python(), pcf.b.python()));
-            } else if let Ok(limit) = crate::pcf::limit::evaluate(&pcf, &self.eval) {
+            if let Ok(limit) = crate::pcf::limit::evaluate(&pcf, &self.eval) {
                 let verified = candidates[i..j].iter().find_map(|(_, c)| {
                     let id = self.table.identification(c)?;
                     verify_limit(
@@ -216,8 +387,7 @@ impl<'a> Searcher<'a> {
                     )
                 });
                 if let Some(v) = verified {
-                    self.remember(&v);
-                    found.push(v);
+                    found.push(found_of(index, &v));
                 }
             }
             i = j;
@@ -231,44 +401,36 @@ impl<'a> Searcher<'a> {
             let pcf = self.enumerator.candidate(index);
             if let FrVerdict::Fr(_) = factorial_reduction::screen(&pcf) {
                 fr_positive += 1;
-                if let Some(key) = self.already_simpler(&pcf) {
-                    variants.push((key, pcf.a.python(), pcf.b.python()));
-                } else if let Some(v) = self.identify_slow(&pcf) {
-                    self.remember(&v);
-                    found.push(v);
+                if let Some(v) = self.identify_slow(&pcf) {
+                    found.push(found_of(index, &v));
                 }
             }
         }
-        Some(ChunkResult {
-            range,
-            stats,
+        found.sort_by_key(|f| f.index);
+        let counters = Counters {
+            scan,
             unconverged,
             candidates: n_candidates,
             fr_screened,
             fr_positive,
+            verified: found.len() as u64,
+        };
+        let witness = block_witness(&range, &counters, h, &found);
+        Some(ChunkOutput {
+            range,
+            counters,
+            witness,
             found,
-            variants,
         })
     }
 
-    /// The canonical key of `pcf` if a simpler equivalent PCF was verified in this run.
-    fn already_simpler(&self, pcf: &Pcf) -> Option<String> {
-        let key = CanonicalKey::of(pcf).to_string();
-        let known = self.seen.get(&key)?;
-        (*known <= simplicity_key(pcf)).then(|| key.clone())
-    }
-
-    /// Records a verified formula as its key's representative if it is the simplest so far.
-    fn remember(&self, v: &Verified) {
-        let simp = simplicity_key(&v.pcf);
-        self.seen
-            .entry(v.key.to_string())
-            .and_modify(|s| {
-                if simp < *s {
-                    *s = simp.clone();
-                }
-            })
-            .or_insert(simp);
+    /// Recomputes, from scratch, what the search finds at `index` alone (the re-verification of a
+    /// reported formula): `None` if nothing verifies there.
+    pub fn recompute(&self, index: u64) -> Option<Found> {
+        if index >= self.enumerator.size() {
+            return None;
+        }
+        self.chunk(index..index + 1)?.found.into_iter().next()
     }
 
     /// A PCF with factorial reduction that converges slowly: its limit with the digits that are
@@ -302,11 +464,23 @@ impl<'a> Searcher<'a> {
         range: Range<u64>,
         progress: &(dyn Fn(ProgressEvent) + Sync),
     ) -> Result<Summary> {
+        let mut sink = CatalogSink::new(catalog, self.space);
+        self.run_into(&mut sink, range, chunk_size(self.space), progress)
+    }
+
+    /// Runs the search over `range` (clamped to the space) in chunks on the grid of multiples of
+    /// `step`, skipping what `sink` reports done and handing every finished chunk to `sink`.
+    pub fn run_into(
+        &self,
+        sink: &mut dyn Sink,
+        range: Range<u64>,
+        step: u64,
+        progress: &(dyn Fn(ProgressEvent) + Sync),
+    ) -> Result<Summary> {
         let start = Instant::now();
         let size = self.enumerator.size();
         let range = range.start.min(size)..range.end.min(size);
-        let done = catalog.done_ranges_within(&self.space.hash, range.clone())?;
-        let step = chunk_size(self.space);
+        let done = sink.done_within(range.clone())?;
         let chunks = plan_chunks(range.clone(), &done, step);
         let total = chunks.remaining();
         let resumed = (range.end - range.start) - total;
@@ -316,7 +490,6 @@ impl<'a> Searcher<'a> {
             resumed,
             ..Default::default()
         };
-        self.seen.clear();
         let mut seen_here = std::collections::HashSet::new();
         let mut done_count = 0u64;
         let mut hits = 0u64;
@@ -329,41 +502,25 @@ impl<'a> Searcher<'a> {
             chunks,
             &self.cancel,
             |c| self.chunk(c),
-            |r: ChunkResult| {
-                let rows: Vec<(Conjecture, String)> =
-                    r.found.iter().map(|v| self.conjecture(v)).collect();
-                let stats_json = serde_json::to_string(&r.stats)?;
-                let variants: Vec<(String, String, String)> = r
-                    .variants
-                    .iter()
-                    .map(|(k, a, b)| (format!("pcf:{k}"), a.clone(), b.clone()))
-                    .collect();
-                catalog
-                    .commit_range(
-                        &self.space.hash,
-                        r.range.clone(),
-                        &stats_json,
-                        &rows,
-                        &variants,
-                    )
-                    .context("writing to the catalog")?;
-                for v in &r.found {
-                    let key = v.key.to_string();
-                    if seen_here.insert(key) {
-                        for c in &v.identification.constants {
-                            *summary.formulas_by_constant.entry(c.clone()).or_default() += 1;
+            |r: ChunkOutput| {
+                let n = r.range.end - r.range.start;
+                let c = r.counters;
+                for f in &r.found {
+                    if seen_here.insert(f.canonical_key.clone()) {
+                        for k in &f.constants {
+                            *summary.formulas_by_constant.entry(k.clone()).or_default() += 1;
                         }
                     }
                 }
-                summary.stats.add(&r.stats);
-                summary.unconverged += r.unconverged;
-                summary.candidates += r.candidates;
-                summary.fr_screened += r.fr_screened;
-                summary.fr_positive += r.fr_positive;
-                summary.verified += r.found.len() as u64;
-                summary.variants += r.variants.len() as u64;
-                hits += r.found.len() as u64;
-                done_count += r.range.end - r.range.start;
+                sink.commit(r)?;
+                summary.stats.add(&c.scan);
+                summary.unconverged += c.unconverged;
+                summary.candidates += c.candidates;
+                summary.fr_screened += c.fr_screened;
+                summary.fr_positive += c.fr_positive;
+                summary.verified += c.verified;
+                hits += c.verified;
+                done_count += n;
                 progress(ProgressEvent {
                     done: done_count,
                     total,
@@ -372,6 +529,7 @@ impl<'a> Searcher<'a> {
                 Ok(())
             },
         )?;
+        summary.variants = summary.verified - seen_here.len() as u64;
         summary.interrupted = done_count < total;
         summary.elapsed = start.elapsed();
         Ok(summary)
@@ -381,6 +539,39 @@ impl<'a> Searcher<'a> {
 /// Deepest convergent δ is followed to for a catalog row (its convergents to twice this depth
 /// cost milliseconds).
 const DELTA_MAX_DEPTH: usize = 1 << 14;
+/// The [`Found`] record of a formula verified at `index`.
+fn found_of(index: u64, v: &Verified) -> Found {
+    let (c, simplicity) = conjecture_row(v, "", "");
+    Found {
+        index,
+        canonical_key: c.canonical_key,
+        simplicity,
+        a: c.a,
+        b: c.b,
+        constants: c.constants,
+        relation: c.relation,
+        limit: c.limit,
+        verified_digits: c.verified_digits,
+        depth: c.depth,
+        delta: c.delta,
+        convergence_rate: c.convergence_rate,
+        details: c.details.to_string(),
+    }
+}
+
+/// The witness of one chunk (see [`ChunkOutput::witness`]).
+fn block_witness(range: &Range<u64>, counters: &Counters, h: u64, found: &[Found]) -> [u8; 32] {
+    let mut d = Sha256::new();
+    d.update(b"apery-block-1");
+    d.update(range.start.to_le_bytes());
+    d.update(range.end.to_le_bytes());
+    d.update(postcard::to_stdvec(counters).expect("serialisable"));
+    d.update(h.to_le_bytes());
+    for f in found {
+        d.update(f.index.to_le_bytes());
+    }
+    d.finalize().into()
+}
 
 /// The catalog row (and its simplicity sort key) for a verified PCF formula.
 pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjecture, String) {
