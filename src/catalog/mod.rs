@@ -36,7 +36,8 @@ pub struct Conjecture {
     pub verified_digits: u32,
     /// Depth of the verifying evaluation.
     pub depth: u64,
-    /// Irrationality measure δ at half that depth (gcd-reduced denominators).
+    /// Irrationality measure δ (gcd-reduced denominators) where it has settled; its depth is in
+    /// `details.delta_depth`.
     pub delta: Option<f64>,
     /// Convergence rate in digits per term.
     pub convergence_rate: Option<f64>,
@@ -120,6 +121,11 @@ impl Catalog {
             }
         }
         let conn = Connection::open(path)?;
+        Catalog::writable(conn)
+    }
+
+    /// A writing connection in WAL mode with the schema in place.
+    fn writable(conn: Connection) -> Result<Catalog> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
@@ -137,13 +143,7 @@ impl Catalog {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        conn.execute_batch(SCHEMA)?;
-        conn.execute_batch(metrics::SCHEMA)?;
-        conn.execute_batch(units::SCHEMA)?;
-        Ok(Catalog { conn })
+        Catalog::writable(conn)
     }
 
     /// Opens an existing catalog for reading only: nothing is ever written, neither to the

@@ -1,7 +1,7 @@
 //! Command-line interface: one module per subcommand.
 
-mod cmf;
 mod boinc;
+mod cmf;
 mod constants;
 mod dynamics;
 mod esma;
