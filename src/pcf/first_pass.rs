@@ -142,18 +142,7 @@ impl FirstPass {
                 q2 *= SCALE;
             }
         }
-        let (an, bn) = (a[self.depth], b[self.depth]);
-        let p = an * p1 + bn * p2;
-        let q = an * q1 + bn * q2;
-        if q == 0.0 || q1 == 0.0 {
-            return Screen::Undefined;
-        }
-        let x = p / q;
-        let err = (x - p1 / q1).abs();
-        if !x.is_finite() || !err.is_finite() {
-            return Screen::Undefined;
-        }
-        Screen::Value { x, err }
+        finish(a[self.depth], b[self.depth], p1, p2, q1, q2)
     }
 
     /// [`FirstPass::run`] on [`LANES`] PCFs sharing `a`: `b` holds their tables interleaved,
