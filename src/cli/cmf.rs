@@ -288,15 +288,7 @@ fn walk(a: WalkArgs) -> Result<()> {
         ),
         None => println!("delta     undefined"),
     }
-    println!(
-        "rate      {:.4} digits per step ({})",
-        lim.rate,
-        if lim.geometric {
-            "geometric or faster"
-        } else {
-            "sub-geometric"
-        }
-    );
+    println!("{}", super::rate_line(lim.rate, lim.geometric, "step"));
     if let Some((l, d)) = stated {
         println!("stated    {l}: agrees to {} digits", d.floor());
     }

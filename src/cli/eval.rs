@@ -151,15 +151,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ),
         None => println!("delta     undefined (reduced denominators are 1)"),
     }
-    println!(
-        "rate      {:.4} digits per term ({})",
-        limit.rate,
-        if limit.geometric {
-            "geometric or faster"
-        } else {
-            "sub-geometric"
-        }
-    );
+    println!("{}", super::rate_line(limit.rate, limit.geometric, "term"));
     match id {
         Some(i) => println!(
             "identity  {}   [{}; agrees to {} digits]",

@@ -78,6 +78,17 @@ enum Command {
     Boinc(boinc::Args),
 }
 
+/// The `rate` line of `eval` and `cmf walk`: digits gained per term (or per step) and whether the
+/// convergence looked geometric.
+pub fn rate_line(rate: f64, geometric: bool, per: &str) -> String {
+    let kind = if geometric {
+        "geometric or faster"
+    } else {
+        "sub-geometric"
+    };
+    format!("rate      {rate:.4} digits per {per} ({kind})")
+}
+
 /// The default catalog location.
 pub fn default_catalog() -> PathBuf {
     PathBuf::from("results/catalog.sqlite")
