@@ -39,6 +39,7 @@ fn conjecture(
         space_hash: "h".into(),
         variants: 1,
         details: serde_json::json!({}),
+        cmf_sources: Vec::new(),
     }
 }
 

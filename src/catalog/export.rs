@@ -68,10 +68,11 @@ fn table(rows: &[Conjecture]) -> String {
         rows.iter().partition(|c| c.kind == "esma");
     let mut out = String::new();
     if !pcf.is_empty() || esma.is_empty() {
+        let with_cmf = pcf.iter().any(|c| !c.cmf_sources.is_empty());
         let cells: Vec<Vec<String>> = pcf
             .iter()
             .map(|c| {
-                vec![
+                let mut r = vec![
                     c.kind.clone(),
                     c.a.clone(),
                     c.b.clone(),
@@ -80,15 +81,20 @@ fn table(rows: &[Conjecture]) -> String {
                     fmt_opt(c.delta),
                     fmt_opt(c.convergence_rate),
                     c.variants.to_string(),
-                ]
+                ];
+                if with_cmf {
+                    r.push(cmf_cell(c));
+                }
+                r
             })
             .collect();
-        out += &aligned(
-            &[
-                "kind", "a(n)", "b(n)", "relation", "digits", "delta", "rate", "variants",
-            ],
-            &cells,
-        );
+        let mut header = vec![
+            "kind", "a(n)", "b(n)", "relation", "digits", "delta", "rate", "variants",
+        ];
+        if with_cmf {
+            header.push("cmf trajectory");
+        }
+        out += &aligned(&header, &cells);
     }
     if !esma.is_empty() {
         if !out.is_empty() {
@@ -121,6 +127,15 @@ fn table(rows: &[Conjecture]) -> String {
     }
     writeln!(out, "{} conjecture(s)", rows.len()).unwrap();
     out
+}
+
+/// The first CMF source of a row (`zeta3 (1,1) from (1,1)`) and how many more there are.
+fn cmf_cell(c: &Conjecture) -> String {
+    match c.cmf_sources.split_first() {
+        None => "-".into(),
+        Some((first, [])) => first.describe(),
+        Some((first, rest)) => format!("{} (+{} more)", first.describe(), rest.len()),
+    }
 }
 
 /// Renders the metrics rows of cluster `k` (`apery query --cluster K`) in the given format: JSON
@@ -231,9 +246,13 @@ fn csv_field(s: &str) -> String {
 }
 
 fn csv(rows: &[Conjecture]) -> String {
+    // The provenance column appears only when some row has a CMF source, so catalogs without CMF
+    // searches export exactly as before.
+    let with_cmf = rows.iter().any(|c| !c.cmf_sources.is_empty());
     let mut out = String::from(
-        "kind,a,b,constants,relation,limit,verified_digits,depth,delta,convergence_rate,space,variants,canonical_key\n",
+        "kind,a,b,constants,relation,limit,verified_digits,depth,delta,convergence_rate,space,variants,canonical_key",
     );
+    out.push_str(if with_cmf { ",cmf_sources\n" } else { "\n" });
     for c in rows {
         let f = [
             c.kind.clone(),
@@ -250,7 +269,11 @@ fn csv(rows: &[Conjecture]) -> String {
             c.variants.to_string(),
             c.canonical_key.clone(),
         ];
-        let f: Vec<String> = f.iter().map(|s| csv_field(s)).collect();
+        let mut f: Vec<String> = f.iter().map(|s| csv_field(s)).collect();
+        if with_cmf {
+            let sources: Vec<String> = c.cmf_sources.iter().map(|s| s.describe()).collect();
+            f.push(csv_field(&sources.join("; ")));
+        }
         writeln!(out, "{}", f.join(",")).unwrap();
     }
     out
@@ -267,6 +290,17 @@ fn latex(rows: &[Conjecture]) -> String {
             .unwrap_or_else(|| format!("\\text{{{}}}", c.relation));
         for line in c.relation.lines() {
             writeln!(out, "% {}", line.trim_start()).unwrap();
+        }
+        for src in &c.cmf_sources {
+            writeln!(
+                out,
+                "% CMF {} (space {}): PCF ({}, {})",
+                src.describe(),
+                src.space,
+                src.a,
+                src.b
+            )
+            .unwrap();
         }
         writeln!(
             out,

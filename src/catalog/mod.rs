@@ -8,6 +8,7 @@
 
 pub mod export;
 pub mod metrics;
+pub mod sources;
 pub mod units;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -49,6 +50,10 @@ pub struct Conjecture {
     pub variants: u64,
     /// Kind-specific details as JSON (ESMA closed form, LaTeX, …).
     pub details: serde_json::Value,
+    /// The CMF trajectories that give this formula (filled by [`Catalog::query`]; empty, and absent
+    /// from JSON, for a formula no CMF search found).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cmf_sources: Vec<sources::CmfSource>,
 }
 
 /// Catalog errors are SQLite errors with context.
@@ -67,7 +72,7 @@ pub struct Query {
     pub constant: Option<String>,
     /// Only conjectures verified to at least this many digits.
     pub min_digits: Option<u32>,
-    /// Only this kind (`pcf`, `esma`).
+    /// Only this kind (`pcf`, `esma`), or `cmf`: the conjectures with a CMF source.
     pub kind: Option<String>,
     /// Only δ ≥ this.
     pub min_delta: Option<f64>,
@@ -132,6 +137,7 @@ impl Catalog {
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(metrics::SCHEMA)?;
         conn.execute_batch(units::SCHEMA)?;
+        conn.execute_batch(sources::SCHEMA)?;
         Ok(Catalog { conn })
     }
 
@@ -213,6 +219,7 @@ impl Catalog {
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(metrics::SCHEMA)?;
         conn.execute_batch(units::SCHEMA)?;
+        conn.execute_batch(sources::SCHEMA)?;
         Ok(Catalog { conn })
     }
 
@@ -263,6 +270,7 @@ impl Catalog {
         let tx = self.conn.transaction()?;
         for (c, simplicity) in found {
             insert(&tx, c, simplicity)?;
+            sources::record_search(&tx, c)?;
         }
         for (key, a, b) in variants {
             add_variant(&tx, key, a, b)?;
@@ -308,9 +316,17 @@ impl Catalog {
             sql.push_str(" AND verified_digits >= ?");
             args.push((d as i64).into());
         }
-        if let Some(k) = &q.kind {
-            sql.push_str(" AND kind = ?");
-            args.push(k.clone().into());
+        match q.kind.as_deref() {
+            Some("cmf") if !self.has_table("sources")? => return Ok(Vec::new()),
+            Some("cmf") => sql.push_str(
+                " AND EXISTS (SELECT 1 FROM sources s WHERE s.canonical_key = conjectures.canonical_key \
+                 AND s.kind = 'cmf')",
+            ),
+            Some(k) => {
+                sql.push_str(" AND kind = ?");
+                args.push(k.to_string().into());
+            }
+            None => {}
         }
         if let Some(d) = q.min_delta {
             sql.push_str(" AND delta >= ?");
@@ -341,9 +357,14 @@ impl Catalog {
                 space_hash: r.get(12)?,
                 variants: r.get::<_, i64>(13)? as u64,
                 details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+                cmf_sources: Vec::new(),
             })
         })?;
-        rows.collect()
+        let mut out: Vec<Conjecture> = rows.collect::<Result<_>>()?;
+        for c in &mut out {
+            c.cmf_sources = self.cmf_sources(&c.canonical_key)?;
+        }
+        Ok(out)
     }
 
     /// The distinct PCFs recorded as variants of a canonical key.

@@ -18,7 +18,9 @@ const EXAMPLES: &str = "Examples:
   apery cmf walk zeta3 --trajectory 1,1 --start 1,1       limit with certain digits, identified
   apery cmf walk zeta3 --trajectory 1,0 --start 1,1 --depth 1000
   apery cmf walk cmf1 --param a=2 --param b=3 --digits 80
-  apery cmf pcf zeta3 --trajectory 1,1 --start 1,1        Apéry's PCF (34n^3+51n^2+27n+5, -n^6)";
+  apery cmf pcf zeta3 --trajectory 1,1 --start 1,1        Apéry's PCF (34n^3+51n^2+27n+5, -n^6)
+  apery cmf search search-spaces/cmf-zeta3.toml           trajectories -> verified formulas in the catalog
+  apery cmf search search-spaces/cmf-pi.toml --shard 0/4 -j 2";
 
 /// Arguments of `apery cmf`.
 #[derive(clap::Args, Debug)]
@@ -38,7 +40,28 @@ enum Sub {
     Walk(WalkArgs),
     /// The PCF of a trajectory (inflated, deflated, shifted).
     Pcf(PathArgs),
+    /// Search a field's (trajectory, start) pairs for verified formulas and store them in the catalog.
+    Search(SearchArgs),
 }
+
+#[derive(clap::Args, Debug)]
+#[command(after_help = SEARCH_EXAMPLES)]
+struct SearchArgs {
+    /// The CMF search-space file (TOML), e.g. search-spaces/cmf-zeta3.toml.
+    space: std::path::PathBuf,
+    /// Catalog database to write (created if missing).
+    #[arg(long, default_value_os_t = super::default_catalog())]
+    catalog: std::path::PathBuf,
+    #[command(flatten)]
+    run: super::search::RunArgs,
+}
+
+const SEARCH_EXAMPLES: &str = "Examples:
+  apery cmf search search-spaces/cmf-zeta3.toml                  the whole space, all cores
+  apery cmf search search-spaces/cmf-e.toml --range 0..40 -j 2   a slice of the ordered pairs
+  apery cmf search search-spaces/cmf-pi.toml --shard 1/3         shard 1 of 3
+  apery query --kind cmf                                          what the CMF searches found
+Run the same command again to resume an interrupted search.";
 
 #[derive(clap::Args, Debug)]
 struct FieldArgs {
@@ -86,6 +109,7 @@ pub fn run(args: Args) -> Result<()> {
         Sub::Check(a) => check(a),
         Sub::Walk(a) => walk(a),
         Sub::Pcf(a) => pcf(a),
+        Sub::Search(a) => search(a),
     }
 }
 
@@ -401,5 +425,93 @@ fn pcf(a: PathArgs) -> Result<()> {
         r.pcf.a.python(),
         r.pcf.b.python()
     );
+    Ok(())
+}
+
+fn search(a: SearchArgs) -> Result<()> {
+    use apery::catalog::Catalog;
+    use apery::cmf::search::{CmfSearcher, Skip};
+    use apery::space::cmf::CmfSpace;
+    a.run.init_threads()?;
+    let space = CmfSpace::load(&a.space)?;
+    let size = space.size();
+    let range = a.run.range(size)?;
+    let todo = range.end.min(size).saturating_sub(range.start);
+    eprintln!(
+        "space '{}': field {}, {} trajectories × {} starts = {} pairs; running indices {}..{} on {} threads",
+        space.name,
+        space.field.name,
+        space.trajectories.len(),
+        space.starts_count(),
+        size,
+        range.start.min(size),
+        range.end.min(size),
+        rayon::current_num_threads()
+    );
+    let searcher = CmfSearcher::new(&space)
+        .with_context(|| a.space.display().to_string())?
+        .with_cancel(super::search::install_ctrlc());
+    let mut catalog = Catalog::open(&a.catalog)
+        .with_context(|| format!("opening the catalog {}", a.catalog.display()))?;
+    let bar = super::search::Progress::new(a.run.quiet, todo);
+    let s = searcher.run(&mut catalog, range, &|e| {
+        bar.update(e.done, e.total, &format!("verified: {}", e.hits));
+    })?;
+    bar.finish();
+    println!(
+        "cmf search '{}' (field {}) — indices {}..{} of {}",
+        space.name, space.field.name, s.range.start, s.range.end, s.space_size
+    );
+    let c = &s.counters;
+    let mut rows: Vec<(String, String)> = vec![
+        ("already done (resumed)".into(), s.resumed.to_string()),
+        ("(trajectory, start) pairs".into(), c.pairs.to_string()),
+    ];
+    for why in Skip::ALL {
+        rows.push((
+            format!("skipped: {}", why.describe()),
+            c.skipped(why).to_string(),
+        ));
+    }
+    rows.extend([
+        ("verified".into(), c.verified.to_string()),
+        (
+            "distinct formulas new to the catalog".into(),
+            s.new_formulas.to_string(),
+        ),
+        (
+            "distinct formulas already in the catalog".into(),
+            s.known_formulas.to_string(),
+        ),
+        (
+            "wall time".into(),
+            format!("{:.2} s", s.elapsed.as_secs_f64()),
+        ),
+    ]);
+    for (k, v) in rows {
+        println!("  {k:<56} {v:>10}");
+    }
+    if !s.formulas_by_constant.is_empty() {
+        println!("  distinct formulas verified in this run, by constant:");
+        for (k, n) in &s.formulas_by_constant {
+            println!("    {k:<54} {n:>10}");
+        }
+    }
+    for sk in &s.singular {
+        println!(
+            "  skipped ({}) from ({}): {}",
+            fmt_vec(&sk.trajectory),
+            fmt_vec(&sk.start),
+            sk.message
+        );
+    }
+    println!(
+        "catalog: {} (read it with `apery query --kind cmf`)",
+        a.catalog.display()
+    );
+    if s.interrupted {
+        eprintln!("interrupted: run the same command again to resume");
+        std::process::exit(130);
+    }
     Ok(())
 }

@@ -204,6 +204,7 @@ fn row(c: &EsmaConjecture, space: &str, depth: usize) -> (Conjecture, String) {
             "channel_degree": c.channel_degree,
             "channels": c.channel_strings,
         }),
+        cmf_sources: Vec::new(),
     };
     let simplicity = format!("{:06}:{:06}:{}", c.complexity, c.connection.len(), c.lhs);
     (conj, simplicity)

@@ -12,6 +12,9 @@ pub enum Kind {
     Pcf,
     /// Signed continued fractions of functions of a constant (`apery esma`).
     Esma,
+    /// PCFs given by a trajectory of a conservative matrix field (`apery cmf search`), whether or
+    /// not `apery search` found them too.
+    Cmf,
 }
 
 impl Kind {
@@ -19,6 +22,7 @@ impl Kind {
         match self {
             Kind::Pcf => "pcf",
             Kind::Esma => "esma",
+            Kind::Cmf => "cmf",
         }
     }
 }

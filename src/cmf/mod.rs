@@ -15,6 +15,7 @@
 //! * [`to_pcf`]: the PCF of a trajectory (inflated, then deflated).
 
 pub mod matrix;
+pub mod search;
 pub mod spec;
 pub mod to_pcf;
 pub mod walk;

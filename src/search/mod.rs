@@ -167,6 +167,7 @@ impl Found {
             space_hash: space_hash.to_string(),
             variants: 1,
             details: serde_json::from_str(&self.details).unwrap_or(serde_json::Value::Null),
+            cmf_sources: Vec::new(),
         };
         (c, self.simplicity.clone())
     }
@@ -609,6 +610,7 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
             "numerator": v.identification.numerator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
             "denominator": v.identification.denominator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
         }),
+        cmf_sources: Vec::new(),
     };
     (c, simp)
 }

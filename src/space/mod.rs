@@ -4,6 +4,7 @@
 //! into a raw form that mirrors the file, then validated into a [`SearchSpace`]; every error
 //! names the file, the key and what is wrong.
 
+pub mod cmf;
 pub mod esma;
 
 use crate::constants::Expr;

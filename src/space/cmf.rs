@@ -1,0 +1,441 @@
+//! CMF search-space files: a field, the trajectories and start points to walk, what to identify
+//! the limits against and how many digits to verify.
+//!
+//! ```toml
+//! name = "cmf-zeta3"
+//! [field]
+//! name = "zeta3"          # a bundled field (`apery cmf list`) or a field file, relative to this file
+//! params = { a = 2 }      # parameter values (integers or "p/q"); symbolic parameters need one
+//! [trajectories]          # one inclusive range per axis; only primitive vectors (gcd 1, not 0)
+//! x = [-2, 2]
+//! y = [-2, 2]
+//! [starts]                # one inclusive range per axis
+//! x = [1, 2]
+//! y = [1, 2]
+//! [targets]
+//! constants = ["zeta3"]   # default: the field's constant
+//! max_coeff = 1000        # bound on the Möbius coefficients found by PSLQ
+//! [budget]
+//! verify_digits = 100     # at least 100
+//! max_depth = 16384       # deepest evaluation of a trajectory's PCF
+//! ```
+//!
+//! The enumeration is ordered: trajectories in lexicographic order of their coordinates (axes in
+//! the field's order), and for each trajectory the start points in lexicographic order; index
+//! `i` is the pair (trajectory `i / S`, start `i mod S`) with `S` start points.
+
+use super::{invalid_at, parse_toml, read, SpaceError, Target};
+use crate::cmf::spec::parse_rational;
+use crate::cmf::{load, Cmf};
+use crate::constants::Expr;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Largest absolute trajectory coordinate (a trajectory step multiplies that many axis matrices).
+pub const MAX_TRAJECTORY_COORD: i64 = 32;
+/// Largest absolute start coordinate.
+pub const MAX_START_COORD: i64 = 1 << 20;
+/// Most trajectories a space may hold (they are listed in memory).
+pub const MAX_TRAJECTORIES: usize = 1 << 20;
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct RawCmfSpace {
+    name: String,
+    #[serde(default)]
+    description: String,
+    field: RawField,
+    trajectories: BTreeMap<String, toml::Value>,
+    starts: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    targets: RawCmfTargets,
+    #[serde(default)]
+    budget: RawCmfBudget,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    name: String,
+    #[serde(default)]
+    params: toml::Table,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCmfTargets {
+    #[serde(default)]
+    constants: Vec<String>,
+    #[serde(default = "default_max_coeff")]
+    max_coeff: u64,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct RawCmfBudget {
+    #[serde(default = "default_verify_digits")]
+    verify_digits: u32,
+    #[serde(default = "default_max_depth")]
+    max_depth: usize,
+}
+
+impl Default for RawCmfBudget {
+    fn default() -> Self {
+        RawCmfBudget {
+            verify_digits: default_verify_digits(),
+            max_depth: default_max_depth(),
+        }
+    }
+}
+
+fn default_max_coeff() -> u64 {
+    1000
+}
+fn default_verify_digits() -> u32 {
+    100
+}
+fn default_max_depth() -> usize {
+    16384
+}
+
+/// A validated CMF search space.
+#[derive(Clone, Debug)]
+pub struct CmfSpace {
+    /// Short name (used in the catalog).
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// SHA-256 (hex) of [`CmfSpace::canonical_json`]: identifies the space for resuming.
+    pub hash: String,
+    /// The field as named in the file (a bundled name or the path written there).
+    pub field_name: String,
+    /// The field, built at the given parameters and checked conservative.
+    pub field: Cmf,
+    /// Parameter values given in the file, sorted by name.
+    pub params: Vec<(String, String)>,
+    /// The primitive trajectories, in enumeration order.
+    pub trajectories: Vec<Vec<i64>>,
+    /// The inclusive range of each start coordinate, in axis order.
+    pub starts: Vec<(i64, i64)>,
+    /// Target constants.
+    pub targets: Vec<Target>,
+    /// Bound on the coefficients of the Möbius relations found by PSLQ.
+    pub max_coeff: u64,
+    /// Digits a conjecture must verify to (at least 100).
+    pub verify_digits: u32,
+    /// Deepest evaluation of a trajectory's PCF.
+    pub max_depth: usize,
+}
+
+/// `gcd(|v₁|, …, |v_k|)` (0 for the zero vector).
+pub fn gcd_of(v: &[i64]) -> u64 {
+    v.iter().fold(0u64, |g, &x| {
+        let (mut a, mut b) = (g, x.unsigned_abs());
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    })
+}
+
+impl CmfSpace {
+    /// Reads and validates a CMF search-space file.
+    pub fn load(path: &Path) -> Result<CmfSpace, SpaceError> {
+        CmfSpace::from_toml(&read(path)?, path)
+    }
+
+    /// Validates a CMF search space given as TOML text; `path` is used in messages and a field
+    /// file named in it is looked up relative to `path`'s directory.
+    pub fn from_toml(text: &str, path: &Path) -> Result<CmfSpace, SpaceError> {
+        let raw: RawCmfSpace = parse_toml(text, path)?;
+        let invalid = invalid_at(path);
+        if raw.name.trim().is_empty() {
+            return Err(invalid("name", "must not be empty".into()));
+        }
+        // the field: bundled name first, then a file relative to the space file
+        let spec = match load(&raw.field.name) {
+            Ok(s) => s,
+            Err(first) => {
+                let rel = path
+                    .parent()
+                    .map(|d| d.join(&raw.field.name))
+                    .filter(|p| p.is_file());
+                match rel {
+                    Some(p) => load(&p.to_string_lossy())
+                        .map_err(|e| invalid("field.name", e.to_string()))?,
+                    None => return Err(invalid("field.name", first.to_string())),
+                }
+            }
+        };
+        let mut overrides = Vec::new();
+        let mut params = Vec::new();
+        for (k, v) in &raw.field.params {
+            let key = format!("field.params.{k}");
+            let text = match v {
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::String(s) => s.clone(),
+                other => {
+                    return Err(invalid(
+                        &key,
+                        format!("expected an integer or \"p/q\", found {other}"),
+                    ))
+                }
+            };
+            let q = parse_rational(&text)
+                .ok_or_else(|| invalid(&key, format!("'{text}' is not an integer or p/q")))?;
+            params.push((k.clone(), q.to_string()));
+            overrides.push((k.clone(), q));
+        }
+        let field = spec
+            .build(&overrides)
+            .map_err(|e| invalid("field", e.to_string()))?;
+        if !field.params.is_empty() {
+            return Err(invalid(
+                "field.params",
+                format!(
+                    "the field's parameters {} are symbolic; give each a value",
+                    field.params.join(", ")
+                ),
+            ));
+        }
+        if field.rank() != 2 {
+            return Err(invalid(
+                "field",
+                format!(
+                    "the field's matrices are {0}×{0}; trajectories give PCFs only in 2×2 fields",
+                    field.rank()
+                ),
+            ));
+        }
+        let axis_ranges = |table: &BTreeMap<String, toml::Value>,
+                           section: &str,
+                           bound: i64|
+         -> Result<Vec<(i64, i64)>, SpaceError> {
+            if let Some(k) = table.keys().find(|k| field.axis(k).is_none()) {
+                return Err(invalid(
+                    &format!("{section}.{k}"),
+                    format!(
+                        "'{k}' is not an axis of the field (axes: {})",
+                        field.axes.join(", ")
+                    ),
+                ));
+            }
+            field
+                .axes
+                .iter()
+                .map(|a| {
+                    let key = format!("{section}.{a}");
+                    let v = table.get(a).ok_or_else(|| {
+                        invalid(&key, "missing: give a range [lo, hi] for every axis".into())
+                    })?;
+                    let (lo, hi) = super::range(v).map_err(|p| invalid(&key, p))?;
+                    if lo < -bound || hi > bound {
+                        return Err(invalid(&key, format!("[{lo}, {hi}] exceeds ±{bound}")));
+                    }
+                    Ok((lo, hi))
+                })
+                .collect()
+        };
+        let traj_ranges = axis_ranges(&raw.trajectories, "trajectories", MAX_TRAJECTORY_COORD)?;
+        let starts = axis_ranges(&raw.starts, "starts", MAX_START_COORD)?;
+        let box_size: u128 = traj_ranges
+            .iter()
+            .map(|(lo, hi)| (hi - lo + 1) as u128)
+            .product();
+        if box_size > MAX_TRAJECTORIES as u128 {
+            return Err(invalid(
+                "trajectories",
+                format!("{box_size} vectors in the box; at most {MAX_TRAJECTORIES}"),
+            ));
+        }
+        let trajectories = primitive_vectors(&traj_ranges);
+        if trajectories.is_empty() {
+            return Err(invalid(
+                "trajectories",
+                "the box holds no primitive vector (non-zero with gcd 1)".into(),
+            ));
+        }
+        let n_starts: u128 = starts
+            .iter()
+            .map(|(lo, hi)| (hi - lo + 1) as u128)
+            .product();
+        if n_starts * trajectories.len() as u128 > 1u128 << 40 {
+            return Err(invalid(
+                "starts",
+                format!(
+                    "{} trajectories × {n_starts} starts exceeds 2^40",
+                    trajectories.len()
+                ),
+            ));
+        }
+        let names: Vec<String> = if raw.targets.constants.is_empty() {
+            match &field.constant {
+                Some(c) => vec![c.clone()],
+                None => {
+                    return Err(invalid(
+                        "targets.constants",
+                        "the field names no constant; list at least one".into(),
+                    ))
+                }
+            }
+        } else {
+            raw.targets.constants.clone()
+        };
+        let mut targets = Vec::new();
+        for (i, c) in names.iter().enumerate() {
+            let expr = Expr::parse(c)
+                .map_err(|e| invalid(&format!("targets.constants[{i}]"), e.to_string()))?;
+            targets.push(Target {
+                name: c.clone(),
+                expr,
+            });
+        }
+        if !(1..=1_000_000_000).contains(&raw.targets.max_coeff) {
+            return Err(invalid(
+                "targets.max_coeff",
+                format!("{} is outside 1..=10^9", raw.targets.max_coeff),
+            ));
+        }
+        let b = &raw.budget;
+        if !(100..=100_000).contains(&b.verify_digits) {
+            return Err(invalid(
+                "budget.verify_digits",
+                format!("{} is outside 100..=100000", b.verify_digits),
+            ));
+        }
+        if !(64..=1 << 20).contains(&b.max_depth) {
+            return Err(invalid(
+                "budget.max_depth",
+                format!("{} is outside 64..=2^20", b.max_depth),
+            ));
+        }
+        let mut space = CmfSpace {
+            name: raw.name.trim().to_string(),
+            description: raw.description,
+            hash: String::new(),
+            field_name: raw.field.name,
+            field,
+            params,
+            trajectories,
+            starts,
+            targets,
+            max_coeff: raw.targets.max_coeff,
+            verify_digits: b.verify_digits,
+            max_depth: b.max_depth,
+        };
+        space.hash = space.canonical_hash();
+        Ok(space)
+    }
+
+    /// Number of start points.
+    pub fn starts_count(&self) -> u64 {
+        self.starts
+            .iter()
+            .map(|(lo, hi)| (hi - lo + 1) as u64)
+            .product()
+    }
+
+    /// Number of (trajectory, start) pairs.
+    pub fn size(&self) -> u64 {
+        self.trajectories.len() as u64 * self.starts_count()
+    }
+
+    /// The (trajectory, start) pair at `index` (`index < size()`): trajectory `index / S`, start
+    /// `index mod S` in lexicographic order (last axis fastest).
+    pub fn pair(&self, index: u64) -> (Vec<i64>, Vec<i64>) {
+        let s = self.starts_count();
+        let traj = self.trajectories[(index / s) as usize].clone();
+        let mut rest = index % s;
+        let mut start = vec![0; self.starts.len()];
+        for (k, (lo, hi)) in self.starts.iter().enumerate().rev() {
+            let w = (hi - lo + 1) as u64;
+            start[k] = lo + (rest % w) as i64;
+            rest /= w;
+        }
+        (traj, start)
+    }
+
+    /// The canonical form as JSON: everything that decides what is enumerated and found (name, the
+    /// field's axes and matrices at the given parameters, trajectories, starts, targets, budget);
+    /// nothing of the file's layout, comments or description.
+    pub fn canonical_json(&self) -> String {
+        let vars = self.field.vars();
+        let matrices: Vec<Vec<String>> = self
+            .field
+            .matrices
+            .iter()
+            .map(|m| m.entries().iter().map(|e| e.display(&vars)).collect())
+            .collect();
+        let j = serde_json::json!({
+            "format": "apery-cmf-space-1",
+            "name": self.name,
+            "field": self.field.name,
+            "axes": self.field.axes,
+            "matrices": matrices,
+            "params": self.params,
+            "trajectories": self.trajectories,
+            "starts": self.starts,
+            "targets": self.targets.iter().map(|t| t.name.split_whitespace().collect::<String>()).collect::<Vec<_>>(),
+            "max_coeff": self.max_coeff,
+            "verify_digits": self.verify_digits,
+            "max_depth": self.max_depth,
+        });
+        j.to_string()
+    }
+
+    /// SHA-256 (hex) of [`CmfSpace::canonical_json`].
+    pub fn canonical_hash(&self) -> String {
+        Sha256::digest(self.canonical_json().as_bytes())
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    }
+}
+
+/// The primitive integer vectors (non-zero, gcd of the coordinates 1) in a box, in lexicographic
+/// order.
+pub fn primitive_vectors(ranges: &[(i64, i64)]) -> Vec<Vec<i64>> {
+    let mut out = Vec::new();
+    let mut v: Vec<i64> = ranges.iter().map(|r| r.0).collect();
+    if ranges.iter().any(|(lo, hi)| lo > hi) {
+        return out;
+    }
+    loop {
+        if gcd_of(&v) == 1 {
+            out.push(v.clone());
+        }
+        // next in lexicographic order, last coordinate fastest
+        let mut k = ranges.len();
+        loop {
+            if k == 0 {
+                return out;
+            }
+            k -= 1;
+            if v[k] < ranges[k].1 {
+                v[k] += 1;
+                break;
+            }
+            v[k] = ranges[k].0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primitive_vectors_of_a_box_are_the_nonzero_vectors_with_gcd_one() {
+        let v = primitive_vectors(&[(-2, 2), (-2, 2)]);
+        // 25 vectors − 1 zero − 8 with gcd 2 ((±2,0),(0,±2),(±2,±2))
+        assert_eq!(v.len(), 16);
+        assert!(v.contains(&vec![1, 1]) && v.contains(&vec![-2, 1]));
+        assert!(!v.contains(&vec![2, 2]) && !v.contains(&vec![0, 0]));
+        let mut sorted = v.clone();
+        sorted.sort();
+        assert_eq!(sorted, v);
+        assert_eq!(gcd_of(&[6, -4, 10]), 2);
+    }
+}

@@ -1,0 +1,356 @@
+//! `apery cmf search`: trajectories of a field → verified formulas in the catalog, with their CMF
+//! provenance; one conjecture per canonical key whichever finder found it; determinism across
+//! threads and shards; resuming; bad space files; trajectories through a pole.
+
+use apery::catalog::export::{render, Format};
+use apery::catalog::{Catalog, Conjecture, Query};
+use apery::cmf::search::{CmfSearcher, CmfSummary, Skip};
+use apery::enumerate::shard;
+use apery::pcf::canonical::CanonicalKey;
+use apery::pcf::Pcf;
+use apery::search::Searcher;
+use apery::space::cmf::CmfSpace;
+use apery::space::SearchSpace;
+use assert_cmd::Command;
+use rug::Float;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A CMF space over `field` with the given trajectory and start boxes (x, y axes).
+fn space_text(field: &str, traj: [(i64, i64); 2], start: [(i64, i64); 2]) -> String {
+    format!(
+        "name = \"t-{field}\"\n[field]\nname = \"{field}\"\n\
+         [trajectories]\nx = [{}, {}]\ny = [{}, {}]\n\
+         [starts]\nx = [{}, {}]\ny = [{}, {}]\n\
+         [targets]\nmax_coeff = 1000000\n",
+        traj[0].0, traj[0].1, traj[1].0, traj[1].1, start[0].0, start[0].1, start[1].0, start[1].1
+    )
+}
+
+fn space(text: &str) -> CmfSpace {
+    CmfSpace::from_toml(text, &root().join("search-spaces/test.toml")).unwrap()
+}
+
+fn run_ranges(
+    cat: &mut Catalog,
+    s: &CmfSpace,
+    ranges: &[std::ops::Range<u64>],
+    threads: usize,
+) -> Vec<CmfSummary> {
+    let searcher = CmfSearcher::new(s).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| {
+        ranges
+            .iter()
+            .map(|r| searcher.run(cat, r.clone(), &|_| {}).unwrap())
+            .collect()
+    })
+}
+
+/// Everything a catalog says about its conjectures: rows (with CMF provenance) and source kinds.
+fn snapshot(cat: &Catalog) -> (String, Vec<(String, Vec<String>)>) {
+    let rows = cat.query(&Query::default()).unwrap();
+    let kinds = rows
+        .iter()
+        .map(|c| {
+            (
+                c.canonical_key.clone(),
+                cat.source_kinds(&c.canonical_key).unwrap(),
+            )
+        })
+        .collect();
+    (render(&rows, Format::Json), kinds)
+}
+
+fn zeta3(prec: u32) -> Float {
+    apery::constants::evaluate("zeta3", prec).unwrap()
+}
+
+fn apery_pcf() -> Pcf {
+    Pcf::parse("34*n**3 + 51*n**2 + 27*n + 5", "-n**6").unwrap()
+}
+
+#[test]
+fn zeta3_diagonal_gives_aperys_pcf_as_a_cmf_conjecture_equal_to_6_over_zeta3() {
+    let s = space(&space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]));
+    assert_eq!(s.size(), 1);
+    let mut cat = Catalog::in_memory().unwrap();
+    let sum = &run_ranges(&mut cat, &s, &[0..1], 1)[0];
+    assert_eq!(sum.counters.verified, 1);
+    assert_eq!(sum.new_formulas, 1);
+    let rows = cat
+        .query(&Query {
+            kind: Some("cmf".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let c = &rows[0];
+    assert_eq!(c.kind, "pcf");
+    assert_eq!(
+        c.canonical_key,
+        format!("pcf:{}", CanonicalKey::of(&apery_pcf()))
+    );
+    assert_eq!(c.constants, vec!["zeta3".to_string()]);
+    assert!(c.verified_digits >= 100, "{}", c.verified_digits);
+    // The stored limit is Apéry's 6/ζ(3) (a(0) + K b/a).
+    let limit = Float::with_val(200, Float::parse(&c.limit).unwrap());
+    let six_over = Float::with_val(200, 6u32) / zeta3(200);
+    let err = Float::with_val(200, &limit - &six_over).abs();
+    assert!(err < 1e-40, "limit {} vs 6/ζ(3): error {err}", c.limit);
+    // δ of Apéry's PCF settles near 0.08 (> 0: ζ(3) is irrational).
+    let d = c.delta.unwrap();
+    assert!(d > 0.06 && d < 0.1, "delta {d}");
+    // provenance
+    assert_eq!(c.cmf_sources.len(), 1);
+    let src = &c.cmf_sources[0];
+    assert_eq!(src.field, "zeta3");
+    assert_eq!(src.trajectory, vec![1, 1]);
+    assert_eq!(src.start, vec![1, 1]);
+    assert_eq!(Pcf::parse(&src.a, &src.b).unwrap(), apery_pcf());
+    assert!(src.walk_delta.is_some_and(|d| d > 0.0), "{src:?}");
+    // nothing is a `pcf` kind that `--kind cmf` misses, and `--kind pcf` still lists it
+    let pcf_rows = cat
+        .query(&Query {
+            kind: Some("pcf".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(pcf_rows.len(), 1);
+}
+
+#[test]
+fn search_then_cmf_search_give_one_conjecture_with_both_sources() {
+    let search_space = SearchSpace::load(&root().join("search-spaces/zeta3-apery.toml")).unwrap();
+    let mut cat = Catalog::in_memory().unwrap();
+    let searcher = Searcher::new(&search_space).unwrap();
+    searcher
+        .run(&mut cat, 0..searcher.enumerator().size(), &|_| {})
+        .unwrap();
+    let key = format!("pcf:{}", CanonicalKey::of(&apery_pcf()));
+    let before: Vec<Conjecture> = cat.query(&Query::default()).unwrap();
+    assert!(before.iter().any(|c| c.canonical_key == key));
+    assert_eq!(cat.source_kinds(&key).unwrap(), vec!["search"]);
+    assert!(before.iter().all(|c| c.cmf_sources.is_empty()));
+
+    let s = space(&space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]));
+    let sum = &run_ranges(&mut cat, &s, &[0..1], 1)[0];
+    assert_eq!((sum.new_formulas, sum.known_formulas), (0, 1));
+    let after = cat.query(&Query::default()).unwrap();
+    assert_eq!(after.len(), before.len(), "no second row");
+    assert_eq!(
+        after.iter().filter(|c| c.canonical_key == key).count(),
+        1,
+        "one conjecture per canonical key"
+    );
+    assert_eq!(cat.source_kinds(&key).unwrap(), vec!["cmf", "search"]);
+    let cmf_rows = cat
+        .query(&Query {
+            kind: Some("cmf".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(cmf_rows.len(), 1);
+    assert_eq!(cmf_rows[0].canonical_key, key);
+    assert_eq!(cmf_rows[0].cmf_sources[0].trajectory, vec![1, 1]);
+}
+
+#[test]
+fn thread_count_and_shard_split_do_not_change_the_catalog() {
+    let s = space(&space_text("zeta3", [(-1, 1), (-1, 1)], [(1, 1), (1, 2)]));
+    assert_eq!(s.size(), 16); // 8 primitive trajectories × 2 starts
+    let mut one = Catalog::in_memory().unwrap();
+    run_ranges(&mut one, &s, &[0..s.size()], 1);
+    let mut three = Catalog::in_memory().unwrap();
+    let shards: Vec<_> = (0..3).rev().map(|i| shard(s.size(), i, 3)).collect();
+    run_ranges(&mut three, &s, &shards, 2);
+    let a = snapshot(&one);
+    assert!(
+        a.1.len() >= 2,
+        "the space holds several formulas: {:?}",
+        a.1
+    );
+    assert_eq!(a, snapshot(&three));
+}
+
+#[test]
+fn an_interrupted_search_resumes_where_it_stopped() {
+    let s = space(&space_text("e", [(-1, 1), (-1, 1)], [(0, 1), (0, 0)]));
+    let mut whole = Catalog::in_memory().unwrap();
+    run_ranges(&mut whole, &s, &[0..s.size()], 2);
+    let mut parts = Catalog::in_memory().unwrap();
+    let sums = run_ranges(&mut parts, &s, &[0..5, 0..s.size()], 2);
+    assert_eq!(sums[0].counters.pairs, 5);
+    assert_eq!(sums[1].resumed, 5);
+    assert_eq!(sums[1].counters.pairs, s.size() - 5);
+    assert_eq!(snapshot(&whole), snapshot(&parts));
+    // a third run has nothing left to do
+    let again = &run_ranges(&mut parts, &s, &[0..s.size()], 1)[0];
+    assert_eq!((again.resumed, again.counters.pairs), (s.size(), 0));
+}
+
+#[test]
+fn a_trajectory_through_a_pole_is_skipped_with_the_reason() {
+    // e gauged by diag(1, x − y): the diagonal from (1,1) runs along the pole x = y.
+    let path = root().join("tests/fixtures/cmf-e-gauged.toml");
+    let s = CmfSpace::load(&path).unwrap();
+    let mut cat = Catalog::in_memory().unwrap();
+    let sum = &run_ranges(&mut cat, &s, &[0..s.size()], 2)[0];
+    assert!(sum.counters.skipped(Skip::Pole) >= 1, "{:?}", sum.counters);
+    let pole = sum
+        .singular
+        .iter()
+        .find(|k| k.why == Skip::Pole)
+        .expect("the pole is reported");
+    assert_eq!(pole.trajectory, vec![1, 1]);
+    assert_eq!(pole.start[0], pole.start[1]);
+    assert!(pole.message.contains("pole"), "{}", pole.message);
+    // the other pairs still give verified formulas in e
+    assert!(sum.counters.verified >= 1, "{:?}", sum.counters);
+    let rows = cat.query(&Query::default()).unwrap();
+    assert!(rows.iter().all(|c| c.constants == vec!["e".to_string()]));
+    assert!(!rows.is_empty());
+}
+
+#[test]
+fn the_space_hash_ignores_comments_and_follows_the_content() {
+    let text = space_text("pi", [(-1, 1), (0, 1)], [(0, 1), (0, 1)]);
+    let h = space(&text).hash;
+    let commented = format!(
+        "# a comment\n{}",
+        text.replace("[starts]", "[starts] # box")
+    );
+    assert_eq!(space(&commented).hash, h);
+    let other = space_text("pi", [(-1, 1), (0, 2)], [(0, 1), (0, 1)]);
+    assert_ne!(space(&other).hash, h);
+}
+
+fn load_err(name: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    let e = CmfSpace::load(&p).unwrap_err().to_string();
+    assert!(e.contains(name), "the error names the file: {e}");
+    e
+}
+
+#[test]
+fn bad_space_files_give_errors_naming_the_file_and_the_key() {
+    let good = space_text("zeta3", [(-1, 1), (-1, 1)], [(1, 1), (1, 1)]);
+    let e = load_err("a.toml", &good.replace("y = [-1, 1]\n", ""));
+    assert!(e.contains("trajectories.y") && e.contains("missing"), "{e}");
+    let e = load_err(
+        "b.toml",
+        &good.replace("[starts]\n", "[starts]\nz = [0, 1]\n"),
+    );
+    assert!(e.contains("starts.z") && e.contains("not an axis"), "{e}");
+    let e = load_err("c.toml", &format!("{good}[budget]\nverify_digits = 50\n"));
+    assert!(e.contains("budget.verify_digits"), "{e}");
+    let e = load_err("d.toml", &good.replace("\"zeta3\"", "\"no-such-field\""));
+    assert!(e.contains("field.name"), "{e}");
+    let e = load_err(
+        "e.toml",
+        &good.replace("x = [-1, 1]\ny = [-1, 1]", "x = [0, 0]\ny = [0, 0]"),
+    );
+    assert!(e.contains("trajectories") && e.contains("primitive"), "{e}");
+    let e = load_err("f.toml", &good.replace("x = [1, 1]", "x = [2, 1]"));
+    assert!(e.contains("starts.x") && e.contains("lo > hi"), "{e}");
+    let e = load_err("g.toml", &format!("{good}[extra]\nk = 1\n"));
+    assert!(e.contains("extra"), "{e}");
+    // a field file that is not conservative (one coefficient of ζ(3)'s M_x changed)
+    let dir = tempfile::tempdir().unwrap();
+    let field = std::fs::read_to_string(root().join("search-spaces/cmf/zeta3.toml"))
+        .unwrap()
+        .replace("2*y*(y - 1)*(2*x + 1)", "3*y*(y - 1)*(2*x + 1)");
+    std::fs::write(dir.path().join("bad-field.toml"), field).unwrap();
+    let p = dir.path().join("h.toml");
+    std::fs::write(&p, good.replace("\"zeta3\"", "\"bad-field.toml\"")).unwrap();
+    let e = CmfSpace::load(&p).unwrap_err().to_string();
+    assert!(
+        e.contains("h.toml") && e.contains("not a conservative field") && e.contains("axes (x, y)"),
+        "{e}"
+    );
+}
+
+fn apery_cmd() -> Command {
+    Command::cargo_bin("apery").unwrap()
+}
+
+#[test]
+fn query_shows_cmf_provenance_and_search_only_exports_are_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("c.db");
+    let space = dir.path().join("diag.toml");
+    std::fs::write(
+        &space,
+        space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]),
+    )
+    .unwrap();
+    // a search-only catalog: the CSV header and the JSON keys are those of before
+    apery_cmd()
+        .args([
+            "search",
+            "search-spaces/zeta3-apery.toml",
+            "-q",
+            "--catalog",
+        ])
+        .arg(&cat)
+        .current_dir(root())
+        .assert()
+        .success();
+    let csv = query(&cat, &["--format", "csv"]);
+    assert!(csv.starts_with(
+        "kind,a,b,constants,relation,limit,verified_digits,depth,delta,convergence_rate,space,variants,canonical_key\n"
+    ));
+    assert!(!query(&cat, &["--format", "json"]).contains("cmf_sources"));
+    assert!(!query(&cat, &[]).contains("cmf trajectory"));
+    assert_eq!(query(&cat, &["--kind", "cmf"]).trim(), "kind  a(n)  b(n)  relation  digits  delta  rate  variants\n----  ----  ----  --------  ------  -----  ----  --------\n0 conjecture(s)");
+    // then the CMF search
+    let out = apery_cmd()
+        .args(["cmf", "search", "-q", "--catalog"])
+        .arg(&cat)
+        .arg(&space)
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        text.contains("distinct formulas already in the catalog"),
+        "{text}"
+    );
+    let table = query(&cat, &["--kind", "cmf"]);
+    assert!(
+        table.contains("cmf trajectory") && table.contains("zeta3 (1,1) from (1,1)"),
+        "{table}"
+    );
+    assert!(table.contains("1 conjecture(s)"), "{table}");
+    let latex = query(&cat, &["--kind", "cmf", "--format", "latex"]);
+    assert!(
+        latex.contains("% CMF zeta3 (1,1) from (1,1) (space t-zeta3)"),
+        "{latex}"
+    );
+    assert!(latex.contains("\\zeta(3)"), "{latex}");
+    let json = query(&cat, &["--kind", "cmf", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v[0]["cmf_sources"][0]["trajectory"],
+        serde_json::json!([1, 1])
+    );
+    assert!(query(&cat, &["--kind", "cmf", "--format", "csv"]).contains(",cmf_sources\n"));
+}
+
+fn query(cat: &Path, args: &[&str]) -> String {
+    let out = apery_cmd()
+        .arg("query")
+        .arg("--catalog")
+        .arg(cat)
+        .args(args)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&out.get_output().stdout).to_string()
+}
