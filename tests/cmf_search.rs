@@ -53,6 +53,15 @@ fn run_ranges(
     })
 }
 
+fn run_one(
+    cat: &mut Catalog,
+    s: &CmfSpace,
+    range: std::ops::Range<u64>,
+    threads: usize,
+) -> CmfSummary {
+    run_ranges(cat, s, std::slice::from_ref(&range), threads).remove(0)
+}
+
 /// Everything a catalog says about its conjectures: rows (with CMF provenance) and source kinds.
 fn snapshot(cat: &Catalog) -> (String, Vec<(String, Vec<String>)>) {
     let rows = cat.query(&Query::default()).unwrap();
@@ -81,7 +90,7 @@ fn zeta3_diagonal_gives_aperys_pcf_as_a_cmf_conjecture_equal_to_6_over_zeta3() {
     let s = space(&space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]));
     assert_eq!(s.size(), 1);
     let mut cat = Catalog::in_memory().unwrap();
-    let sum = &run_ranges(&mut cat, &s, &[0..1], 1)[0];
+    let sum = run_one(&mut cat, &s, 0..1, 1);
     assert_eq!(sum.counters.verified, 1);
     assert_eq!(sum.new_formulas, 1);
     let rows = cat
@@ -140,7 +149,7 @@ fn search_then_cmf_search_give_one_conjecture_with_both_sources() {
     assert!(before.iter().all(|c| c.cmf_sources.is_empty()));
 
     let s = space(&space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]));
-    let sum = &run_ranges(&mut cat, &s, &[0..1], 1)[0];
+    let sum = run_one(&mut cat, &s, 0..1, 1);
     assert_eq!((sum.new_formulas, sum.known_formulas), (0, 1));
     let after = cat.query(&Query::default()).unwrap();
     assert_eq!(after.len(), before.len(), "no second row");
@@ -166,7 +175,7 @@ fn thread_count_and_shard_split_do_not_change_the_catalog() {
     let s = space(&space_text("zeta3", [(-1, 1), (-1, 1)], [(1, 1), (1, 2)]));
     assert_eq!(s.size(), 16); // 8 primitive trajectories × 2 starts
     let mut one = Catalog::in_memory().unwrap();
-    run_ranges(&mut one, &s, &[0..s.size()], 1);
+    run_one(&mut one, &s, 0..s.size(), 1);
     let mut three = Catalog::in_memory().unwrap();
     let shards: Vec<_> = (0..3).rev().map(|i| shard(s.size(), i, 3)).collect();
     run_ranges(&mut three, &s, &shards, 2);
@@ -183,7 +192,7 @@ fn thread_count_and_shard_split_do_not_change_the_catalog() {
 fn an_interrupted_search_resumes_where_it_stopped() {
     let s = space(&space_text("e", [(-1, 1), (-1, 1)], [(0, 1), (0, 0)]));
     let mut whole = Catalog::in_memory().unwrap();
-    run_ranges(&mut whole, &s, &[0..s.size()], 2);
+    run_one(&mut whole, &s, 0..s.size(), 2);
     let mut parts = Catalog::in_memory().unwrap();
     let sums = run_ranges(&mut parts, &s, &[0..5, 0..s.size()], 2);
     assert_eq!(sums[0].counters.pairs, 5);
@@ -191,7 +200,7 @@ fn an_interrupted_search_resumes_where_it_stopped() {
     assert_eq!(sums[1].counters.pairs, s.size() - 5);
     assert_eq!(snapshot(&whole), snapshot(&parts));
     // a third run has nothing left to do
-    let again = &run_ranges(&mut parts, &s, &[0..s.size()], 1)[0];
+    let again = run_one(&mut parts, &s, 0..s.size(), 1);
     assert_eq!((again.resumed, again.counters.pairs), (s.size(), 0));
 }
 
@@ -201,7 +210,7 @@ fn a_trajectory_through_a_pole_is_skipped_with_the_reason() {
     let path = root().join("tests/fixtures/cmf-e-gauged.toml");
     let s = CmfSpace::load(&path).unwrap();
     let mut cat = Catalog::in_memory().unwrap();
-    let sum = &run_ranges(&mut cat, &s, &[0..s.size()], 2)[0];
+    let sum = run_one(&mut cat, &s, 0..s.size(), 2);
     assert!(sum.counters.skipped(Skip::Pole) >= 1, "{:?}", sum.counters);
     let pole = sum
         .singular

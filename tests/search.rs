@@ -159,8 +159,12 @@ fn every_bundled_space_is_valid() {
             .unwrap()
             .to_string_lossy()
             .starts_with("esma-");
+        let cmf = p.file_name().unwrap().to_string_lossy().starts_with("cmf-");
         if esma {
             apery::space::esma::EsmaSpace::load(&p).unwrap_or_else(|e| panic!("{e}"));
+        } else if cmf {
+            let s = apery::space::cmf::CmfSpace::load(&p).unwrap_or_else(|e| panic!("{e}"));
+            assert!(s.size() > 0);
         } else if p.extension().is_some_and(|e| e == "toml") {
             let s = SearchSpace::load(&p).unwrap_or_else(|e| panic!("{e}"));
             assert!(Searcher::new(&s).unwrap().enumerator().size() > 0);
