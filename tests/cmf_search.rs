@@ -168,6 +168,36 @@ fn search_then_cmf_search_give_one_conjecture_with_both_sources() {
     assert_eq!(cmf_rows.len(), 1);
     assert_eq!(cmf_rows[0].canonical_key, key);
     assert_eq!(cmf_rows[0].cmf_sources[0].trajectory, vec![1, 1]);
+    // the row a CMF search writes for Apéry's PCF is the one `search` writes (same verify path)
+    let mut alone = Catalog::in_memory().unwrap();
+    run_one(&mut alone, &s, 0..1, 1);
+    let by_cmf = alone.query(&Query::default()).unwrap().remove(0);
+    let by_search = before.iter().find(|c| c.canonical_key == key).unwrap();
+    let strip = |c: &Conjecture| Conjecture {
+        space: String::new(),
+        space_hash: String::new(),
+        variants: 0,
+        cmf_sources: Vec::new(),
+        ..c.clone()
+    };
+    assert_eq!(strip(&by_cmf), strip(by_search));
+}
+
+#[test]
+fn a_cancelled_search_commits_nothing_and_resumes_in_full() {
+    let s = space(&space_text("pi", [(1, 1), (0, 1)], [(0, 1), (0, 0)]));
+    let mut cat = Catalog::in_memory().unwrap();
+    let cancel = apery::cancel::Cancel::new();
+    cancel.cancel();
+    let cancelled = CmfSearcher::new(&s).unwrap().with_cancel(cancel);
+    let sum = cancelled.run(&mut cat, 0..s.size(), &|_| {}).unwrap();
+    assert!(sum.interrupted);
+    assert_eq!(sum.counters.pairs, 0);
+    assert!(cat.done_ranges(&s.hash).unwrap().is_empty());
+    let sum = run_one(&mut cat, &s, 0..s.size(), 1);
+    assert!(!sum.interrupted);
+    assert_eq!((sum.resumed, sum.counters.pairs), (0, s.size()));
+    assert!(sum.counters.verified >= 1);
 }
 
 #[test]
