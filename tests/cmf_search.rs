@@ -243,7 +243,7 @@ fn a_trajectory_through_a_pole_is_skipped_with_the_reason() {
     let sum = run_one(&mut cat, &s, 0..s.size(), 2);
     assert!(sum.counters.skipped(Skip::Pole) >= 1, "{:?}", sum.counters);
     let pole = sum
-        .singular
+        .examples
         .iter()
         .find(|k| k.why == Skip::Pole)
         .expect("the pole is reported");

@@ -497,9 +497,12 @@ fn search(a: SearchArgs) -> Result<()> {
             println!("    {k:<54} {n:>10}");
         }
     }
-    for sk in &s.singular {
+    if !s.examples.is_empty() {
+        println!("  first skipped pairs of each reason:");
+    }
+    for sk in &s.examples {
         println!(
-            "  skipped ({}) from ({}): {}",
+            "    ({}) from ({}): {}",
             fmt_vec(&sk.trajectory),
             fmt_vec(&sk.start),
             sk.message

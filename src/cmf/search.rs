@@ -78,7 +78,7 @@ impl Skip {
             Skip::Singular => "singular axis matrix on a backward step",
             Skip::NotPcf => "gamma(n) = 0: no PCF",
             Skip::Diverges => "PCF diverges or cannot be evaluated",
-            Skip::NotConverged => "fewer certain digits than verify_digits at max_depth",
+            Skip::NotConverged => "not converged to verify_digits by max_depth",
             Skip::NotIdentified => "limit not identified",
             Skip::NotVerified => "identification did not verify",
         }
@@ -149,8 +149,8 @@ pub struct CmfChunk {
     pub counters: CmfCounters,
     /// The verified formulas, by index.
     pub found: Vec<CmfFound>,
-    /// The pairs skipped for a pole, a singular matrix or γ ≡ 0, by index.
-    pub singular: Vec<CmfSkipped>,
+    /// The first skipped pairs of each reason (at most [`EXAMPLES_PER_REASON`]), by index.
+    pub examples: Vec<CmfSkipped>,
 }
 
 /// The outcome of one index.
@@ -179,16 +179,28 @@ pub struct CmfSummary {
     pub known_formulas: u64,
     /// Distinct formulas verified in this run, by constant.
     pub formulas_by_constant: BTreeMap<String, u64>,
-    /// The first pairs (by index) skipped for a pole, a singular matrix or γ ≡ 0.
-    pub singular: Vec<CmfSkipped>,
+    /// The first skipped pairs (by index) of each reason, at most [`EXAMPLES_PER_REASON`] each,
+    /// ordered by reason and index.
+    pub examples: Vec<CmfSkipped>,
     /// Whether the run was interrupted.
     pub interrupted: bool,
     /// Wall time.
     pub elapsed: Duration,
 }
 
-/// Pairs skipped for a singularity kept in the summary.
-const SINGULAR_EXAMPLES: usize = 10;
+/// Skipped pairs kept per reason as examples.
+pub const EXAMPLES_PER_REASON: usize = 3;
+
+/// Keeps the first [`EXAMPLES_PER_REASON`] examples of each reason, ordered by reason and index.
+fn keep_first(examples: &mut Vec<CmfSkipped>) {
+    examples.sort_by_key(|e| (e.why, e.index));
+    let mut kept: BTreeMap<Skip, usize> = BTreeMap::new();
+    examples.retain(|e| {
+        let k = kept.entry(e.why).or_default();
+        *k += 1;
+        *k <= EXAMPLES_PER_REASON
+    });
+}
 
 /// Progress after each committed chunk.
 #[derive(Clone, Copy, Debug)]
@@ -324,7 +336,7 @@ impl<'a> CmfSearcher<'a> {
     pub fn chunk(&self, range: Range<u64>) -> Option<CmfChunk> {
         let mut counters = CmfCounters::default();
         let mut found = Vec::new();
-        let mut singular = Vec::new();
+        let mut examples = Vec::new();
         for index in range.clone() {
             if self.cancel.is_cancelled() {
                 return None;
@@ -337,9 +349,9 @@ impl<'a> CmfSearcher<'a> {
                 }
                 Outcome::Skipped(why, message) => {
                     *counters.skipped.entry(why).or_default() += 1;
-                    if matches!(why, Skip::Pole | Skip::Singular | Skip::NotPcf) {
+                    if counters.skipped(why) as usize <= EXAMPLES_PER_REASON {
                         let (trajectory, start) = self.space.pair(index);
-                        singular.push(CmfSkipped {
+                        examples.push(CmfSkipped {
                             index,
                             trajectory,
                             start,
@@ -354,7 +366,7 @@ impl<'a> CmfSearcher<'a> {
             range,
             counters,
             found,
-            singular,
+            examples,
         })
     }
 
@@ -413,9 +425,8 @@ impl<'a> CmfSearcher<'a> {
                     }
                 }
                 summary.counters.add(&c.counters);
-                summary.singular.extend(c.singular);
-                summary.singular.sort_by_key(|s| s.index);
-                summary.singular.truncate(SINGULAR_EXAMPLES);
+                summary.examples.extend(c.examples);
+                keep_first(&mut summary.examples);
                 done_count += c.range.end - c.range.start;
                 progress(CmfProgress {
                     done: done_count,
