@@ -154,21 +154,14 @@ impl CmfSpace {
         if raw.name.trim().is_empty() {
             return Err(invalid("name", "must not be empty".into()));
         }
-        // the field: bundled name first, then a file relative to the space file
-        let spec = match load(&raw.field.name) {
-            Ok(s) => s,
-            Err(first) => {
-                let rel = path
-                    .parent()
-                    .map(|d| d.join(&raw.field.name))
-                    .filter(|p| p.is_file());
-                match rel {
-                    Some(p) => load(&p.to_string_lossy())
-                        .map_err(|e| invalid("field.name", e.to_string()))?,
-                    None => return Err(invalid("field.name", first.to_string())),
-                }
-            }
+        // the field: a bundled name, else a file path relative to the space file's directory
+        let field_path = if crate::cmf::spec::bundled_names().contains(&raw.field.name.as_str()) {
+            raw.field.name.clone()
+        } else {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            dir.join(&raw.field.name).to_string_lossy().into_owned()
         };
+        let spec = load(&field_path).map_err(|e| invalid("field.name", e.to_string()))?;
         let mut overrides = Vec::new();
         let mut params = Vec::new();
         for (k, v) in &raw.field.params {
