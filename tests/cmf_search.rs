@@ -393,3 +393,64 @@ fn query(cat: &Path, args: &[&str]) -> String {
         .success();
     String::from_utf8_lossy(&out.get_output().stdout).to_string()
 }
+
+#[test]
+fn work_units_record_a_search_source_that_a_cmf_search_joins() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("units");
+    apery_cmd()
+        .args([
+            "split",
+            "search-spaces/zeta3-apery.toml",
+            "--units",
+            "2",
+            "--out",
+        ])
+        .arg(&units)
+        .current_dir(root())
+        .assert()
+        .success();
+    let results = dir.path().join("results");
+    for i in 0..2 {
+        apery_cmd()
+            .arg("run-unit")
+            .arg(units.join(format!("{i:06}.unit")))
+            .arg("--result")
+            .arg(results.join(format!("{i:06}.result")))
+            .assert()
+            .success();
+    }
+    let cat = dir.path().join("c.db");
+    apery_cmd()
+        .args(["merge", "--require-complete", "--catalog"])
+        .arg(&cat)
+        .arg(&results)
+        .assert()
+        .success();
+    let key = format!("pcf:{}", CanonicalKey::of(&apery_pcf()));
+    let kinds = |p: &Path| {
+        Catalog::open_read_only(p)
+            .unwrap()
+            .source_kinds(&key)
+            .unwrap()
+    };
+    assert_eq!(kinds(&cat), vec!["search"]);
+    let space = dir.path().join("diag.toml");
+    std::fs::write(
+        &space,
+        space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]),
+    )
+    .unwrap();
+    apery_cmd()
+        .args(["cmf", "search", "-q", "--catalog"])
+        .arg(&cat)
+        .arg(&space)
+        .assert()
+        .success();
+    assert_eq!(kinds(&cat), vec!["cmf", "search"]);
+    let rows = Catalog::open_read_only(&cat)
+        .unwrap()
+        .query(&Query::default())
+        .unwrap();
+    assert_eq!(rows.iter().filter(|c| c.canonical_key == key).count(), 1);
+}

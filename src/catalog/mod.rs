@@ -270,7 +270,6 @@ impl Catalog {
         let tx = self.conn.transaction()?;
         for (c, simplicity) in found {
             insert(&tx, c, simplicity)?;
-            sources::record_search(&tx, c)?;
         }
         for (key, a, b) in variants {
             add_variant(&tx, key, a, b)?;
@@ -414,7 +413,14 @@ fn add_variant(tx: &rusqlite::Transaction<'_>, key: &str, a: &str, b: &str) -> R
     Ok(variants)
 }
 
+/// Stores a conjecture found by a search (or a work unit of one) and records that search as a source.
 fn insert(tx: &rusqlite::Transaction<'_>, c: &Conjecture, simplicity: &str) -> Result<()> {
+    sources::record_search(tx, c)?;
+    store(tx, c, simplicity)
+}
+
+/// Stores or merges a conjecture by canonical key (the simpler representative is kept).
+fn store(tx: &rusqlite::Transaction<'_>, c: &Conjecture, simplicity: &str) -> Result<()> {
     let variants = add_variant(tx, &c.canonical_key, &c.a, &c.b)?;
     let existing: Option<String> = tx
         .query_row(

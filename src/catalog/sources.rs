@@ -6,7 +6,7 @@
 //! deflated PCF). A formula found both ways stays one conjecture with several sources; `query
 //! --kind cmf` selects the conjectures with at least one `cmf` source.
 
-use super::{insert, Catalog, Conjecture, Result};
+use super::{store, Catalog, Conjecture, Result};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -69,7 +69,8 @@ fn split(s: &str) -> Vec<i64> {
 }
 
 /// Records that the search space `c.space` found the PCF `(c.a, c.b)` of `c.canonical_key` (the
-/// hook of every insert of a `pcf` conjecture from a search or a work unit).
+/// hook of every insert of a `pcf` conjecture from a search or a work unit; ESMA rows and rows
+/// without a space are not recorded).
 pub(super) fn record_search(tx: &rusqlite::Transaction<'_>, c: &Conjecture) -> Result<()> {
     if c.kind != "pcf" || c.space.is_empty() {
         return Ok(());
@@ -127,7 +128,7 @@ impl Catalog {
                 |r| r.get(0),
             )?;
             new.push(!existed);
-            insert(&tx, c, simplicity)?;
+            store(&tx, c, simplicity)?;
             record_cmf(&tx, &c.canonical_key, space_hash, source)?;
         }
         tx.execute(
