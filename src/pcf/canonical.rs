@@ -53,8 +53,10 @@ impl fmt::Display for CanonicalKey {
 }
 
 /// The "simplicity" order used to pick a representative among equivalent PCFs: lower total degree,
-/// then smaller sum of absolute coefficients, then the coefficient vectors.
-pub fn simplicity(pcf: &Pcf) -> (usize, Integer, Vec<Integer>, Vec<Integer>) {
+/// then smaller sum of absolute coefficients, then a non-negative leading coefficient of `a(n)`
+/// before a negative one (so `(a, b)` is preferred to its sign flip `(−a, b)`), then the
+/// coefficient vectors.
+pub fn simplicity(pcf: &Pcf) -> (usize, Integer, bool, Vec<Integer>, Vec<Integer>) {
     let deg = pcf.a.degree().unwrap_or(0) + pcf.b.degree().unwrap_or(0);
     let size: Integer = pcf
         .a
@@ -63,24 +65,44 @@ pub fn simplicity(pcf: &Pcf) -> (usize, Integer, Vec<Integer>, Vec<Integer>) {
         .chain(pcf.b.coeffs())
         .map(|c| Integer::from(c.abs_ref()))
         .sum();
-    (deg, size, pcf.a.coeffs().to_vec(), pcf.b.coeffs().to_vec())
+    let negative_a = pcf.a.leading() < 0;
+    (
+        deg,
+        size,
+        negative_a,
+        pcf.a.coeffs().to_vec(),
+        pcf.b.coeffs().to_vec(),
+    )
 }
 
 /// [`simplicity`] as a string whose lexicographic order is the simplicity order (for the catalog).
 pub fn simplicity_key(pcf: &Pcf) -> String {
-    let (deg, size, a, b) = simplicity(pcf);
+    let (deg, size, negative_a, a, b) = simplicity(pcf);
     let join = |v: &[Integer]| {
         v.iter()
             .map(|c| c.to_string())
             .collect::<Vec<_>>()
             .join(" ")
     };
-    format!("{deg:03}:{size:030}:{}:{}", join(&a), join(&b))
+    // The sign flag precedes the coefficients: as text, "-34" sorts before "34".
+    let sign = u8::from(negative_a);
+    format!("{deg:03}:{size:030}:{sign}:{}:{}", join(&a), join(&b))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: the text order put "-34…" before "34…", so a CMF trajectory that produced
+    /// Apéry's PCF with a negated `a(n)` replaced the search's `(34n³+…, −n⁶)` row.
+    #[test]
+    fn simplicity_prefers_the_positive_sign_of_a() {
+        let pos = Pcf::parse("34n^3+51n^2+27n+5", "-n^6").unwrap();
+        let neg = Pcf::parse("-34n^3-51n^2-27n-5", "-n^6").unwrap();
+        assert_eq!(CanonicalKey::of(&pos), CanonicalKey::of(&neg));
+        assert!(simplicity(&pos) < simplicity(&neg));
+        assert!(simplicity_key(&pos) < simplicity_key(&neg));
+    }
 
     #[test]
     fn inflations_collapse() {
