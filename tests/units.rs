@@ -536,17 +536,19 @@ fn tampered_results_are_rejected_and_leave_the_catalog_untouched() {
         ("body", body_edit, "digest mismatch"),
         (
             "formula",
-            edited(&good, |r| r.conjectures[0].relation = "x = pi".into()),
+            edited(&good, |r| {
+                r.conjectures[0].formula.relation = "x = pi".into()
+            }),
             "index",
         ),
         (
             "digits",
-            edited(&good, |r| r.conjectures[0].verified_digits += 50),
+            edited(&good, |r| r.conjectures[0].formula.verified_digits += 50),
             "index",
         ),
         (
             "coefficients",
-            edited(&good, |r| r.conjectures[0].b = "4*n + 1".into()),
+            edited(&good, |r| r.conjectures[0].formula.b = "4*n + 1".into()),
             "index",
         ),
         (
@@ -1048,4 +1050,69 @@ fn boinc_templates_name_the_app_by_compat_version_and_create_one_workunit_per_un
             .unwrap();
         assert!(ok.success(), "{s}");
     }
+}
+
+/// Merging the result record into the catalog row must not have changed what a result file says:
+/// a `Found` is written field by field as in compatibility version 1.
+#[test]
+fn a_found_formula_is_written_with_the_field_layout_of_the_first_result_format() {
+    let r = run_in_process(
+        &Split::new(&small_text(), &repo(SMALL), 7, Some(BLOCK))
+            .unwrap()
+            .unit(5),
+        2,
+    );
+    let f = &r.conjectures[0];
+    let c = &f.formula;
+    // e = 2.718281828…: the small space's formulas are for e and pi.
+    assert!(c.constants == ["e"] || c.constants == ["pi"], "{c:?}");
+    let v1 = postcard::to_stdvec(&(
+        f.index,
+        &c.canonical_key,
+        &f.simplicity,
+        &c.a,
+        &c.b,
+        &c.constants,
+        &c.relation,
+        &c.limit,
+        c.verified_digits,
+        c.depth,
+        c.delta,
+        c.convergence_rate,
+        c.details.to_string(),
+    ))
+    .unwrap();
+    assert_eq!(postcard::to_stdvec(f).unwrap(), v1);
+    let back: apery::search::Found = postcard::from_bytes(&v1).unwrap();
+    assert_eq!(&back, f);
+    // The catalog row of the record is the search's row, with the space filled in.
+    let (row, simp) = f.conjecture("units-small", &r.unit.space_hash);
+    assert_eq!(
+        (row.space.as_str(), row.kind.as_str()),
+        ("units-small", "pcf")
+    );
+    assert_eq!(row.space_hash, r.unit.space_hash);
+    assert_eq!(simp, f.simplicity);
+    // Details that are not JSON make the record unreadable, not silently empty.
+    let mut bad = v1.clone();
+    let at = bad.len() - c.details.to_string().len();
+    bad[at] = b'#';
+    assert!(postcard::from_bytes::<apery::search::Found>(&bad).is_err());
+}
+
+/// Unit files of the first layout (no `work` field) are refused by their format version, with the
+/// file named, instead of being misread.
+#[test]
+fn a_unit_file_of_the_previous_format_is_refused_by_its_version() {
+    let u = Split::new(&small_text(), &repo(SMALL), 2, None)
+        .unwrap()
+        .unit(0);
+    let mut bytes = u.encode();
+    bytes[8..10].copy_from_slice(&1u16.to_le_bytes());
+    let e = Unit::decode(&bytes, "old.unit").unwrap_err().to_string();
+    assert!(
+        e.contains("old.unit") && e.contains("format version 1"),
+        "{e}"
+    );
+    assert_eq!(unit::FORMAT_VERSION, 2);
 }
