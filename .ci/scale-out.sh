@@ -27,7 +27,14 @@ cleanup() {
   for p in "${started_pids[@]:-}"; do
     [ -n "$p" ] && kill "$p" 2>/dev/null || true
   done
-  rm -rf "$work"
+  # The daemons write their state while they stop: wait (bounded) before removing it.
+  for p in "${started_pids[@]:-}"; do
+    for _ in $(seq 50); do
+      [ -n "$p" ] && kill -0 "$p" 2>/dev/null || break
+      sleep 0.1
+    done
+  done
+  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work"; }
 }
 trap cleanup EXIT
 
@@ -82,7 +89,7 @@ same_as_reference() {
 # ---------------------------------------------------------------------------------------------
 slurm_part() {
   local why
-  if ! why=$(ensure_packages slurm-wlm munge); then
+  if ! why=$(ensure_packages slurm-wlm munge sqlite3); then
     skip slurm "$why"
     return 0
   fi
@@ -182,6 +189,54 @@ EOF
   "$APERY" merge --require-complete --catalog "$run/catalog.sqlite" "$run/results" >/dev/null || fail "not complete after the rerun"
   same_as_reference "$run/catalog.sqlite" || fail "the rerun catalog differs from the local search"
   say "slurm: rerunning the missing index and merging completes the catalog"
+
+  # 3. A task killed after its checkpoint resumes from it when its index is rerun. Dynamics units
+  #    (the metrics of `apery dynamics`, a few seconds per unit) checkpoint after every block; task
+  #    0 is cancelled once its checkpoint exists, the merge is cancelled with it, and the rerun of
+  #    index 0 says it resumed. The merged metrics table equals the local `apery dynamics` run.
+  local dyn=$repo/search-spaces/dynamics-small.toml depth=2000
+  run=$work/run3
+  "$APERY" slurm "$dyn" --stage dynamics --depth $depth --run-dir "$run" --units 2 --cpus-per-task 1 \
+    --block-size 128 --checkpoint-secs 0 >/dev/null
+  local uid ck
+  uid=$("$APERY" unit show "$run/units/000000.unit" | grep '"unit_id"' | cut -d'"' -f4)
+  ck=$run/ckpt/$uid.ckpt
+  ids=$(bash "$run/submit.sh")
+  aid=${ids% *}
+  mid=${ids#* }
+  local t=0
+  until [ -s "$ck" ]; do
+    sleep 0.1
+    t=$((t + 1))
+    [ $t -le 1200 ] || fail "task ${aid}_0 wrote no checkpoint: $(job_state "${aid}_0")"
+  done
+  scancel "${aid}_0"
+  wait_for "job_done ${aid}_0" 60 || fail "task ${aid}_0 did not stop"
+  [ "$(job_state "${aid}_0")" = CANCELLED ] || fail "task ${aid}_0: $(job_state "${aid}_0") (it finished before the cancel?)"
+  [ -e "$run/results/000000.result" ] && fail "the cancelled task wrote a result"
+  [ -s "$ck" ] || fail "the cancelled task left no checkpoint"
+  wait_for "job_done $mid" 240 || fail "merge $mid after the cancelled task: $(job_state "$mid")"
+  [ "$(job_state "$mid")" = CANCELLED ] || fail "merge $mid: $(job_state "$mid"), expected CANCELLED"
+  say "slurm: task ${aid}_0 cancelled after its checkpoint; the merge was cancelled"
+  wait_for "job_done ${aid}_1" 240 || fail "task ${aid}_1 did not finish"
+  "$APERY" merge --catalog "$run/catalog.sqlite" "$run/results" >/dev/null # partial merge: safe
+  missing=$("$APERY" status --catalog "$run/catalog.sqlite" --missing --units "$run/units")
+  [ "$missing" = 0 ] || fail "status --missing says '$missing', expected 0"
+  ids=$(bash "$run/submit.sh" "$missing")
+  aid=${ids% *}
+  mid=${ids#* }
+  wait_for "job_done $mid" 300 || fail "the merge $mid after the rerun did not finish"
+  [ "$(job_state "$mid")" = COMPLETED ] || fail "merge $mid: $(job_state "$mid"); $(cat "$run"/logs/merge_"$mid".log 2>/dev/null)"
+  grep -q "resuming unit $uid from its checkpoint" "$run/logs/unit_${aid}_0.log" ||
+    fail "the rerun did not resume: $(cat "$run/logs/unit_${aid}_0.log")"
+  say "slurm: rerun task ${aid}_0: $(grep -o 'resuming unit.*' "$run/logs/unit_${aid}_0.log")"
+  "$APERY" dynamics "$dyn" --depth $depth --catalog "$work/dyn-reference.sqlite" -q >/dev/null
+  local q="SELECT space_hash, depth, idx, space, a, b, canonical_key, json FROM metrics ORDER BY idx"
+  sqlite3 "$work/dyn-reference.sqlite" "$q" >"$work/dyn-reference.txt"
+  sqlite3 "$run/catalog.sqlite" "$q" >"$work/dyn-got.txt"
+  [ "$(wc -l <"$work/dyn-reference.txt")" -gt 10000 ] || fail "the local dynamics run has too few rows"
+  cmp -s "$work/dyn-reference.txt" "$work/dyn-got.txt" || fail "the resumed Slurm metrics differ from the local run"
+  say "slurm: the resumed run's metrics table equals the local apery dynamics run"
 
   for f in slurmd slurmctld; do
     kill "$(cat "$state/$f.pid")" 2>/dev/null || true

@@ -1116,3 +1116,33 @@ fn a_unit_file_of_the_previous_format_is_refused_by_its_version() {
     );
     assert_eq!(unit::FORMAT_VERSION, 2);
 }
+
+/// Regression: the unit file `000000.unit` was listed as `000000` by `status --missing`, which
+/// `sbatch --array=` (and a rerun by index) does not read as index 0.
+#[test]
+fn status_missing_lists_the_first_unit_as_array_index_0() {
+    let t = TempDir::new().unwrap();
+    let units = t.path().join("units");
+    apery()
+        .args(["split", SMALL, "--units", "3", "--out"])
+        .arg(&units)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let files = results_of_split(&t.path().join("r"), 3);
+    let cat = t.path().join("c.sqlite");
+    apery()
+        .args(["merge", "--catalog"])
+        .arg(&cat)
+        .args(&files[1..])
+        .assert()
+        .success();
+    apery()
+        .args(["status", "--missing", "--catalog"])
+        .arg(&cat)
+        .arg("--units")
+        .arg(&units)
+        .assert()
+        .success()
+        .stdout("0\n");
+}

@@ -451,11 +451,8 @@ pub fn run_status(args: StatusArgs) -> Result<()> {
                 if !merge::is_covered(&catalog, &u)? {
                     let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
                     let stem = stem.unwrap_or_default();
-                    missing.push(
-                        stem.trim_start_matches('0')
-                            .parse::<u64>()
-                            .map_or(stem.clone(), |n| n.to_string()),
-                    );
+                    // `000000` is array index 0 (leading zeros are not part of the number).
+                    missing.push(stem.parse::<u64>().map_or(stem.clone(), |n| n.to_string()));
                 }
             }
             println!("{}", missing.join(","));
@@ -524,6 +521,9 @@ pub struct SlurmArgs {
     /// Most array tasks running at once.
     #[arg(long, default_value_t = 64)]
     max_parallel: u32,
+    /// Seconds between checkpoints of a task (0: after every block).
+    #[arg(long, default_value_t = 60.0)]
+    checkpoint_secs: f64,
     /// Checkpoint and witness granularity in indices (default: the search's chunk size).
     #[arg(long, value_name = "B")]
     block_size: Option<u64>,
@@ -540,6 +540,9 @@ fn shell_quote(s: &str) -> String {
 /// `submit.sh` (and run it with `--submit`).
 pub fn run_slurm(args: SlurmArgs) -> Result<()> {
     let text = read_space_text(&args.space)?;
+    if !(args.checkpoint_secs.is_finite() && args.checkpoint_secs >= 0.0) {
+        bail!("--checkpoint-secs must be a number of seconds >= 0");
+    }
     let split = Split::new_for(
         args.work.work()?,
         &text,
@@ -577,10 +580,11 @@ APERY=${{APERY:-{ex}}}
 i=$(printf %0{width}d \"$SLURM_ARRAY_TASK_ID\")
 [ -s \"$RUN_DIR/results/$i.result\" ] && exit 0
 export RAYON_NUM_THREADS=${{SLURM_CPUS_PER_TASK:-1}}
-exec \"$APERY\" run-unit \"$RUN_DIR/units/$i.unit\" --result \"$RUN_DIR/results/$i.result\" --checkpoint-dir \"$RUN_DIR/ckpt\"
+exec \"$APERY\" run-unit \"$RUN_DIR/units/$i.unit\" --result \"$RUN_DIR/results/$i.result\" --checkpoint-dir \"$RUN_DIR/ckpt\" --checkpoint-secs {ckpt}
 ",
         cpus = args.cpus_per_task,
         time = args.time,
+        ckpt = args.checkpoint_secs,
     );
     let merge = format!(
         "#!/bin/bash
