@@ -271,6 +271,34 @@ boinc_part() {
   cmp -s "$d/ok/proj/wu_1_0.result" "$d/plain.result" || fail "the BOINC result differs from run-unit's"
   say "boinc: standalone run gives the result of run-unit, byte for byte"
 
+  # A dynamics unit, killed (SIGKILL) after a checkpoint and started again in its slot, as the
+  # client does after a reboot: it resumes and its result equals run-unit's.
+  local dyn=$repo/search-spaces/dynamics-small.toml
+  "$APERY" split "$dyn" --stage dynamics --units 4 --block-size 64 --out "$d/dyn-units" 2>/dev/null
+  "$APERY" run-unit "$d/dyn-units/000001.unit" --result "$d/dyn-plain.result" 2>/dev/null
+  local duid
+  duid=$("$APERY" unit show "$d/dyn-units/000001.unit" | grep '"unit_id"' | cut -d'"' -f4)
+  mkdir -p "$d/dyn/slot" "$d/dyn/proj"
+  cp "$d/dyn-units/000001.unit" "$d/dyn/proj/wu_d.unit"
+  echo '<soft_link>../proj/wu_d.unit</soft_link>' >"$d/dyn/slot/unit"
+  echo '<soft_link>../proj/wu_d_0.result</soft_link>' >"$d/dyn/slot/result"
+  (cd "$d/dyn/slot" && exec "$app" --checkpoint-every-blocks 1) &
+  local bpid=$! t=0
+  until [ -s "$d/dyn/slot/$duid.ckpt" ]; do
+    sleep 0.05
+    t=$((t + 1))
+    [ $t -le 2400 ] || fail "apery-boinc wrote no checkpoint"
+  done
+  kill -9 $bpid 2>/dev/null || true
+  wait $bpid 2>/dev/null || true
+  [ -e "$d/dyn/proj/wu_d_0.result" ] && fail "apery-boinc finished before it could be killed"
+  rc=0
+  (cd "$d/dyn/slot" && timeout 300 "$app") || rc=$?
+  [ $rc -eq 0 ] || fail "the restarted apery-boinc exited $rc: $(cat "$d/dyn/slot/stderr.txt")"
+  grep -q "resuming unit $duid" "$d/dyn/slot/stderr.txt" || fail "the restarted app did not resume"
+  cmp -s "$d/dyn/proj/wu_d_0.result" "$d/dyn-plain.result" || fail "the resumed BOINC dynamics result differs from run-unit's"
+  say "boinc: a dynamics unit killed after a checkpoint resumes in its slot; result equals run-unit's"
+
   # The error path: a malformed unit.
   mkdir -p "$d/bad/slot" "$d/bad/proj"
   echo garbage >"$d/bad/proj/wu_2.unit"

@@ -248,6 +248,24 @@ fn a_dynamics_unit_stopped_after_some_blocks_resumes_to_the_uninterrupted_result
     };
     assert!(rounds > 2, "{rounds} rounds");
     assert_eq!(result, whole);
+    // A checkpoint holding the whole unit (a death between the last checkpoint and the result)
+    // just gives the result again.
+    let log = std::sync::Mutex::new(Vec::new());
+    let opts = RunOptions {
+        checkpoint: Some(ck.clone()),
+        ..RunOptions::default()
+    };
+    let mut never = unit::Periodic::new(Duration::from_secs(3600));
+    match unit::run_unit(&u, &opts, &mut never, &|m| {
+        log.lock().unwrap().push(m.to_string())
+    })
+    .unwrap()
+    {
+        Outcome::Finished(r) => assert_eq!(r.encode(), whole),
+        o => panic!("{o:?}"),
+    }
+    let log = log.into_inner().unwrap().join("\n");
+    assert!(log.contains("625 of 625 indices done"), "{log}");
 }
 
 fn edited(bytes: &[u8], edit: impl FnOnce(&mut UnitResult)) -> Vec<u8> {
