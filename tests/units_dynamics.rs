@@ -454,3 +454,38 @@ fn metrics_within_the_tolerance_agree_and_beyond_it_do_not() {
     };
     assert!(results_agree(&fake, &fake.clone()).is_err());
 }
+
+/// The BOINC output template must let a dynamics result (one metrics record per PCF) upload: its
+/// `max_nbytes` covers the largest unit's result.
+#[test]
+fn boinc_templates_allow_the_size_of_a_dynamics_result() {
+    let t = TempDir::new().unwrap();
+    let units = t.path().join("u");
+    std::fs::create_dir_all(&units).unwrap();
+    let u = split(1).unit(0);
+    std::fs::write(units.join("000000.unit"), u.encode()).unwrap();
+    let size = run(&u, 2).encode().len() as u64;
+    apery()
+        .args(["boinc", "templates", "--out"])
+        .arg(t.path().join("p"))
+        .arg("--units")
+        .arg(&units)
+        .assert()
+        .success();
+    let out = std::fs::read_to_string(
+        t.path()
+            .join("p/templates")
+            .join(format!("apery_c{}_out", unit::COMPAT_VERSION)),
+    )
+    .unwrap();
+    let n: u64 = out
+        .split("<max_nbytes>")
+        .nth(1)
+        .and_then(|x| x.split('<').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n >= 2 * size, "max_nbytes {n}, result {size} bytes");
+    // 625 indices of a 625-index space give about 190 bytes per record.
+    assert!(size > 100 * 576 && size < 400 * 625, "{size}");
+}

@@ -201,10 +201,14 @@ fn templates(a: TemplatesArgs) -> Result<()> {
         units.sort();
     }
     let mut largest = 0u64;
+    let mut largest_dynamics = 0u64;
     let mut ids = Vec::new();
     for p in &units {
         let u = Unit::load(p)?;
         largest = largest.max(u.end - u.start);
+        if matches!(u.work, unit::Work::Dynamics { .. }) {
+            largest_dynamics = largest_dynamics.max(u.end - u.start);
+        }
         ids.push((std::fs::canonicalize(p)?, u.unit_id));
     }
     let est = if largest > 0 {
@@ -237,12 +241,15 @@ fn templates(a: TemplatesArgs) -> Result<()> {
 ",
         bound = est * 20.0
     );
-    let output = "<output_template>
+    // A dynamics result holds about 190 bytes per PCF (one metrics record each).
+    let max_nbytes = 4_000_000u64.max(largest_dynamics * 400 + 1_000_000);
+    let output = format!(
+        "<output_template>
   <file_info>
     <name><OUTFILE_0/></name>
     <generated_locally/>
     <upload_when_present/>
-    <max_nbytes>4000000</max_nbytes>
+    <max_nbytes>{max_nbytes}</max_nbytes>
     <url><UPLOAD_URL/></url>
   </file_info>
   <result>
@@ -252,7 +259,8 @@ fn templates(a: TemplatesArgs) -> Result<()> {
     </file_ref>
   </result>
 </output_template>
-";
+"
+    );
     std::fs::write(a.out.join("templates").join(format!("{app}_in")), input)?;
     std::fs::write(a.out.join("templates").join(format!("{app}_out")), output)?;
     let exe = std::env::current_exe().context("locating the apery executable")?;
