@@ -1146,3 +1146,123 @@ fn status_missing_lists_the_first_unit_as_array_index_0() {
         .success()
         .stdout("0\n");
 }
+
+/// Runs one of the generated BOINC daemon scripts the way `script_validator` and
+/// `script_assimilator` do: the command of `daemons.xml`, its tokens (`files`, `files2`,
+/// `wu_name`) replaced by the paths and the workunit name.
+fn run_daemon_script(project: &Path, command: &str, subst: &[(&str, String)]) -> Option<i32> {
+    let mut words = command.split_whitespace();
+    let script = project.join("bin").join(words.next().unwrap());
+    let args: Vec<String> = words
+        .map(|w| {
+            subst
+                .iter()
+                .find(|(k, _)| *k == w)
+                .map_or(w.to_string(), |(_, v)| v.clone())
+        })
+        .collect();
+    std::process::Command::new(script)
+        .args(&args)
+        .env("APERY", assert_cmd::cargo::cargo_bin("apery"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap()
+        .code()
+}
+
+#[test]
+fn the_generated_validator_and_assimilator_scripts_work_as_the_boinc_daemons_call_them() {
+    let t = TempDir::new().unwrap();
+    let units = t.path().join("units");
+    apery()
+        .args([
+            "split",
+            SMALL,
+            "--units",
+            "3",
+            "--block-size",
+            "64",
+            "--out",
+        ])
+        .arg(&units)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let project = t.path().join("project");
+    let inbox = t.path().join("inbox");
+    apery()
+        .args(["boinc", "templates", "--out"])
+        .arg(&project)
+        .arg("--units")
+        .arg(&units)
+        .arg("--inbox")
+        .arg(&inbox)
+        .assert()
+        .success();
+    let daemons = std::fs::read_to_string(project.join("daemons.xml")).unwrap();
+    let quoted = |flag: &str| -> String {
+        let rest = daemons.split(&format!("{flag} \"")).nth(1).unwrap();
+        rest.split('"').next().unwrap().to_string()
+    };
+    let (init, compare, assimilate) = (
+        quoted("--init_script"),
+        quoted("--compare_script"),
+        quoted("--script"),
+    );
+    // Two honest replicas of unit 1 and a forged one (a formula's relation edited, digest redone).
+    let u = Unit::load(&units.join("000001.unit")).unwrap();
+    let honest = run_in_process(&u, 1).encode();
+    assert!(!UnitResult::decode(&honest, "r")
+        .unwrap()
+        .0
+        .conjectures
+        .is_empty());
+    let forged = edited(&honest, |r| {
+        r.conjectures[0].formula.relation = "x = e".into()
+    });
+    let p = |name: &str, b: &[u8]| {
+        let f = t.path().join(name);
+        std::fs::write(&f, b).unwrap();
+        f.display().to_string()
+    };
+    let (a, b, c) = (p("a", &honest), p("b", &honest), p("c", &forged));
+    let garbage = p("g", b"not a result");
+    let files = |f: &str| vec![("files", f.to_string())];
+    assert_eq!(run_daemon_script(&project, &init, &files(&a)), Some(0));
+    assert_eq!(
+        run_daemon_script(&project, &init, &files(&garbage)),
+        Some(1)
+    );
+    let gone = t.path().join("gone").display().to_string();
+    assert_eq!(run_daemon_script(&project, &init, &files(&gone)), Some(3));
+    let pair = |x: &str, y: &str| vec![("files", x.to_string()), ("files2", y.to_string())];
+    assert_eq!(
+        run_daemon_script(&project, &compare, &pair(&a, &b)),
+        Some(0)
+    );
+    // The forged result is well formed (the validator's init script passes it) but its digest
+    // differs, so the quorum fails; merge would reject it by re-verification.
+    assert_eq!(run_daemon_script(&project, &init, &files(&c)), Some(0));
+    assert_eq!(
+        run_daemon_script(&project, &compare, &pair(&a, &c)),
+        Some(1)
+    );
+    let canonical = vec![("wu_name", u.unit_id.clone()), ("files", a.clone())];
+    assert_eq!(
+        run_daemon_script(&project, &assimilate, &canonical),
+        Some(0)
+    );
+    assert_eq!(
+        std::fs::read(inbox.join(format!("{}.result", u.unit_id))).unwrap(),
+        honest
+    );
+    // The inbox merges into the catalog, re-verified.
+    apery()
+        .arg("merge")
+        .arg("--catalog")
+        .arg(t.path().join("c.sqlite"))
+        .arg(&inbox)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("merged 1 results"));
+}
