@@ -489,3 +489,48 @@ fn boinc_templates_allow_the_size_of_a_dynamics_result() {
     // 625 indices of a 625-index space give about 190 bytes per record.
     assert!(size > 100 * 576 && size < 400 * 625, "{size}");
 }
+
+mod tolerance_laws {
+    use super::*;
+    use apery::dynamics::metrics::{metrics, PcfMetrics};
+    use proptest::prelude::*;
+
+    /// The metrics of a(n) = 2n + 1, b(n) = 1 (coth 1) at depth 300: every field defined.
+    fn coth1() -> PcfMetrics {
+        metrics(&[1, 2], &[1], DEPTH as usize).unwrap()
+    }
+
+    fn field(m: &mut PcfMetrics, k: usize) -> &mut Option<f64> {
+        match k % 6 {
+            0 => &mut m.limit,
+            1 => &mut m.naive_delta,
+            2 => &mut m.fr_delta,
+            3 => &mut m.gamma_prime,
+            4 => &mut m.beta,
+            _ => &mut m.gamma,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Agreement is symmetric, holds for differences of up to a thousand ulps (far beyond
+        /// what two C libraries' `ln` give) and fails for relative differences of 10⁻⁷.
+        #[test]
+        fn metrics_agree_up_to_ulps_and_not_beyond_the_tolerance(k in 0usize..6, ulps in 0u64..1000, up in any::<bool>()) {
+            let a = coth1();
+            let mut b = a.clone();
+            let f = field(&mut b, k);
+            let x = f.expect("defined for coth 1");
+            let bits = if up { x.to_bits() + ulps } else { x.to_bits() - ulps };
+            *f = Some(f64::from_bits(bits));
+            prop_assert!(metrics_agree(&a, &b).is_ok());
+            prop_assert!(metrics_agree(&b, &a).is_ok());
+            let mut c = a.clone();
+            let g = field(&mut c, k);
+            *g = Some(x + 1e-7 * x.abs().max(1.0) * if up { 1.0 } else { -1.0 });
+            prop_assert!(metrics_agree(&a, &c).is_err());
+            prop_assert!(metrics_agree(&c, &a).is_err());
+        }
+    }
+}
