@@ -316,7 +316,11 @@ fn tampered_dynamics_results_are_rejected_and_leave_the_catalog_untouched() {
                 r.counters.scan.screened -= 1;
             }),
             "work skipped",
-            Recheck::All,
+            // Indices left without metrics are recomputed whatever the sample.
+            Recheck::Sample {
+                per_result: 0,
+                seed: 2,
+            },
         ),
         (
             "another PCF",
@@ -364,6 +368,26 @@ fn tampered_dynamics_results_are_rejected_and_leave_the_catalog_untouched() {
         }
         assert_eq!(metrics_dump(&cat), before, "{what}");
     }
+    // A result that leaves nearly every PCF without metrics is recomputed in full (and rejected)
+    // however small the sample: the draw must not wait for indices that are all taken.
+    let lazy = edited(&good, |r| {
+        r.metrics.truncate(2);
+        r.counters.scan.screened = 2;
+    });
+    let f = t.path().join("lazy.result");
+    std::fs::write(&f, lazy).unwrap();
+    let mut c = Catalog::open(&cat).unwrap();
+    let recheck = Recheck::Sample {
+        per_result: 64,
+        seed: 3,
+    };
+    let out = merge_files_with(&mut c, &[f], &MergeOptions { recheck }).unwrap();
+    drop(c);
+    assert!(
+        matches!(&out[0].status, MergeStatus::Rejected(why) if why.contains("work skipped")),
+        "{out:?}"
+    );
+    assert_eq!(metrics_dump(&cat), before);
     // An edited digest is rejected by the command line too.
     let mut digest_edit = good.clone();
     let n = digest_edit.len();

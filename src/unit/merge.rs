@@ -39,7 +39,8 @@ use std::path::PathBuf;
 /// 1e-9 leaves a wide margin and still catches any real error.
 pub const METRICS_REL_TOL: f64 = 1e-9;
 
-/// Which metrics records of a dynamics result merge recomputes.
+/// Which metrics records of a dynamics result merge recomputes (besides, in any case, every index
+/// with a PCF to compute that the result leaves without metrics).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Recheck {
     /// Every index of the unit (as expensive as running the unit).
@@ -431,7 +432,10 @@ fn merged_before(catalog: &mut Catalog, d: &Decoded) -> Result<Option<MergeStatu
     Ok(None)
 }
 
-/// The indices of a dynamics unit to recompute: all, or a sample of those with a PCF to compute.
+/// The indices of a dynamics unit to recompute: all, or a sample of those with a PCF to compute
+/// together with every such index that the result claims has no metrics (honest results have
+/// almost none: the indices without metrics are nearly all zero polynomials, which need no
+/// recomputation; omitting records to skip work is therefore always caught).
 fn recheck_indices(e: &Enumerator, r: &UnitResult, recheck: &Recheck) -> Vec<u64> {
     let computable = |i: u64| {
         let pcf = e.candidate(i);
@@ -445,16 +449,25 @@ fn recheck_indices(e: &Enumerator, r: &UnitResult, recheck: &Recheck) -> Vec<u64
             if population.len() <= per_result {
                 return population;
             }
-            let mut picked = std::collections::BTreeSet::new();
+            let reported: std::collections::HashSet<u64> =
+                r.metrics.iter().map(|m| m.index).collect();
+            let mut picked: std::collections::BTreeSet<u64> = population
+                .iter()
+                .copied()
+                .filter(|i| !reported.contains(i))
+                .collect();
+            let mut drawn = 0;
             let mut k = 0u64;
-            while picked.len() < per_result {
+            while drawn < per_result && picked.len() < population.len() {
                 let mut h = Sha256::new();
                 h.update(seed.to_le_bytes());
                 h.update(u.unit_id.as_bytes());
                 h.update(k.to_le_bytes());
                 let d = h.finalize();
                 let x = u64::from_le_bytes(d[..8].try_into().expect("8 bytes"));
-                picked.insert(population[(x % population.len() as u64) as usize]);
+                if picked.insert(population[(x % population.len() as u64) as usize]) {
+                    drawn += 1;
+                }
                 k += 1;
             }
             picked.into_iter().collect()
