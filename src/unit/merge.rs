@@ -36,7 +36,9 @@ use std::path::PathBuf;
 /// `|x − y| ≤ METRICS_REL_TOL · max(1, |x|, |y|)`. The metrics are computed from exact integers;
 /// only `ln` of their leading bits and a few least-squares fits of five points are floating-point,
 /// so two correct C libraries (correct to within an ulp or two) disagree by about 1e-15 relative;
-/// 1e-9 leaves a wide margin and still catches any real error.
+/// 1e-9 leaves a wide margin and still catches any real error. (A fit whose |η'| lies within an
+/// ulp of the recipe's threshold 0.05 may be refitted on one host and not on the other; the two
+/// results then disagree, as a conflict to settle by rerunning the unit on trusted hardware.)
 pub const METRICS_REL_TOL: f64 = 1e-9;
 
 /// Which metrics records of a dynamics result merge recomputes (besides, in any case, every index
