@@ -27,7 +27,14 @@ cleanup() {
   for p in "${started_pids[@]:-}"; do
     [ -n "$p" ] && kill "$p" 2>/dev/null || true
   done
-  rm -rf "$work"
+  # The daemons write their state while they stop: wait (bounded) before removing it.
+  for p in "${started_pids[@]:-}"; do
+    for _ in $(seq 50); do
+      [ -n "$p" ] && kill -0 "$p" 2>/dev/null || break
+      sleep 0.1
+    done
+  done
+  rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work"; }
 }
 trap cleanup EXIT
 
@@ -82,7 +89,7 @@ same_as_reference() {
 # ---------------------------------------------------------------------------------------------
 slurm_part() {
   local why
-  if ! why=$(ensure_packages slurm-wlm munge); then
+  if ! why=$(ensure_packages slurm-wlm munge sqlite3); then
     skip slurm "$why"
     return 0
   fi
@@ -183,6 +190,54 @@ EOF
   same_as_reference "$run/catalog.sqlite" || fail "the rerun catalog differs from the local search"
   say "slurm: rerunning the missing index and merging completes the catalog"
 
+  # 3. A task killed after its checkpoint resumes from it when its index is rerun. Dynamics units
+  #    (the metrics of `apery dynamics`, a few seconds per unit) checkpoint after every block; task
+  #    0 is cancelled once its checkpoint exists, the merge is cancelled with it, and the rerun of
+  #    index 0 says it resumed. The merged metrics table equals the local `apery dynamics` run.
+  local dyn=$repo/search-spaces/dynamics-small.toml depth=2000
+  run=$work/run3
+  "$APERY" slurm "$dyn" --stage dynamics --depth $depth --run-dir "$run" --units 2 --cpus-per-task 1 \
+    --block-size 128 --checkpoint-secs 0 >/dev/null
+  local uid ck
+  uid=$("$APERY" unit show "$run/units/000000.unit" | grep '"unit_id"' | cut -d'"' -f4)
+  ck=$run/ckpt/$uid.ckpt
+  ids=$(bash "$run/submit.sh")
+  aid=${ids% *}
+  mid=${ids#* }
+  local t=0
+  until [ -s "$ck" ]; do
+    sleep 0.1
+    t=$((t + 1))
+    [ $t -le 1200 ] || fail "task ${aid}_0 wrote no checkpoint: $(job_state "${aid}_0")"
+  done
+  scancel "${aid}_0"
+  wait_for "job_done ${aid}_0" 60 || fail "task ${aid}_0 did not stop"
+  [ "$(job_state "${aid}_0")" = CANCELLED ] || fail "task ${aid}_0: $(job_state "${aid}_0") (it finished before the cancel?)"
+  [ -e "$run/results/000000.result" ] && fail "the cancelled task wrote a result"
+  [ -s "$ck" ] || fail "the cancelled task left no checkpoint"
+  wait_for "job_done $mid" 240 || fail "merge $mid after the cancelled task: $(job_state "$mid")"
+  [ "$(job_state "$mid")" = CANCELLED ] || fail "merge $mid: $(job_state "$mid"), expected CANCELLED"
+  say "slurm: task ${aid}_0 cancelled after its checkpoint; the merge was cancelled"
+  wait_for "job_done ${aid}_1" 240 || fail "task ${aid}_1 did not finish"
+  "$APERY" merge --catalog "$run/catalog.sqlite" "$run/results" >/dev/null # partial merge: safe
+  missing=$("$APERY" status --catalog "$run/catalog.sqlite" --missing --units "$run/units")
+  [ "$missing" = 0 ] || fail "status --missing says '$missing', expected 0"
+  ids=$(bash "$run/submit.sh" "$missing")
+  aid=${ids% *}
+  mid=${ids#* }
+  wait_for "job_done $mid" 300 || fail "the merge $mid after the rerun did not finish"
+  [ "$(job_state "$mid")" = COMPLETED ] || fail "merge $mid: $(job_state "$mid"); $(cat "$run"/logs/merge_"$mid".log 2>/dev/null)"
+  grep -q "resuming unit $uid from its checkpoint" "$run/logs/unit_${aid}_0.log" ||
+    fail "the rerun did not resume: $(cat "$run/logs/unit_${aid}_0.log")"
+  say "slurm: rerun task ${aid}_0: $(grep -o 'resuming unit.*' "$run/logs/unit_${aid}_0.log")"
+  "$APERY" dynamics "$dyn" --depth $depth --catalog "$work/dyn-reference.sqlite" -q >/dev/null
+  local q="SELECT space_hash, depth, idx, space, a, b, canonical_key, json FROM metrics ORDER BY idx"
+  sqlite3 "$work/dyn-reference.sqlite" "$q" >"$work/dyn-reference.txt"
+  sqlite3 "$run/catalog.sqlite" "$q" >"$work/dyn-got.txt"
+  [ "$(wc -l <"$work/dyn-reference.txt")" -gt 10000 ] || fail "the local dynamics run has too few rows"
+  cmp -s "$work/dyn-reference.txt" "$work/dyn-got.txt" || fail "the resumed Slurm metrics differ from the local run"
+  say "slurm: the resumed run's metrics table equals the local apery dynamics run"
+
   for f in slurmd slurmctld; do
     kill "$(cat "$state/$f.pid")" 2>/dev/null || true
   done
@@ -215,6 +270,34 @@ boinc_part() {
   grep -q standalone "$d/ok/slot/stderr.txt" || fail "stderr.txt has no standalone line"
   cmp -s "$d/ok/proj/wu_1_0.result" "$d/plain.result" || fail "the BOINC result differs from run-unit's"
   say "boinc: standalone run gives the result of run-unit, byte for byte"
+
+  # A dynamics unit, killed (SIGKILL) after a checkpoint and started again in its slot, as the
+  # client does after a reboot: it resumes and its result equals run-unit's.
+  local dyn=$repo/search-spaces/dynamics-small.toml
+  "$APERY" split "$dyn" --stage dynamics --units 4 --block-size 64 --out "$d/dyn-units" 2>/dev/null
+  "$APERY" run-unit "$d/dyn-units/000001.unit" --result "$d/dyn-plain.result" 2>/dev/null
+  local duid
+  duid=$("$APERY" unit show "$d/dyn-units/000001.unit" | grep '"unit_id"' | cut -d'"' -f4)
+  mkdir -p "$d/dyn/slot" "$d/dyn/proj"
+  cp "$d/dyn-units/000001.unit" "$d/dyn/proj/wu_d.unit"
+  echo '<soft_link>../proj/wu_d.unit</soft_link>' >"$d/dyn/slot/unit"
+  echo '<soft_link>../proj/wu_d_0.result</soft_link>' >"$d/dyn/slot/result"
+  (cd "$d/dyn/slot" && exec "$app" --checkpoint-every-blocks 1) &
+  local bpid=$! t=0
+  until [ -s "$d/dyn/slot/$duid.ckpt" ]; do
+    sleep 0.05
+    t=$((t + 1))
+    [ $t -le 2400 ] || fail "apery-boinc wrote no checkpoint"
+  done
+  kill -9 $bpid 2>/dev/null || true
+  wait $bpid 2>/dev/null || true
+  [ -e "$d/dyn/proj/wu_d_0.result" ] && fail "apery-boinc finished before it could be killed"
+  rc=0
+  (cd "$d/dyn/slot" && timeout 300 "$app") || rc=$?
+  [ $rc -eq 0 ] || fail "the restarted apery-boinc exited $rc: $(cat "$d/dyn/slot/stderr.txt")"
+  grep -q "resuming unit $duid" "$d/dyn/slot/stderr.txt" || fail "the restarted app did not resume"
+  cmp -s "$d/dyn/proj/wu_d_0.result" "$d/dyn-plain.result" || fail "the resumed BOINC dynamics result differs from run-unit's"
+  say "boinc: a dynamics unit killed after a checkpoint resumes in its slot; result equals run-unit's"
 
   # The error path: a malformed unit.
   mkdir -p "$d/bad/slot" "$d/bad/proj"

@@ -145,9 +145,10 @@ fn run() -> Result<()> {
             w?;
             let _ = std::fs::remove_file(&checkpoint);
             eprintln!(
-                "unit {}: {} formulas, digest {}",
+                "unit {}: {} formulas, {} metrics records, digest {}",
                 u.unit_id,
                 r.conjectures.len(),
+                r.metrics.len(),
                 r.digest()
             );
             Ok(())

@@ -536,17 +536,19 @@ fn tampered_results_are_rejected_and_leave_the_catalog_untouched() {
         ("body", body_edit, "digest mismatch"),
         (
             "formula",
-            edited(&good, |r| r.conjectures[0].relation = "x = pi".into()),
+            edited(&good, |r| {
+                r.conjectures[0].formula.relation = "x = pi".into()
+            }),
             "index",
         ),
         (
             "digits",
-            edited(&good, |r| r.conjectures[0].verified_digits += 50),
+            edited(&good, |r| r.conjectures[0].formula.verified_digits += 50),
             "index",
         ),
         (
             "coefficients",
-            edited(&good, |r| r.conjectures[0].b = "4*n + 1".into()),
+            edited(&good, |r| r.conjectures[0].formula.b = "4*n + 1".into()),
             "index",
         ),
         (
@@ -1048,4 +1050,219 @@ fn boinc_templates_name_the_app_by_compat_version_and_create_one_workunit_per_un
             .unwrap();
         assert!(ok.success(), "{s}");
     }
+}
+
+/// Merging the result record into the catalog row must not have changed what a result file says:
+/// a `Found` is written field by field as in compatibility version 1.
+#[test]
+fn a_found_formula_is_written_with_the_field_layout_of_the_first_result_format() {
+    let r = run_in_process(
+        &Split::new(&small_text(), &repo(SMALL), 7, Some(BLOCK))
+            .unwrap()
+            .unit(5),
+        2,
+    );
+    let f = &r.conjectures[0];
+    let c = &f.formula;
+    // e = 2.718281828…: the small space's formulas are for e and pi.
+    assert!(c.constants == ["e"] || c.constants == ["pi"], "{c:?}");
+    let v1 = postcard::to_stdvec(&(
+        f.index,
+        &c.canonical_key,
+        &f.simplicity,
+        &c.a,
+        &c.b,
+        &c.constants,
+        &c.relation,
+        &c.limit,
+        c.verified_digits,
+        c.depth,
+        c.delta,
+        c.convergence_rate,
+        c.details.to_string(),
+    ))
+    .unwrap();
+    assert_eq!(postcard::to_stdvec(f).unwrap(), v1);
+    let back: apery::search::Found = postcard::from_bytes(&v1).unwrap();
+    assert_eq!(&back, f);
+    // The catalog row of the record is the search's row, with the space filled in.
+    let (row, simp) = f.conjecture("units-small", &r.unit.space_hash);
+    assert_eq!(
+        (row.space.as_str(), row.kind.as_str()),
+        ("units-small", "pcf")
+    );
+    assert_eq!(row.space_hash, r.unit.space_hash);
+    assert_eq!(simp, f.simplicity);
+    // Details that are not JSON make the record unreadable, not silently empty.
+    let mut bad = v1.clone();
+    let at = bad.len() - c.details.to_string().len();
+    bad[at] = b'#';
+    assert!(postcard::from_bytes::<apery::search::Found>(&bad).is_err());
+}
+
+/// Unit files of the first layout (no `work` field) are refused by their format version, with the
+/// file named, instead of being misread.
+#[test]
+fn a_unit_file_of_the_previous_format_is_refused_by_its_version() {
+    let u = Split::new(&small_text(), &repo(SMALL), 2, None)
+        .unwrap()
+        .unit(0);
+    let mut bytes = u.encode();
+    bytes[8..10].copy_from_slice(&1u16.to_le_bytes());
+    let e = Unit::decode(&bytes, "old.unit").unwrap_err().to_string();
+    assert!(
+        e.contains("old.unit") && e.contains("format version 1"),
+        "{e}"
+    );
+    assert_eq!(unit::FORMAT_VERSION, 2);
+}
+
+/// Regression: the unit file `000000.unit` was listed as `000000` by `status --missing`, which
+/// `sbatch --array=` (and a rerun by index) does not read as index 0.
+#[test]
+fn status_missing_lists_the_first_unit_as_array_index_0() {
+    let t = TempDir::new().unwrap();
+    let units = t.path().join("units");
+    apery()
+        .args(["split", SMALL, "--units", "3", "--out"])
+        .arg(&units)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let files = results_of_split(&t.path().join("r"), 3);
+    let cat = t.path().join("c.sqlite");
+    apery()
+        .args(["merge", "--catalog"])
+        .arg(&cat)
+        .args(&files[1..])
+        .assert()
+        .success();
+    apery()
+        .args(["status", "--missing", "--catalog"])
+        .arg(&cat)
+        .arg("--units")
+        .arg(&units)
+        .assert()
+        .success()
+        .stdout("0\n");
+}
+
+/// Runs one of the generated BOINC daemon scripts the way `script_validator` and
+/// `script_assimilator` do: the command of `daemons.xml`, its tokens (`files`, `files2`,
+/// `wu_name`) replaced by the paths and the workunit name.
+fn run_daemon_script(project: &Path, command: &str, subst: &[(&str, String)]) -> Option<i32> {
+    let mut words = command.split_whitespace();
+    let script = project.join("bin").join(words.next().unwrap());
+    let args: Vec<String> = words
+        .map(|w| {
+            subst
+                .iter()
+                .find(|(k, _)| *k == w)
+                .map_or(w.to_string(), |(_, v)| v.clone())
+        })
+        .collect();
+    std::process::Command::new(script)
+        .args(&args)
+        .env("APERY", assert_cmd::cargo::cargo_bin("apery"))
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap()
+        .code()
+}
+
+#[test]
+fn the_generated_validator_and_assimilator_scripts_work_as_the_boinc_daemons_call_them() {
+    let t = TempDir::new().unwrap();
+    let units = t.path().join("units");
+    apery()
+        .args([
+            "split",
+            SMALL,
+            "--units",
+            "3",
+            "--block-size",
+            "64",
+            "--out",
+        ])
+        .arg(&units)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
+        .success();
+    let project = t.path().join("project");
+    let inbox = t.path().join("inbox");
+    apery()
+        .args(["boinc", "templates", "--out"])
+        .arg(&project)
+        .arg("--units")
+        .arg(&units)
+        .arg("--inbox")
+        .arg(&inbox)
+        .assert()
+        .success();
+    let daemons = std::fs::read_to_string(project.join("daemons.xml")).unwrap();
+    let quoted = |flag: &str| -> String {
+        let rest = daemons.split(&format!("{flag} \"")).nth(1).unwrap();
+        rest.split('"').next().unwrap().to_string()
+    };
+    let (init, compare, assimilate) = (
+        quoted("--init_script"),
+        quoted("--compare_script"),
+        quoted("--script"),
+    );
+    // Two honest replicas of unit 1 and a forged one (a formula's relation edited, digest redone).
+    let u = Unit::load(&units.join("000001.unit")).unwrap();
+    let honest = run_in_process(&u, 1).encode();
+    assert!(!UnitResult::decode(&honest, "r")
+        .unwrap()
+        .0
+        .conjectures
+        .is_empty());
+    let forged = edited(&honest, |r| {
+        r.conjectures[0].formula.relation = "x = e".into()
+    });
+    let p = |name: &str, b: &[u8]| {
+        let f = t.path().join(name);
+        std::fs::write(&f, b).unwrap();
+        f.display().to_string()
+    };
+    let (a, b, c) = (p("a", &honest), p("b", &honest), p("c", &forged));
+    let garbage = p("g", b"not a result");
+    let files = |f: &str| vec![("files", f.to_string())];
+    assert_eq!(run_daemon_script(&project, &init, &files(&a)), Some(0));
+    assert_eq!(
+        run_daemon_script(&project, &init, &files(&garbage)),
+        Some(1)
+    );
+    let gone = t.path().join("gone").display().to_string();
+    assert_eq!(run_daemon_script(&project, &init, &files(&gone)), Some(3));
+    let pair = |x: &str, y: &str| vec![("files", x.to_string()), ("files2", y.to_string())];
+    assert_eq!(
+        run_daemon_script(&project, &compare, &pair(&a, &b)),
+        Some(0)
+    );
+    // The forged result is well formed (the validator's init script passes it) but its digest
+    // differs, so the quorum fails; merge would reject it by re-verification.
+    assert_eq!(run_daemon_script(&project, &init, &files(&c)), Some(0));
+    assert_eq!(
+        run_daemon_script(&project, &compare, &pair(&a, &c)),
+        Some(1)
+    );
+    let canonical = vec![("wu_name", u.unit_id.clone()), ("files", a.clone())];
+    assert_eq!(
+        run_daemon_script(&project, &assimilate, &canonical),
+        Some(0)
+    );
+    assert_eq!(
+        std::fs::read(inbox.join(format!("{}.result", u.unit_id))).unwrap(),
+        honest
+    );
+    // The inbox merges into the catalog, re-verified.
+    apery()
+        .arg("merge")
+        .arg("--catalog")
+        .arg(t.path().join("c.sqlite"))
+        .arg(&inbox)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("merged 1 results"));
 }

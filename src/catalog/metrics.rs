@@ -98,35 +98,7 @@ impl Catalog {
         rows: &[MetricsRow],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        {
-            let mut st = tx.prepare_cached(
-                "INSERT OR REPLACE INTO metrics (space_hash, depth, idx, space, a, b, canonical_key, limit_value, \
-                 fr_delta, naive_delta, predicted_delta, gamma_prime, eta_prime, beta, gamma, eta, json) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            )?;
-            for r in rows {
-                let m = &r.metrics;
-                st.execute(params![
-                    space_hash,
-                    depth as i64,
-                    r.index as i64,
-                    space,
-                    r.a,
-                    r.b,
-                    r.canonical_key,
-                    m.limit_digits,
-                    m.fr_delta,
-                    m.naive_delta,
-                    m.predicted_delta,
-                    m.gamma_prime,
-                    m.eta_prime,
-                    m.beta,
-                    m.gamma,
-                    m.eta,
-                    serde_json::to_string(m).expect("serialisable"),
-                ])?;
-            }
-        }
+        insert_metrics(&tx, space, space_hash, depth, rows)?;
         tx.execute(
             "INSERT OR REPLACE INTO progress (space_hash, start, end, stats) VALUES (?1, ?2, ?3, ?4)",
             params![progress_key(space_hash, depth), range.start as i64, range.end as i64, rows.len().to_string()],
@@ -262,4 +234,42 @@ impl Catalog {
             )
             .optional()
     }
+}
+
+/// Inserts (or replaces) metrics rows of a space at a depth, inside the caller's transaction.
+pub(super) fn insert_metrics(
+    tx: &rusqlite::Transaction<'_>,
+    space: &str,
+    space_hash: &str,
+    depth: usize,
+    rows: &[MetricsRow],
+) -> Result<()> {
+    let mut st = tx.prepare_cached(
+                "INSERT OR REPLACE INTO metrics (space_hash, depth, idx, space, a, b, canonical_key, limit_value, \
+                 fr_delta, naive_delta, predicted_delta, gamma_prime, eta_prime, beta, gamma, eta, json) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?;
+    for r in rows {
+        let m = &r.metrics;
+        st.execute(params![
+            space_hash,
+            depth as i64,
+            r.index as i64,
+            space,
+            r.a,
+            r.b,
+            r.canonical_key,
+            m.limit_digits,
+            m.fr_delta,
+            m.naive_delta,
+            m.predicted_delta,
+            m.gamma_prime,
+            m.eta_prime,
+            m.beta,
+            m.gamma,
+            m.eta,
+            serde_json::to_string(m).expect("serialisable"),
+        ])?;
+    }
+    Ok(())
 }

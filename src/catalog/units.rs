@@ -2,6 +2,7 @@
 //! digests) and conflicting digests for one unit. The mathematical tables (`conjectures`,
 //! `variants`) never hold unit ids, so any split of a space gives the same rows.
 
+use super::metrics::MetricsRow;
 use super::{insert, Catalog, Conjecture, Result};
 use rusqlite::{params, OptionalExtension};
 use std::ops::Range;
@@ -34,9 +35,10 @@ CREATE TABLE IF NOT EXISTS unit_conflicts (
 pub struct UnitRecord {
     /// Deterministic unit id.
     pub unit_id: String,
-    /// Space hash.
+    /// The coverage track: the space hash for search units, the metrics progress key (space
+    /// hash and depth) for dynamics units.
     pub space_hash: String,
-    /// Space name.
+    /// Name of the track: the space name (with the metrics depth for dynamics units).
     pub space_name: String,
     /// Size of the whole space.
     pub n_total: u64,
@@ -107,36 +109,27 @@ impl Catalog {
         found: &[(Conjecture, String)],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT OR IGNORE INTO spaces (space_hash, name, n_total, space_toml) VALUES (?1, ?2, ?3, ?4)",
-            params![unit.space_hash, unit.space_name, unit.n_total as i64, unit.space_toml],
-        )?;
-        tx.execute(
-            "INSERT INTO units (unit_id, space_hash, start, end, digest, compat_version) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                unit.unit_id,
-                unit.space_hash,
-                unit.range.start as i64,
-                unit.range.end as i64,
-                unit.digest,
-                unit.compat_version as i64
-            ],
-        )?;
+        record_unit(&tx, unit, stats_json)?;
         for (c, simplicity) in found {
             insert(&tx, c, simplicity)?;
         }
-        if unit.range.start < unit.range.end {
-            tx.execute(
-                "INSERT OR REPLACE INTO progress (space_hash, start, end, stats) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    unit.space_hash,
-                    unit.range.start as i64,
-                    unit.range.end as i64,
-                    stats_json
-                ],
-            )?;
-        }
+        tx.commit()
+    }
+
+    /// Stores a verified dynamics unit in one transaction: the unit (whose `space_hash` is the
+    /// metrics progress key of `space_hash` and `depth`), its range as done, and its metrics rows,
+    /// written as `apery dynamics` writes them.
+    pub fn commit_metrics_unit(
+        &mut self,
+        unit: &UnitRecord,
+        space: &str,
+        space_hash: &str,
+        depth: usize,
+        rows: &[MetricsRow],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        record_unit(&tx, unit, &rows.len().to_string())?;
+        super::metrics::insert_metrics(&tx, space, space_hash, depth, rows)?;
         tx.commit()
     }
 
@@ -167,4 +160,37 @@ impl Catalog {
             .query_row("SELECT COUNT(*) FROM units", [], |r| r.get::<_, i64>(0))
             .map(|n| n as u64)
     }
+}
+
+/// Records a merged unit inside `tx`: its coverage track (`spaces`), the unit and its range as
+/// done under the unit's `space_hash`.
+fn record_unit(tx: &rusqlite::Transaction<'_>, unit: &UnitRecord, stats_json: &str) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO spaces (space_hash, name, n_total, space_toml) VALUES (?1, ?2, ?3, ?4)",
+        params![unit.space_hash, unit.space_name, unit.n_total as i64, unit.space_toml],
+    )?;
+    tx.execute(
+        "INSERT INTO units (unit_id, space_hash, start, end, digest, compat_version) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            unit.unit_id,
+            unit.space_hash,
+            unit.range.start as i64,
+            unit.range.end as i64,
+            unit.digest,
+            unit.compat_version as i64
+        ],
+    )?;
+    if unit.range.start < unit.range.end {
+        tx.execute(
+            "INSERT OR REPLACE INTO progress (space_hash, start, end, stats) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                unit.space_hash,
+                unit.range.start as i64,
+                unit.range.end as i64,
+                stats_json
+            ],
+        )?;
+    }
+    Ok(())
 }

@@ -9,7 +9,7 @@ use apery::dynamics::metrics::MetricsConfig;
 use apery::dynamics::plot::{
     check_output, plot_clusters, plot_convergence, ClusterPlot, PlotCluster,
 };
-use apery::dynamics::survey::{cluster_space, survey_with_cancel};
+use apery::dynamics::survey::{cluster_space, survey_with_cancel, MIN_DEPTH};
 use apery::enumerate::Enumerator;
 use apery::pcf::Pcf;
 use apery::space::SearchSpace;
@@ -39,9 +39,9 @@ pub fn run(args: Args) -> Result<()> {
     let space = SearchSpace::load(&args.space)?;
     let size = Enumerator::new(&space).map_err(anyhow::Error::msg)?.size();
     let range = args.run.range(size)?;
-    if args.depth < 114 {
+    if args.depth < MIN_DEPTH {
         bail!(
-            "--depth {} is too small for the recipe's sample points (at least 114)",
+            "--depth {} is too small for the recipe's sample points (at least {MIN_DEPTH})",
             args.depth
         );
     }

@@ -3,8 +3,10 @@
 use anyhow::{bail, Context, Result};
 use apery::cancel::Cancel;
 use apery::catalog::Catalog;
-use apery::unit::merge::{self, MergeStatus};
-use apery::unit::{self, CompatError, Outcome, Periodic, RunOptions, Split, Unit, UnitResult};
+use apery::unit::merge::{self, MergeOptions, MergeStatus, Recheck};
+use apery::unit::{
+    self, CompatError, Outcome, Periodic, RunOptions, Split, Unit, UnitResult, Work,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,11 +22,48 @@ pub const EXIT_REJECTED: u8 = 1;
 /// Exit status of `merge --require-complete` while coverage gaps remain.
 pub const EXIT_INCOMPLETE: u8 = 3;
 
+/// What the units compute.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// The search (`apery search`): verified formulas.
+    Search,
+    /// The convergence-dynamics metrics of every PCF (`apery dynamics`).
+    Dynamics,
+}
+
+/// The work of the units: `--stage` and `--depth`.
+#[derive(clap::Args, Debug)]
+struct WorkArgs {
+    /// What the units compute: the search's formulas, or the metrics of `apery dynamics`.
+    #[arg(long, value_enum, default_value_t = Stage::Search)]
+    stage: Stage,
+    /// Depth of the metrics (with `--stage dynamics`; default 2000, as `apery dynamics`).
+    #[arg(long)]
+    depth: Option<u64>,
+}
+
+impl WorkArgs {
+    fn work(&self) -> Result<Work> {
+        match (self.stage, self.depth) {
+            (Stage::Search, None) => Ok(Work::Search),
+            (Stage::Search, Some(_)) => bail!("--depth needs --stage dynamics"),
+            (Stage::Dynamics, d) => Ok(Work::Dynamics {
+                depth: d.unwrap_or(apery::dynamics::metrics::DEFAULT_DEPTH as u64),
+            }),
+        }
+    }
+}
+
 /// Arguments of `apery split`.
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:
+  apery split search-spaces/pi-classic.toml --units 64 --out units/
+  apery split search-spaces/dynamics-small.toml --stage dynamics --depth 2000 --units 8 --out dyn-units/")]
 pub struct SplitArgs {
     /// The search-space file (TOML).
     space: PathBuf,
+    #[command(flatten)]
+    work: WorkArgs,
     /// Number of units (contiguous index ranges of nearly equal size).
     #[arg(
         long,
@@ -69,6 +108,7 @@ fn write_units(split: &Split, out: &Path) -> Result<u64> {
 /// Runs `apery split`.
 pub fn run_split(args: SplitArgs) -> Result<()> {
     let text = read_space_text(&args.space)?;
+    let work = args.work.work()?;
     let n = match (args.units, args.unit_seconds) {
         (Some(n), _) => n,
         (None, Some(s)) => {
@@ -78,13 +118,14 @@ pub fn run_split(args: SplitArgs) -> Result<()> {
             let space = apery::space::SearchSpace::from_toml(&text, &args.space)?;
             let block = args
                 .block_size
-                .unwrap_or_else(|| apery::search::chunk_size(&space));
+                .unwrap_or_else(|| work.default_block_size(&space));
             let one = rayon::ThreadPoolBuilder::new()
                 .num_threads(1)
                 .build()
                 .context("a one-thread pool")?;
-            let rate = one.install(|| unit::measure_rate(&space, block, Duration::from_secs(2)))?;
-            let size = Split::new(&text, &args.space, 1, args.block_size)?
+            let rate = one
+                .install(|| unit::measure_rate_for(work, &space, block, Duration::from_secs(2)))?;
+            let size = Split::new_for(work, &text, &args.space, 1, args.block_size)?
                 .unit(0)
                 .n_total;
             let per_unit = (rate * s).max(1.0);
@@ -96,7 +137,7 @@ pub fn run_split(args: SplitArgs) -> Result<()> {
         }
         (None, None) => bail!("give --units N or --unit-seconds S"),
     };
-    let split = Split::new(&text, &args.space, n, args.block_size)?;
+    let split = Split::new_for(work, &text, &args.space, n, args.block_size)?;
     let t = Instant::now();
     write_units(&split, &args.out)?;
     let u0 = split.unit(0);
@@ -141,6 +182,7 @@ pub fn run_unit_cmd(args: UnitArgs) -> Result<()> {
             "witness": unit::hex(&r.witness),
             "counters": r.counters,
             "conjectures": r.conjectures,
+            "metrics": r.metrics,
         });
         v["unit"] = serde_json::to_value(&r.unit)?;
         v
@@ -249,10 +291,13 @@ pub fn run_run_unit(args: RunUnitArgs) -> Result<ExitCode> {
             if let Some(c) = &checkpoint {
                 let _ = std::fs::remove_file(c);
             }
+            let what = match u.work {
+                Work::Search => format!("{} formulas", r.conjectures.len()),
+                Work::Dynamics { .. } => format!("{} metrics records", r.metrics.len()),
+            };
             eprintln!(
-                "unit {}: {} formulas, {} candidates in {:.2} s; result {} (digest {})",
+                "unit {}: {what}, {} candidates in {:.2} s; result {} (digest {})",
                 u.unit_id,
-                r.conjectures.len(),
                 r.counters.scan.enumerated,
                 t.elapsed().as_secs_f64(),
                 args.result.display(),
@@ -284,9 +329,29 @@ pub struct MergeArgs {
     /// Fail (exit 3) unless every space with merged units is completely covered.
     #[arg(long)]
     require_complete: bool,
+    /// Metrics records of each dynamics result to recompute: a number (drawn at random) or `all`.
+    /// Every record's PCF and depth are checked in any case; formulas are always all re-verified.
+    #[arg(long, default_value = "64", value_parser = parse_recheck)]
+    recheck: Recheck,
     /// Result files, or directories of `*.result` files.
     #[arg(required = true)]
     results: Vec<PathBuf>,
+}
+
+fn parse_recheck(s: &str) -> Result<Recheck, String> {
+    if s == "all" {
+        return Ok(Recheck::All);
+    }
+    let per_result: usize = s
+        .parse()
+        .map_err(|_| format!("'{s}': give a number of records or 'all'"))?;
+    // An unpredictable seed: whoever computed a result cannot know which records are recomputed.
+    use std::hash::BuildHasher;
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seed = std::hash::RandomState::new().hash_one((t, std::process::id()));
+    Ok(Recheck::Sample { per_result, seed })
 }
 
 /// Runs `apery merge`: 0 when every file merged (or was merged before), 1 when a file was
@@ -296,7 +361,13 @@ pub fn run_merge(args: MergeArgs) -> Result<ExitCode> {
     let mut catalog = Catalog::open(&args.catalog)
         .with_context(|| format!("opening the catalog {}", args.catalog.display()))?;
     let t = Instant::now();
-    let outcomes = merge::merge_files(&mut catalog, &files)?;
+    let outcomes = merge::merge_files_with(
+        &mut catalog,
+        &files,
+        &MergeOptions {
+            recheck: args.recheck,
+        },
+    )?;
     let (mut merged, mut again, mut conflicts, mut rejected, mut formulas) = (0, 0, 0, 0, 0);
     for o in &outcomes {
         let id = o.unit_id.as_deref().unwrap_or("?");
@@ -322,7 +393,7 @@ pub fn run_merge(args: MergeArgs) -> Result<ExitCode> {
         }
     }
     println!(
-        "merged {merged} results ({formulas} verified formulas), {again} already merged, {conflicts} conflicts, {rejected} rejected, in {:.2} s",
+        "merged {merged} results ({formulas} verified formulas or metrics records), {again} already merged, {conflicts} conflicts, {rejected} rejected, in {:.2} s",
         t.elapsed().as_secs_f64()
     );
     if rejected > 0 {
@@ -377,14 +448,11 @@ pub fn run_status(args: StatusArgs) -> Result<()> {
             let mut missing = Vec::new();
             for p in names {
                 let u = Unit::load(&p)?;
-                if !merge::is_covered(&catalog, &u.space_hash, u.range())? {
+                if !merge::is_covered(&catalog, &u)? {
                     let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
                     let stem = stem.unwrap_or_default();
-                    missing.push(
-                        stem.trim_start_matches('0')
-                            .parse::<u64>()
-                            .map_or(stem.clone(), |n| n.to_string()),
-                    );
+                    // `000000` is array index 0 (leading zeros are not part of the number).
+                    missing.push(stem.parse::<u64>().map_or(stem.clone(), |n| n.to_string()));
                 }
             }
             println!("{}", missing.join(","));
@@ -433,6 +501,8 @@ pub fn run_status(args: StatusArgs) -> Result<()> {
 pub struct SlurmArgs {
     /// The search-space file (TOML).
     space: PathBuf,
+    #[command(flatten)]
+    work: WorkArgs,
     /// Run directory (units, results, checkpoints, logs, catalog, scripts).
     #[arg(long)]
     run_dir: PathBuf,
@@ -451,6 +521,9 @@ pub struct SlurmArgs {
     /// Most array tasks running at once.
     #[arg(long, default_value_t = 64)]
     max_parallel: u32,
+    /// Seconds between checkpoints of a task (0: after every block).
+    #[arg(long, default_value_t = 60.0)]
+    checkpoint_secs: f64,
     /// Checkpoint and witness granularity in indices (default: the search's chunk size).
     #[arg(long, value_name = "B")]
     block_size: Option<u64>,
@@ -467,7 +540,16 @@ fn shell_quote(s: &str) -> String {
 /// `submit.sh` (and run it with `--submit`).
 pub fn run_slurm(args: SlurmArgs) -> Result<()> {
     let text = read_space_text(&args.space)?;
-    let split = Split::new(&text, &args.space, args.units, args.block_size)?;
+    if !(args.checkpoint_secs.is_finite() && args.checkpoint_secs >= 0.0) {
+        bail!("--checkpoint-secs must be a number of seconds >= 0");
+    }
+    let split = Split::new_for(
+        args.work.work()?,
+        &text,
+        &args.space,
+        args.units,
+        args.block_size,
+    )?;
     for d in ["units", "results", "ckpt", "logs"] {
         std::fs::create_dir_all(args.run_dir.join(d))
             .with_context(|| format!("creating {}", args.run_dir.join(d).display()))?;
@@ -498,10 +580,11 @@ APERY=${{APERY:-{ex}}}
 i=$(printf %0{width}d \"$SLURM_ARRAY_TASK_ID\")
 [ -s \"$RUN_DIR/results/$i.result\" ] && exit 0
 export RAYON_NUM_THREADS=${{SLURM_CPUS_PER_TASK:-1}}
-exec \"$APERY\" run-unit \"$RUN_DIR/units/$i.unit\" --result \"$RUN_DIR/results/$i.result\" --checkpoint-dir \"$RUN_DIR/ckpt\"
+exec \"$APERY\" run-unit \"$RUN_DIR/units/$i.unit\" --result \"$RUN_DIR/results/$i.result\" --checkpoint-dir \"$RUN_DIR/ckpt\" --checkpoint-secs {ckpt}
 ",
         cpus = args.cpus_per_task,
         time = args.time,
+        ckpt = args.checkpoint_secs,
     );
     let merge = format!(
         "#!/bin/bash

@@ -4,7 +4,7 @@
 //! recipe; for the `blind-delta` space that is the paper's 1,768,900 PCFs). Chunks of the ordered
 //! enumeration are committed to the catalog's `metrics` table together with their "done" mark.
 
-use super::metrics::{metrics_with, MetricsConfig};
+use super::metrics::{metrics_with, MetricsConfig, PcfMetrics};
 use crate::cancel::Cancel;
 use crate::catalog::metrics::{progress_key, MetricsRow};
 use crate::catalog::Catalog;
@@ -18,6 +18,61 @@ use std::time::{Duration, Instant};
 
 /// Indices per chunk (a few hundred milliseconds of work at depth 2000).
 pub const CHUNK: u64 = 256;
+
+/// The smallest depth accepted for a metrics run: below it the recipe's sample points
+/// `[6, S/8, S/4, S/2, S]` (S = depth/2) do not increase.
+pub const MIN_DEPTH: usize = 114;
+
+/// The metrics of the PCF at `index`, or `None` when the index is skipped: a zero polynomial,
+/// coefficients beyond 64 bits, or metrics the recipe cannot compute at this depth.
+pub fn metrics_at(e: &Enumerator, index: u64, config: &MetricsConfig) -> Option<PcfMetrics> {
+    let pcf = e.candidate(index);
+    let (Some(a), Some(b)) = (pcf.a.to_i64(), pcf.b.to_i64()) else {
+        return None;
+    };
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    metrics_with(&a, &b, config).ok()
+}
+
+/// The catalog row of the metrics `m` of the PCF at `index`: its `a(n)`, `b(n)` and canonical
+/// key come from the enumeration, not from `m`.
+pub fn metrics_row(e: &Enumerator, index: u64, m: PcfMetrics) -> MetricsRow {
+    let pcf = e.candidate(index);
+    MetricsRow {
+        index,
+        a: pcf.a.python(),
+        b: pcf.b.python(),
+        canonical_key: format!("pcf:{}", CanonicalKey::of(&pcf)),
+        metrics: m,
+        cluster: None,
+        label: None,
+    }
+}
+
+/// The metrics rows of `range` (in index order) and the number of indices skipped (see
+/// [`metrics_at`]); `None` if `cancel` was cancelled before the range was finished. A pure
+/// function of the space, the range and the configuration.
+pub fn metrics_rows(
+    e: &Enumerator,
+    config: &MetricsConfig,
+    range: Range<u64>,
+    cancel: &Cancel,
+) -> Option<(Vec<MetricsRow>, u64)> {
+    let mut rows = Vec::new();
+    let mut skipped = 0;
+    for index in range {
+        if cancel.is_cancelled() {
+            return None;
+        }
+        match metrics_at(e, index, config) {
+            Some(m) => rows.push(metrics_row(e, index, m)),
+            None => skipped += 1,
+        }
+    }
+    Some((rows, skipped))
+}
 
 /// What a metrics run did.
 #[derive(Clone, Debug, Default)]
@@ -72,35 +127,8 @@ pub fn survey_with_cancel(
         total,
         hits: 0,
     });
-    let work = |r: Range<u64>| -> Option<(Range<u64>, Vec<MetricsRow>, u64)> {
-        let mut rows = Vec::new();
-        let mut skipped = 0;
-        for index in r.clone() {
-            if cancel.is_cancelled() {
-                return None;
-            }
-            let pcf = e.candidate(index);
-            let (Some(a), Some(b)) = (pcf.a.to_i64(), pcf.b.to_i64()) else {
-                skipped += 1;
-                continue;
-            };
-            if a.is_empty() || b.is_empty() {
-                skipped += 1;
-                continue;
-            }
-            match metrics_with(&a, &b, config) {
-                Ok(m) => rows.push(MetricsRow {
-                    index,
-                    a: pcf.a.python(),
-                    b: pcf.b.python(),
-                    canonical_key: format!("pcf:{}", CanonicalKey::of(&pcf)),
-                    metrics: m,
-                    cluster: None,
-                    label: None,
-                }),
-                Err(_) => skipped += 1,
-            }
-        }
+    let work = |r: Range<u64>| {
+        let (rows, skipped) = metrics_rows(&e, config, r.clone(), cancel)?;
         Some((r, rows, skipped))
     };
     run_chunks(chunks, cancel, work, |(r, rows, skipped)| {

@@ -116,15 +116,32 @@ impl Counters {
     }
 }
 
-/// A verified formula at one index of a space, with everything the catalog stores about it. It is
-/// a pure function of the space and the index: no other candidate influences it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A verified formula at one index of a space: the catalog row ([`Conjecture`]) of the formula
+/// found there, with the index and the simplicity key the catalog orders representatives by. It
+/// is a pure function of the space and the index: no other candidate influences it.
+///
+/// In result and checkpoint files a `Found` is written as the fields that depend on the index
+/// (see [`FoundWire`]): the row's `kind` is always `pcf`, `variants` is 1, and the space name and
+/// hash are those of the unit, so they are not repeated.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Found {
+    /// Index in the space's enumeration.
+    pub index: u64,
+    /// Simplicity sort key (the catalog keeps the smallest per canonical key).
+    pub simplicity: String,
+    /// The catalog row, with an empty space name and hash (see [`Found::conjecture`]).
+    pub formula: Conjecture,
+}
+
+/// The on-disk form of a [`Found`], field by field in this order (postcard): the layout of result
+/// files of compatibility version 1, kept unchanged.
+#[derive(Serialize, Deserialize)]
+pub struct FoundWire {
     /// Index in the space's enumeration.
     pub index: u64,
     /// Canonical key (`pcf:…`).
     pub canonical_key: String,
-    /// Simplicity sort key (the catalog keeps the smallest per canonical key).
+    /// Simplicity sort key.
     pub simplicity: String,
     /// `a(n)`, SymPy-readable.
     pub a: String,
@@ -148,27 +165,75 @@ pub struct Found {
     pub details: String,
 }
 
+impl From<&Found> for FoundWire {
+    fn from(f: &Found) -> FoundWire {
+        let c = &f.formula;
+        FoundWire {
+            index: f.index,
+            canonical_key: c.canonical_key.clone(),
+            simplicity: f.simplicity.clone(),
+            a: c.a.clone(),
+            b: c.b.clone(),
+            constants: c.constants.clone(),
+            relation: c.relation.clone(),
+            limit: c.limit.clone(),
+            verified_digits: c.verified_digits,
+            depth: c.depth,
+            delta: c.delta,
+            convergence_rate: c.convergence_rate,
+            details: c.details.to_string(),
+        }
+    }
+}
+
+impl TryFrom<FoundWire> for Found {
+    type Error = serde_json::Error;
+
+    fn try_from(w: FoundWire) -> std::result::Result<Found, serde_json::Error> {
+        Ok(Found {
+            index: w.index,
+            simplicity: w.simplicity,
+            formula: Conjecture {
+                kind: "pcf".into(),
+                canonical_key: w.canonical_key,
+                a: w.a,
+                b: w.b,
+                constants: w.constants,
+                relation: w.relation,
+                limit: w.limit,
+                verified_digits: w.verified_digits,
+                depth: w.depth,
+                delta: w.delta,
+                convergence_rate: w.convergence_rate,
+                space: String::new(),
+                space_hash: String::new(),
+                variants: 1,
+                details: serde_json::from_str(&w.details)?,
+                cmf_sources: Vec::new(),
+            },
+        })
+    }
+}
+
+impl Serialize for Found {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        FoundWire::from(self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Found {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Found, D::Error> {
+        let w = FoundWire::deserialize(d)?;
+        Found::try_from(w).map_err(|e| serde::de::Error::custom(format!("details: {e}")))
+    }
+}
+
 impl Found {
     /// The catalog row (and its simplicity key) of this formula found in `space`.
     pub fn conjecture(&self, space: &str, space_hash: &str) -> (Conjecture, String) {
-        let c = Conjecture {
-            kind: "pcf".into(),
-            canonical_key: self.canonical_key.clone(),
-            a: self.a.clone(),
-            b: self.b.clone(),
-            constants: self.constants.clone(),
-            relation: self.relation.clone(),
-            limit: self.limit.clone(),
-            verified_digits: self.verified_digits,
-            depth: self.depth,
-            delta: self.delta,
-            convergence_rate: self.convergence_rate,
-            space: space.to_string(),
-            space_hash: space_hash.to_string(),
-            variants: 1,
-            details: serde_json::from_str(&self.details).unwrap_or(serde_json::Value::Null),
-            cmf_sources: Vec::new(),
-        };
+        let mut c = self.formula.clone();
+        c.space = space.to_string();
+        c.space_hash = space_hash.to_string();
         (c, self.simplicity.clone())
     }
 }
@@ -507,8 +572,8 @@ impl<'a> Searcher<'a> {
                 let n = r.range.end - r.range.start;
                 let c = r.counters;
                 for f in &r.found {
-                    if seen_here.insert(f.canonical_key.clone()) {
-                        for k in &f.constants {
+                    if seen_here.insert(f.formula.canonical_key.clone()) {
+                        for k in &f.formula.constants {
                             *summary.formulas_by_constant.entry(k.clone()).or_default() += 1;
                         }
                     }
@@ -542,21 +607,11 @@ impl<'a> Searcher<'a> {
 const DELTA_MAX_DEPTH: usize = 1 << 14;
 /// The [`Found`] record of a formula verified at `index`.
 fn found_of(index: u64, v: &Verified) -> Found {
-    let (c, simplicity) = conjecture_row(v, "", "");
+    let (formula, simplicity) = conjecture_row(v, "", "");
     Found {
         index,
-        canonical_key: c.canonical_key,
         simplicity,
-        a: c.a,
-        b: c.b,
-        constants: c.constants,
-        relation: c.relation,
-        limit: c.limit,
-        verified_digits: c.verified_digits,
-        depth: c.depth,
-        delta: c.delta,
-        convergence_rate: c.convergence_rate,
-        details: c.details.to_string(),
+        formula,
     }
 }
 
