@@ -46,8 +46,8 @@ fn totient(mut n: usize) -> usize {
     let mut result = n;
     let mut p = 2;
     while p * p <= n {
-        if n % p == 0 {
-            while n % p == 0 {
+        if n.is_multiple_of(p) {
+            while n.is_multiple_of(p) {
                 n /= p;
             }
             result -= result / p;
@@ -69,7 +69,7 @@ fn cyclotomic(n: usize, memo: &mut HashMap<usize, Poly>) -> Poly {
     p[0] = Integer::from(-1);
     p[n] = Integer::from(1);
     for d in 1..n {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             let phi_d = cyclotomic(d, memo);
             p = divmod_monic(&p, &phi_d).0;
         }
