@@ -16,7 +16,9 @@
 //! order-preserving integer key of the f64 (buckets of relative width 2⁻¹⁰). [`MobiusTable::lookup`]
 //! takes the buckets of both ends of the window [x − τ|x|, x + τ|x|] and binary-searches inside
 //! them, so *every* entry with |v − x| ≤ τ|x| is returned: the window, not a rounded key, decides,
-//! and there are no rounding boundaries.
+//! and there are no rounding boundaries. Two exact shortcuts come first: a presence bitmap over cells
+//! of relative width 2⁻²⁰ (a window within two empty cells holds no value), and 16-bit fingerprints
+//! (the next key bits) that narrow a one-bucket window before the f64 values are read.
 //!
 //! **Rational filter.** PCF limits are very often rational; an x within τ|x| of a rational p/q with
 //! q ≤ `rational_max_den` (default [`DEFAULT_RATIONAL_MAX_DEN`]) yields no candidates (see
