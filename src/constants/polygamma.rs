@@ -89,7 +89,7 @@ fn euler_maclaurin(s: u32, a: &Float, wp: u32) -> Result<SeriesPass, BallFailure
     loop {
         let zeta = Float::with_val(wp, Float::zeta_u(2 * j));
         let mut t = Float::with_val(wp, &p * &zeta);
-        if j % 2 == 0 {
+        if j.is_multiple_of(2) {
             t = -t;
         }
         let t_abs = Float::with_val_round(RAD_PREC, t.abs_ref(), Round::Up).0;
@@ -141,7 +141,7 @@ pub(crate) fn polygamma(m: u32, x: &Float, w: u32) -> Result<Float, BallFailure>
     let z = hurwitz_zeta(m + 1, x, w + 2)?;
     let fact = Integer::from(Integer::factorial(m));
     let mut v = Float::with_val(w, &z * &fact);
-    if m % 2 == 0 {
+    if m.is_multiple_of(2) {
         v = -v;
     }
     Ok(v)

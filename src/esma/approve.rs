@@ -4,7 +4,7 @@
 //! with the first extracted terms, the signed CF of the regenerated terms is evaluated at high precision
 //! and its leading significant digits are compared with those of the LHS.
 
-use super::signed_cf::{convergent, evaluate};
+use super::signed_cf::{convergent, evaluate, evaluate_i64};
 use crate::sequence::Recurrence;
 use rug::{Float, Integer};
 
@@ -81,6 +81,33 @@ pub fn approve(
         digits,
         value,
     })
+}
+
+/// The digit string of [`approve`] without the regenerated terms: `Some(digits)` iff [`approve`]
+/// approves. The terms are regenerated in machine integers when they fit in 64 bits (they do for
+/// the partial quotients of ESMA's polynomial patterns), else as in [`approve`].
+pub fn approved_digits(
+    extracted: &[Integer],
+    rec: &Recurrence,
+    mode: Mode,
+    period: &[i8],
+    target_digits: &str,
+    v: &Verification,
+) -> Option<String> {
+    let seed = mode.seed_len(rec);
+    if extracted.len() < seed {
+        return None;
+    }
+    let value = match rec.extend_i64(&extracted[..seed], v.terms) {
+        Some(terms) => evaluate_i64(&terms, period, v.prec_bits)?,
+        None => evaluate(
+            &rec.extend(&extracted[..seed], v.terms)?,
+            period,
+            v.prec_bits,
+        )?,
+    };
+    let digits = significant_digits(&value, v.compare_digits);
+    (digits == target_digits).then_some(digits)
 }
 
 /// Convergence rate in decimal digits per term: −log10|x − p/q| / n, where p/q is the signed CF

@@ -17,6 +17,6 @@ pub use search::{
     search, search_with_cancel, EsmaConfig, EsmaConjecture, EsmaError, EsmaProgress, EsmaReport,
 };
 pub use signed_cf::{
-    convergent, evaluate, expand_rational_function, expand_value, sign_at, CfStop,
-    SignedCfExpansion,
+    convergent, evaluate, expand_rational_function, expand_scaled, expand_value, sign_at, CfStop,
+    ScaledPowers, SignedCfExpansion,
 };

@@ -3,9 +3,11 @@
 //! (algorithms.md §8.3–8.5). Candidates are processed in parallel (rayon) and reported in the
 //! deterministic enumeration order (LHS-major, then sign period).
 
-use super::approve::{approve, convergence_rate, Mode, Verification};
+use super::approve::{approved_digits, convergence_rate, significant_digits, Mode, Verification};
 use super::lhs::{sign_periods, Lhs, LhsSpace};
-use super::signed_cf::{expand_rational_function, sign_at, CfStop};
+use super::signed_cf::{
+    expand_rational_function, expand_scaled, sign_at, CfStop, ScaledPowers, SignedCfExpansion,
+};
 use crate::cancel::Cancel;
 use crate::sequence::{
     berlekamp_massey, closed_form_from_recurrence, InterlacedClosedForm, Recurrence, SequenceError,
@@ -409,12 +411,40 @@ fn powers(c: &Float, degree: usize) -> Vec<Float> {
     out
 }
 
+/// The fixed-point powers of the exact extraction: scales 2^2048 (enough for about a hundred
+/// partial quotients of size ~4n) and 2^(4·prec − 64), the finest that stays below the retry
+/// precision 4·prec of the floating-point extraction.
+fn scaled_powers(
+    constant: &(dyn Fn(u32) -> Float + Sync),
+    prec: u32,
+    degree: usize,
+) -> Vec<ScaledPowers> {
+    let finest = 4 * prec - 64;
+    let c = constant(finest + 128);
+    if !c.is_finite() {
+        return Vec::new();
+    }
+    let pw = powers(&c, degree);
+    let mut scales = vec![finest];
+    if finest > 2048 {
+        scales.insert(0, 2048);
+    }
+    scales
+        .into_iter()
+        .map(|bits| ScaledPowers::new(&pw, bits))
+        .collect()
+}
+
 struct Context<'a> {
     name: &'a str,
     constant: &'a (dyn Fn(u32) -> Float + Sync),
     cfg: &'a EsmaConfig,
     enum_powers: Vec<Float>,
     verify_powers: Vec<Float>,
+    /// Fixed-point powers for the exact integer extraction, coarsest first; the finest has 64 bits
+    /// less than the retry precision of the floating-point extraction (4× the enumeration
+    /// precision), so whatever they certify the floating-point path certifies as well.
+    scaled_powers: Vec<ScaledPowers>,
 }
 
 impl Context<'_> {
@@ -424,7 +454,20 @@ impl Context<'_> {
         let lhs = &lhs.oriented(&self.verify_powers);
         let num: Vec<Integer> = lhs.numerator.iter().map(|&c| Integer::from(c)).collect();
         let den: Vec<Integer> = lhs.denominator.iter().map(|&c| Integer::from(c)).collect();
-        let mut exp = expand_rational_function(&num, &den, &self.enum_powers, period, cfg.depth);
+        // The exact integer extraction decides almost every candidate; only when it cannot certify
+        // all `depth` terms does the floating-point extraction (and its retry) run, and then its
+        // verdict alone counts (a finite expansion, too few certain terms, or the same terms).
+        let certain = self
+            .scaled_powers
+            .iter()
+            .find_map(|sp| expand_scaled(&num, &den, sp, period, cfg.depth));
+        let mut exp = match certain {
+            Some(terms) => SignedCfExpansion {
+                terms,
+                stop: CfStop::Complete,
+            },
+            None => expand_rational_function(&num, &den, &self.enum_powers, period, cfg.depth),
+        };
         if exp.stop == CfStop::PrecisionExhausted {
             // One retry at four times the precision before giving up honestly.
             let prec = self.enum_powers[0].prec() * 4;
@@ -460,17 +503,21 @@ impl Context<'_> {
             prec_bits: self.verify_powers[0].prec(),
             compare_digits: cfg.compare_digits,
         };
-        let Some(approval) = approve(&terms, &rec, cfg.mode, period, &target, &verification) else {
+        let target_digits = significant_digits(&target, cfg.compare_digits);
+        let Some(digits) = approved_digits(
+            &terms,
+            &rec,
+            cfg.mode,
+            period,
+            &target_digits,
+            &verification,
+        ) else {
             return Outcome::Rejected;
         };
         let seed_len = cfg.mode.seed_len(&rec);
-        let approved_rec = Recurrence {
-            connection: rec.connection.clone(),
-            complexity: seed_len,
-        };
-        let closed_form = closed_form_from_recurrence(&approval.terms, &approved_rec);
-        let rate = convergence_rate(&approval.terms, period, &target, cfg.rate_terms);
         let oriented = lhs.clone();
+        // The closed form and the convergence rate are filled in by `finish`, only for the
+        // conjectures kept after de-duplication by value (about half of the approvals).
         Outcome::Approved(Box::new(EsmaConjecture {
             constant_name: self.name.to_string(),
             lhs: oriented.render(self.name),
@@ -481,24 +528,52 @@ impl Context<'_> {
             connection: rec.connection,
             complexity: rec.complexity,
             seed_len,
-            period: closed_form.as_ref().map(|f| f.period),
-            channel_degree: closed_form.as_ref().map(|f| f.degree),
-            channel_polynomials: closed_form
-                .as_ref()
-                .map(|f| f.channels.iter().map(|p| p.coefficients.clone()).collect())
-                .unwrap_or_default(),
-            channel_strings: closed_form
-                .as_ref()
-                .map(|f| {
-                    let var = if f.period == 1 { "n" } else { "m" };
-                    f.channels.iter().map(|p| p.render(var)).collect()
-                })
-                .unwrap_or_default(),
-            closed_form,
-            digits: approval.digits,
+            period: None,
+            channel_degree: None,
+            channel_polynomials: Vec::new(),
+            channel_strings: Vec::new(),
+            closed_form: None,
+            digits,
             verified_digits: cfg.compare_digits,
-            convergence_rate: rate,
+            convergence_rate: f64::NAN,
         }))
+    }
+
+    /// The interlaced closed form and the convergence rate of an approved conjecture, from the
+    /// approval's regenerated terms (the recurrence seeded with the first `seed_len` extracted
+    /// terms, continued to `verify_terms`) and the LHS value at the verification precision.
+    fn finish(&self, conj: &mut EsmaConjecture) {
+        let cfg = self.cfg;
+        let approved_rec = Recurrence {
+            connection: conj.connection.clone(),
+            complexity: conj.seed_len,
+        };
+        let Some(terms) = approved_rec.extend(&conj.first_terms[..conj.seed_len], cfg.verify_terms)
+        else {
+            return;
+        };
+        let closed_form = closed_form_from_recurrence(&terms, &approved_rec);
+        let lhs = Lhs {
+            numerator: conj.lhs_numerator.clone(),
+            denominator: conj.lhs_denominator.clone(),
+        };
+        let target = lhs.abs_value(&self.verify_powers);
+        conj.convergence_rate =
+            convergence_rate(&terms, &conj.sign_period, &target, cfg.rate_terms);
+        conj.period = closed_form.as_ref().map(|f| f.period);
+        conj.channel_degree = closed_form.as_ref().map(|f| f.degree);
+        conj.channel_polynomials = closed_form
+            .as_ref()
+            .map(|f| f.channels.iter().map(|p| p.coefficients.clone()).collect())
+            .unwrap_or_default();
+        conj.channel_strings = closed_form
+            .as_ref()
+            .map(|f| {
+                let var = if f.period == 1 { "n" } else { "m" };
+                f.channels.iter().map(|p| p.render(var)).collect()
+            })
+            .unwrap_or_default();
+        conj.closed_form = closed_form;
     }
 }
 
@@ -562,6 +637,7 @@ pub fn search_with_cancel(
         constant,
         cfg,
         enum_powers: powers(&c_enum, cfg.poly_degree),
+        scaled_powers: scaled_powers(constant, c_enum.prec(), cfg.poly_degree),
         verify_powers: powers(&c_verify, cfg.poly_degree),
     };
     let space = LhsSpace::new(cfg.poly_degree, cfg.coeff_limit);
@@ -633,6 +709,10 @@ pub fn search_with_cancel(
         report_progress();
     }
     report.interrupted |= start < pairs;
+    report
+        .conjectures
+        .par_iter_mut()
+        .for_each(|conj| ctx.finish(conj));
     Ok(report)
 }
 

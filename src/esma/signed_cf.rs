@@ -163,6 +163,124 @@ pub fn expand_rational_function(
     }
 }
 
+/// The powers c^k (k = 0 … d) as scaled integers C_k = round(c^k · 2^P) with a bound e_k ≥
+/// |C_k − c^k · 2^P|: the fixed-point form of the constant used by [`expand_scaled`].
+#[derive(Debug, Clone)]
+pub struct ScaledPowers {
+    /// P: the scale is 2^P.
+    pub bits: u32,
+    values: Vec<Integer>,
+    errors: Vec<Integer>,
+}
+
+impl ScaledPowers {
+    /// C_k = round(powers\[k\] · 2^bits), where powers\[k\] holds c^k with a relative error of at most
+    /// (k + 2)·2^(1 − prec) (prec = precision of `powers`, which must exceed `bits` by at least 64).
+    /// Then |C_k − c^k·2^P| ≤ 1/2 + (k + 2)·2^(1 − prec)·(|C_k| + 1) ≤ e_k :=
+    /// 2 + ⌊(k + 2)(|C_k| + 2) / 2^(prec − 2)⌋, doubled for the rounding of the power itself.
+    pub fn new(powers: &[Float], bits: u32) -> ScaledPowers {
+        let prec = powers.first().map_or(0, Float::prec);
+        assert!(prec >= bits + 64, "scaled powers need 64 guard bits");
+        let mut values = Vec::with_capacity(powers.len());
+        let mut errors = Vec::with_capacity(powers.len());
+        for (k, p) in powers.iter().enumerate() {
+            let scaled = Float::with_val(prec, p << bits);
+            let v = scaled
+                .to_integer()
+                .expect("the powers of a finite constant are finite");
+            let mut e = Integer::from(v.abs_ref()) + 2u32;
+            e *= k as u32 + 2;
+            e >>= prec - 2;
+            e += 2u32;
+            values.push(v);
+            errors.push(e);
+        }
+        ScaledPowers {
+            bits,
+            values,
+            errors,
+        }
+    }
+
+    /// (Σ coeffs\[k\]·C_k, Σ |coeffs\[k\]|·e_k): N(c)·2^P as an integer, and its error bound.
+    fn eval(&self, coeffs: &[Integer]) -> (Integer, Integer) {
+        let mut v = Integer::new();
+        let mut e = Integer::new();
+        for ((c, x), err) in coeffs.iter().zip(&self.values).zip(&self.errors) {
+            v += c * x;
+            e += Integer::from(c.abs_ref()) * err;
+        }
+        (v, e)
+    }
+}
+
+/// The first `depth` partial quotients of the signed CF of x = N(c)/D(c) by exact integer
+/// arithmetic on the fixed-point values, or `None` if some a_i is not certain at the scale of
+/// `powers` (then nothing is returned: the caller decides with [`expand_rational_function`]).
+///
+/// With ν ≈ N_i(c)·2^P and δ ≈ D_i(c)·2^P (δ > 0) known to ±ε_N and ±ε_D, one step is a Euclidean
+/// step: a = ⌊ν/δ⌋ (s = +1) or ⌈ν/δ⌉ (s = −1) with remainder r = ν − aδ. The partial quotient is
+/// certain when the true N − aD has the sign of s and N − (a ± 1)D the other sign for every value
+/// in the error boxes: |r| > ε_N + |a|·ε_D and |δ − |r|| > ε_N + |a ± 1|·ε_D. The next tail
+/// x_{i+1} = s·D/(N − aD) has the values (δ, |r|) with the bounds (ε_D, ε_N + |a|·ε_D): no
+/// rounding ever happens after the first evaluation, and every returned a_i equals ⌊x_i⌋ or ⌈x_i⌉.
+pub fn expand_scaled(
+    num: &[Integer],
+    den: &[Integer],
+    powers: &ScaledPowers,
+    period: &[i8],
+    depth: usize,
+) -> Option<Vec<Integer>> {
+    if num.len() > powers.values.len() || den.len() > powers.values.len() {
+        return None;
+    }
+    let (mut nv, mut ne) = powers.eval(num);
+    let (mut dv, mut de) = powers.eval(den);
+    if dv < 0 {
+        nv = -nv;
+        dv = -dv;
+    }
+    let mut terms = Vec::with_capacity(depth);
+    let (mut a, mut r) = (Integer::new(), Integer::new());
+    let (mut bound, mut other) = (Integer::new(), Integer::new());
+    for i in 0..depth {
+        if dv <= de {
+            return None;
+        }
+        let s = sign_at(period, i);
+        // a = ⌊ν/δ⌋ or ⌈ν/δ⌉, r = ν − aδ
+        if s > 0 {
+            (&mut a, &mut r).assign(nv.div_rem_floor_ref(&dv));
+        } else {
+            (&mut a, &mut r).assign(nv.div_rem_ceil_ref(&dv));
+        }
+        // bound = ε_N + |a|·ε_D (the error of r), other = ε_N + |a ± 1|·ε_D
+        bound.assign(a.abs_ref());
+        bound *= &de;
+        bound += &ne;
+        other.assign(&a + i32::from(s));
+        other.abs_mut();
+        other *= &de;
+        other += &ne;
+        // r has the sign of s (or is 0): |r| > bound and δ − |r| > other make a certain.
+        r.abs_mut();
+        if r <= bound {
+            return None;
+        }
+        nv.assign(&dv - &r);
+        if nv <= other {
+            return None;
+        }
+        // (ν, δ) ← (δ, |r|), (ε_N, ε_D) ← (ε_D, bound)
+        std::mem::swap(&mut nv, &mut dv);
+        std::mem::swap(&mut dv, &mut r);
+        std::mem::swap(&mut ne, &mut de);
+        std::mem::swap(&mut de, &mut bound);
+        terms.push(a.clone());
+    }
+    Some(terms)
+}
+
 /// Granularity (bits) of the precisions tried by the fast path of [`expand_rational_function`].
 const LEVEL: u32 = 128;
 
@@ -248,6 +366,30 @@ pub fn evaluate(terms: &[Integer], period: &[i8], prec: u32) -> Option<Float> {
         }
         // next = a·num + s·den
         next.assign(a * &num);
+        if sign_at(period, i) > 0 {
+            next += &den;
+        } else {
+            next -= &den;
+        }
+        std::mem::swap(&mut den, &mut num);
+        std::mem::swap(&mut num, &mut next);
+    }
+    Some(exact_quotient(&num, &den, prec))
+}
+
+/// [`evaluate`] for partial quotients that are machine integers (the same exact tails, the same
+/// single rounding, hence the same value).
+pub fn evaluate_i64(terms: &[i64], period: &[i8], prec: u32) -> Option<Float> {
+    let (&last, rest) = terms.split_last()?;
+    let mut num = Integer::from(last);
+    let mut den = Integer::from(1);
+    let mut next = Integer::new();
+    for (i, &a) in rest.iter().enumerate().rev() {
+        if num.is_zero() {
+            return None;
+        }
+        // next = a·num + s·den
+        next.assign(&num * a);
         if sign_at(period, i) > 0 {
             next += &den;
         } else {
@@ -389,8 +531,68 @@ mod tests {
         }
     }
 
+    /// The exact integer extraction at 2^scale: the terms, when it certifies all of them.
+    fn scaled(
+        c: &Float,
+        scale: u32,
+        num: &[Integer],
+        den: &[Integer],
+        period: &[i8],
+        depth: usize,
+    ) -> Option<Vec<Integer>> {
+        let sp = ScaledPowers::new(&powers(c, 2), scale);
+        expand_scaled(num, den, &sp, period, depth)
+    }
+
+    #[test]
+    fn scaled_extraction_of_e_gives_its_continued_fraction() {
+        // e = [2; 1, 2, 1, 1, 4, 1, 1, 6, ...]
+        let e = Float::with_val(2200, 1).exp();
+        let terms = scaled(&e, 2048, &ints(&[0, 1]), &ints(&[1]), &[1], 100).unwrap();
+        for (i, a) in terms.iter().enumerate() {
+            let want = match i {
+                0 => 2,
+                _ if i % 3 == 2 => 2 * (i as i64 + 1) / 3,
+                _ => 1,
+            };
+            assert_eq!(*a, want, "a_{i}");
+        }
+        // Too small a scale certifies nothing rather than a wrong term.
+        assert_eq!(
+            scaled(&e, 128, &ints(&[0, 1]), &ints(&[1]), &[1], 100),
+            None
+        );
+        // A rational value never completes: x = 3 is not a_0 + (something non-zero).
+        assert_eq!(scaled(&e, 2048, &ints(&[3]), &ints(&[1]), &[1], 5), None);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Whatever the exact integer extraction certifies is what the floating-point extraction
+        /// finds at a precision above its scale.
+        #[test]
+        fn scaled_extraction_equals_floating_point_extraction(
+            num in proptest::collection::vec(-9i64..=9, 1..=3),
+            den in proptest::collection::vec(-9i64..=9, 1..=3),
+            period in proptest::collection::vec(prop_oneof![Just(1i8), Just(-1i8)], 1..=3),
+            scale in 200u32..1500,
+            which in 0usize..3,
+        ) {
+            let prec = scale + 200;
+            let c = match which {
+                0 => Float::with_val(prec, 1).exp(),
+                1 => Float::with_val(prec, rug::float::Constant::Pi),
+                _ => Float::with_val(prec, 2).sqrt(),
+            };
+            let (num, den) = (ints(&num), ints(&den));
+            let depth = 60;
+            if let Some(terms) = scaled(&c, scale, &num, &den, &period, depth) {
+                let float = expand_rational_function(&num, &den, &powers(&c, 2), &period, depth);
+                prop_assert_eq!(float.stop, CfStop::Complete);
+                prop_assert_eq!(float.terms, terms);
+            }
+        }
 
         #[test]
         fn fast_extraction_equals_full_precision_extraction(

@@ -70,7 +70,7 @@ pub fn identify_mobius(
         let found = solve(x, trusted_digits, &[(i, name, value)], max_coeff)?;
         if let Some(id) = found {
             let cost = description_digits(&id.coefficients());
-            if best.as_ref().map_or(true, |(c, _)| cost < *c) {
+            if best.as_ref().is_none_or(|(c, _)| cost < *c) {
                 best = Some((cost, id));
             }
         }

@@ -16,7 +16,9 @@
 //! order-preserving integer key of the f64 (buckets of relative width 2⁻¹⁰). [`MobiusTable::lookup`]
 //! takes the buckets of both ends of the window [x − τ|x|, x + τ|x|] and binary-searches inside
 //! them, so *every* entry with |v − x| ≤ τ|x| is returned: the window, not a rounded key, decides,
-//! and there are no rounding boundaries.
+//! and there are no rounding boundaries. Two exact shortcuts come first: a presence bitmap over cells
+//! of relative width 2⁻²⁰ (a window within two empty cells holds no value), and 16-bit fingerprints
+//! (the next key bits) that narrow a one-bucket window before the f64 values are read.
 //!
 //! **Rational filter.** PCF limits are very often rational; an x within τ|x| of a rational p/q with
 //! q ≤ `rational_max_den` (default [`DEFAULT_RATIONAL_MAX_DEN`]) yields no candidates (see
@@ -86,6 +88,13 @@ pub struct MobiusTable {
     /// `buckets[k]` = first index of `values` whose order key (see [`order_key`]) has its top
     /// `BUCKET_BITS` bits ≥ k; `buckets.len() = 2^BUCKET_BITS + 1`.
     buckets: Vec<u32>,
+    /// `fingerprints[i]` = the 16 order-key bits of `values[i]` below its bucket bits ([`fingerprint`]):
+    /// a quarter of the size of `values`, so the search inside a bucket stays in cache and touches
+    /// `values` only where a fingerprint matches.
+    fingerprints: Vec<u16>,
+    /// Bit `cell(v) mod 2^PRESENCE_BITS` is set for every value v ([`cell`]): a 256 KiB filter that
+    /// answers "no value near x" (the answer to nearly every lookup) without touching the arrays.
+    presence: Vec<u64>,
     entries: Vec<PackedEntry>,
     rational_max_den: u64,
 }
@@ -109,6 +118,23 @@ fn order_key(v: f64) -> u64 {
 #[inline]
 fn bucket(v: f64) -> usize {
     (order_key(v) >> (64 - BUCKET_BITS)) as usize
+}
+
+/// Bits of the presence filter's index (2^21 bits = 256 KiB).
+const PRESENCE_BITS: u32 = 21;
+
+/// The cell of v: the top 32 bits of its order key (sign, exponent and 20 mantissa bits, i.e.
+/// cells of relative width 2⁻²⁰, much wider than the lookup windows of the search).
+#[inline]
+fn cell(v: f64) -> u64 {
+    order_key(v) >> 32
+}
+
+/// The 16 order-key bits after the bucket bits: within one bucket, `a ≤ b ⇒ fingerprint(a) ≤
+/// fingerprint(b)`.
+#[inline]
+fn fingerprint(v: f64) -> u16 {
+    (order_key(v) >> (64 - BUCKET_BITS - 16)) as u16
 }
 
 impl MobiusTable {
@@ -177,11 +203,19 @@ impl MobiusTable {
             }
             buckets.push(i as u32);
         }
+        let fingerprints = values.iter().map(|&v| fingerprint(v)).collect();
+        let mut presence = vec![0u64; 1 << (PRESENCE_BITS - 6)];
+        for &v in &values {
+            let bit = cell(v) & ((1 << PRESENCE_BITS) - 1);
+            presence[(bit >> 6) as usize] |= 1 << (bit & 63);
+        }
         Ok(MobiusTable {
             names: targets.iter().map(|t| t.0.clone()).collect(),
             r,
             values,
             buckets,
+            fingerprints,
+            presence,
             entries,
             rational_max_den: DEFAULT_RATIONAL_MAX_DEN,
         })
@@ -247,13 +281,37 @@ impl MobiusTable {
         let half = rel_tol * x.abs() * (1.0 + 1e-12) + f64::MIN_POSITIVE;
         let lo = x - half;
         let hi = x + half;
+        // Every value in [lo, hi] has its cell in cell(lo)..=cell(hi) (the key is monotone): when
+        // that is at most two cells and neither is marked present, there is none.
+        let (c_lo, c_hi) = (cell(lo), cell(hi));
+        if c_hi - c_lo <= 1 && !self.present(c_lo) && !self.present(c_hi) {
+            return 0..0;
+        }
         // Every value in [lo, hi] lies in the buckets bucket(lo)..=bucket(hi) (the key is monotone).
-        let first = self.buckets[bucket(lo)] as usize;
-        let last = self.buckets[bucket(hi) + 1] as usize;
+        let (b_lo, b_hi) = (bucket(lo), bucket(hi));
+        let mut first = self.buckets[b_lo] as usize;
+        let mut last = self.buckets[b_hi + 1] as usize;
+        if b_lo == b_hi {
+            // One bucket (the usual case): its values in [lo, hi] have fingerprints in
+            // [fingerprint(lo), fingerprint(hi)], so the fingerprints narrow the range first.
+            let prints = &self.fingerprints[first..last];
+            let (f_lo, f_hi) = (fingerprint(lo), fingerprint(hi));
+            let start = prints.partition_point(|&f| f < f_lo);
+            let end = start + prints[start..].partition_point(|&f| f <= f_hi);
+            last = first + end;
+            first += start;
+        }
         let slice = &self.values[first..last];
         let start = first + slice.partition_point(|&v| v < lo);
         let end = first + slice.partition_point(|&v| v <= hi);
         start..end
+    }
+
+    /// True if some value may lie in cell `c` (false: certainly none).
+    #[inline]
+    fn present(&self, c: u64) -> bool {
+        let bit = c & ((1 << PRESENCE_BITS) - 1);
+        self.presence[(bit >> 6) as usize] & (1 << (bit & 63)) != 0
     }
 
     /// Entries of `range` that satisfy |v − x| ≤ rel_tol·|x| exactly.
@@ -371,6 +429,56 @@ fn dd_div(n: (f64, f64), d: (f64, f64)) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The window by binary search over the whole sorted array: what the bucket index, the
+    /// fingerprints and the presence filter must reproduce.
+    fn window_by_full_search(t: &MobiusTable, x: f64, rel_tol: f64) -> Vec<usize> {
+        let half = rel_tol * x.abs() * (1.0 + 1e-12) + f64::MIN_POSITIVE;
+        let (lo, hi) = (x - half, x + half);
+        let start = t.values.partition_point(|&v| v < lo);
+        let end = t.values.partition_point(|&v| v <= hi);
+        (start..end).collect()
+    }
+
+    fn pi_and_e_table() -> &'static MobiusTable {
+        static TABLE: std::sync::OnceLock<MobiusTable> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            let targets = [
+                (
+                    "pi".to_string(),
+                    Float::with_val(128, rug::float::Constant::Pi),
+                ),
+                ("e".to_string(), Float::with_val(128, 1).exp()),
+            ];
+            MobiusTable::build(&targets, 6).unwrap()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Narrow windows (the search's 1e-12 … 1e-8) at table values, next to them and anywhere.
+        #[test]
+        fn window_equals_a_search_of_the_whole_table(
+            i in 0usize..1_000_000,
+            offset in -20.0f64..20.0,
+            anywhere in -50.0f64..50.0,
+            tol_exp in -12.0f64..-7.0,
+            which in 0usize..3,
+        ) {
+            let t = pi_and_e_table();
+            let rel_tol = 10f64.powf(tol_exp);
+            let v = t.values[i % t.values.len()];
+            let x = match which {
+                0 => v,
+                1 => v * (1.0 + offset * rel_tol),
+                _ => anywhere,
+            };
+            let got: Vec<usize> = t.window(x, rel_tol).collect();
+            prop_assert_eq!(got, window_by_full_search(t, x, rel_tol));
+        }
+    }
 
     #[test]
     fn rational_filter_finds_convergents() {

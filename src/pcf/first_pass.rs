@@ -23,8 +23,8 @@ pub enum Screen {
 }
 
 /// Number of PCFs [`FirstPass::run_lanes`] screens together: their recurrences are independent, so
-/// they fill the vector lanes and overlap their dependency chains (16 = four AVX2 vectors or eight SSE2
-/// vectors in flight).
+/// they fill the vector lanes and overlap their dependency chains (16 = two AVX-512 vectors, four
+/// AVX2 vectors or eight SSE2 vectors in flight).
 pub const LANES: usize = 16;
 
 /// An implementation of [`FirstPass::run_lanes`]. Every kernel performs, lane by lane, exactly the
@@ -33,6 +33,8 @@ pub const LANES: usize = 16;
 /// never changes a result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kernel {
+    /// 512-bit vectors (x86-64 with AVX-512F).
+    Avx512,
     /// 256-bit vectors (x86-64 with AVX2).
     Avx2,
     /// Whatever the build target offers (SSE2 on baseline x86-64).
@@ -44,6 +46,9 @@ impl Kernel {
     pub fn detect() -> Kernel {
         #[cfg(target_arch = "x86_64")]
         {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                return Kernel::Avx512;
+            }
             if std::arch::is_x86_feature_detected!("avx2") {
                 return Kernel::Avx2;
             }
@@ -56,6 +61,9 @@ impl Kernel {
         let mut out = Vec::new();
         #[cfg(target_arch = "x86_64")]
         {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                out.push(Kernel::Avx512);
+            }
             if std::arch::is_x86_feature_detected!("avx2") {
                 out.push(Kernel::Avx2);
             }
@@ -159,6 +167,10 @@ impl FirstPass {
         assert!(a.len() > depth && b.len() > depth * LANES + LANES - 1);
         #[cfg(target_arch = "x86_64")]
         {
+            if kernel == Kernel::Avx512 && std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU supports AVX-512F (checked just above).
+                return unsafe { lanes_avx512(depth, a, b, out) };
+            }
             if kernel == Kernel::Avx2 && std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: the CPU supports AVX2 (checked just above).
                 return unsafe { lanes_avx2(depth, a, b, out) };
@@ -196,9 +208,66 @@ fn finish(an: f64, bn: f64, p1: f64, p2: f64, q1: f64, q2: f64) -> Screen {
     Screen::Value { x, err }
 }
 
+/// AVX-512F: two 8-lane vectors per step. Per lane: `a·p1 + b·p2` as two products and a sum (no FMA),
+/// and the rescaling applied under the exact mask `|p| > 2^500 ∨ |q| > 2^500` (ordered compares, as
+/// `>` on `f64`), so the lanes reproduce [`FirstPass::run`] bit for bit.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn lanes_avx512(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+    use std::arch::x86_64::*;
+    const V: usize = LANES / 8;
+    let big = _mm512_set1_pd(1e150);
+    let scale = _mm512_set1_pd(1e-150);
+    let mut p1 = [_mm512_set1_pd(a[0]); V];
+    let mut p2 = [_mm512_set1_pd(1.0); V];
+    let mut q1 = [_mm512_set1_pd(1.0); V];
+    let mut q2 = [_mm512_setzero_pd(); V];
+    for n in 1..depth {
+        let an = _mm512_set1_pd(a[n]);
+        let row = &b[n * LANES..n * LANES + LANES];
+        let mut k = [0u8; V];
+        for v in 0..V {
+            let bn = _mm512_loadu_pd(row.as_ptr().add(8 * v));
+            let p = _mm512_add_pd(_mm512_mul_pd(an, p1[v]), _mm512_mul_pd(bn, p2[v]));
+            let q = _mm512_add_pd(_mm512_mul_pd(an, q1[v]), _mm512_mul_pd(bn, q2[v]));
+            p2[v] = p1[v];
+            q2[v] = q1[v];
+            p1[v] = p;
+            q1[v] = q;
+            k[v] = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(q), big)
+                | _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(p), big);
+        }
+        if k.iter().fold(0, |acc, &m| acc | m) != 0 {
+            for v in 0..V {
+                p1[v] = _mm512_mask_mul_pd(p1[v], k[v], p1[v], scale);
+                p2[v] = _mm512_mask_mul_pd(p2[v], k[v], p2[v], scale);
+                q1[v] = _mm512_mask_mul_pd(q1[v], k[v], q1[v], scale);
+                q2[v] = _mm512_mask_mul_pd(q2[v], k[v], q2[v], scale);
+            }
+        }
+    }
+    let mut st = [[0.0f64; LANES]; 4];
+    for v in 0..V {
+        _mm512_storeu_pd(st[0].as_mut_ptr().add(8 * v), p1[v]);
+        _mm512_storeu_pd(st[1].as_mut_ptr().add(8 * v), p2[v]);
+        _mm512_storeu_pd(st[2].as_mut_ptr().add(8 * v), q1[v]);
+        _mm512_storeu_pd(st[3].as_mut_ptr().add(8 * v), q2[v]);
+    }
+    let an = a[depth];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = finish(
+            an,
+            b[depth * LANES + i],
+            st[0][i],
+            st[1][i],
+            st[2][i],
+            st[3][i],
+        );
+    }
+}
+
 /// AVX2: four 4-lane vectors per step; lanes that need no rescaling are multiplied by 1.0 (exact).
-/// Per lane: `a·p1 + b·p2` as two products and a sum (no FMA), the rescaling under the exact mask
-/// `|p| > 2^500 ∨ |q| > 2^500` (ordered compares, as `>` on `f64`): bit-identical to [`FirstPass::run`].
+/// Bit-identical to [`FirstPass::run`] for the same reasons as the AVX-512 kernel.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {

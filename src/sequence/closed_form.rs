@@ -46,8 +46,8 @@ fn totient(mut n: usize) -> usize {
     let mut result = n;
     let mut p = 2;
     while p * p <= n {
-        if n % p == 0 {
-            while n % p == 0 {
+        if n.is_multiple_of(p) {
+            while n.is_multiple_of(p) {
                 n /= p;
             }
             result -= result / p;
@@ -69,7 +69,7 @@ fn cyclotomic(n: usize, memo: &mut HashMap<usize, Poly>) -> Poly {
     p[0] = Integer::from(-1);
     p[n] = Integer::from(1);
     for d in 1..n {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             let phi_d = cyclotomic(d, memo);
             p = divmod_monic(&p, &phi_d).0;
         }
@@ -357,7 +357,8 @@ fn interpolate(xs: &[Integer], ys: &[Integer]) -> Vec<Rational> {
 ///
 /// Period N and channel degree K come from the cyclotomic factorisation of C; the sequence is
 /// continued by the recurrence as far as needed, each channel P_j is interpolated exactly from K + 1
-/// terms past the preamble (length L − deg C) and checked on every available term; the preamble is then
+/// terms past the preamble (length L − deg C) and checked on the terms up to the `needed` ones (the
+/// recurrence, checked on all terms, makes the rest follow); the preamble is then
 /// shortened while its last term already fits its channel. `None` if C has a root that is not a root of
 /// unity or the terms do not satisfy `rec`.
 pub fn closed_form_from_recurrence(
@@ -373,10 +374,12 @@ pub fn closed_form_from_recurrence(
     if seq.len() < rec.degree() || !rec.holds_on(seq) {
         return None;
     }
-    let full = if seq.len() < needed {
-        rec.extend(seq, needed)?
+    let extended;
+    let full: &[Integer] = if seq.len() < needed {
+        extended = rec.extend(seq, needed)?;
+        &extended
     } else {
-        seq.to_vec()
+        seq
     };
     let mut channels = Vec::with_capacity(period);
     for j in 0..period {
@@ -395,7 +398,12 @@ pub fn closed_form_from_recurrence(
     }
     let fits =
         |n: usize| -> bool { channels[n % period].eval(&Integer::from(n / period)) == full[n] };
-    if !(pre..full.len()).all(fits) {
+    // The terms past `needed` need no check: C divides (1 − z^N)^(K+1), so a sequence satisfying
+    // the C-recurrence for n ≥ L satisfies (1 − z^N)^(K+1) for n ≥ L + N(K+1) − deg C, i.e. each
+    // channel has vanishing (K+1)-th differences from the preamble on and is the polynomial of
+    // degree ≤ K through any K + 1 of its terms. The check below covers the interpolation window
+    // and the terms right after it.
+    if !(pre..full.len().min(needed)).all(fits) {
         return None;
     }
     let mut start = pre;
