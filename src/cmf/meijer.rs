@@ -34,9 +34,12 @@ pub fn name(m: usize, n: usize, p: usize, q: usize, z: &Rational) -> String {
     format!("meijerg({m},{n},{p},{q},{z})")
 }
 
+/// `(m, n, p, q, z)` of a Meijer-G field.
+pub type MeijerParams = (usize, usize, usize, usize, Rational);
+
 /// Reads `meijerg(m, n, p, q, z)` (case-insensitive). `None` if the text does not start with
 /// `meijerg(`.
-pub fn parse_name(s: &str) -> Option<Result<(usize, usize, usize, usize, Rational), PfqError>> {
+pub fn parse_name(s: &str) -> Option<Result<MeijerParams, PfqError>> {
     let t = s.trim();
     if t.len() < 8 || !t[..8].eq_ignore_ascii_case("meijerg(") {
         return None;

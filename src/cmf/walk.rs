@@ -1175,7 +1175,7 @@ pub fn step_at(
     let point: Vec<Rational> = start
         .iter()
         .zip(traj)
-        .map(|(s, &t)| Rational::from(s + Rational::from(k * t)))
+        .map(|(s, &t)| s + Rational::from(k * t))
         .collect();
     let natural: Vec<usize> = (0..traj.len()).filter(|&i| traj[i] != 0).collect();
     let first = rational_step(cmf, traj, &point, &natural);
@@ -1319,7 +1319,7 @@ pub fn projective_image(entries: &[Rational], prime: u64) -> Option<Vec<u64>> {
         .map(|e| {
             let inv = Integer::from(e.denom() % &pr).invert(&pr).ok()?;
             let num = Integer::from(e.numer() % &pr);
-            Some(Integer::from(num * inv).rem_euc(&pr))
+            Some((num * inv).rem_euc(&pr))
         })
         .collect::<Option<_>>()?;
     let first = vals.iter().find(|v| **v != 0)?;
