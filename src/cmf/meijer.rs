@@ -131,6 +131,7 @@ pub fn meijer_g(m: usize, n: usize, p: usize, q: usize, z: &Rational) -> Result<
         params: Vec::new(),
         matrices,
         backward: (0..nv).map(|k| k < p).collect(),
+        generator: Some(super::spec::Generated::MeijerG(m, n, p, q, z.clone())),
         limit: None,
         constant: None,
     })

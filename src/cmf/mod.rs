@@ -47,6 +47,9 @@ pub struct Cmf {
     /// by `B_i(x)`). The `y` axes of `pFq` fields are given so, as the θ-operator defines them; the
     /// forward matrix is an inverse that is never needed symbolically for a walk.
     pub backward: Vec<bool>,
+    /// The operator a generated field comes from (`None` for fields read from files); walks use it
+    /// to evaluate the matrices at a point without expanding them.
+    pub generator: Option<spec::Generated>,
     /// The walks' limit as an expression of the constant library (`(1 - zeta(3))/zeta(3)`), if known.
     pub limit: Option<String>,
     /// The constant (a library name or expression, `zeta3`, `log(1 + 3/2)`) the limit is a Möbius

@@ -211,6 +211,7 @@ pub fn pfq(p: usize, q: usize, z: &Rational) -> Result<Cmf, PfqError> {
         params: Vec::new(),
         matrices,
         backward: (0..nv).map(|k| k >= p).collect(),
+        generator: Some(super::spec::Generated::Pfq(p, q, z.clone())),
         limit: None,
         constant: None,
     })

@@ -477,6 +477,7 @@ impl CmfSpec {
             axes: self.file.axes.clone(),
             params,
             backward: vec![false; matrices.len()],
+            generator: None,
             matrices,
             limit,
             constant,

@@ -287,6 +287,7 @@ pub fn sub_cmf(cmf: &Cmf, basis: &[Vec<i64>], names: &[String]) -> Result<Cmf, T
         axes: names.to_vec(),
         params: Vec::new(),
         backward: vec![false; k],
+        generator: None,
         matrices,
         limit: cmf.limit.clone(),
         constant: cmf.constant.clone(),

@@ -155,12 +155,10 @@ struct AxisEval {
     max: Vec<u32>,
     /// The entry denominators, for diagnostics.
     entry_dens: Vec<MPoly>,
-    /// Whether this is a backward matrix `B` (`M(x) = B(x + e)⁻¹`).
-    backward: bool,
 }
 
 impl AxisEval {
-    fn new(pm: &PolyMatrix, entry_dens: Vec<MPoly>, backward: bool) -> AxisEval {
+    fn new(pm: &PolyMatrix, entry_dens: Vec<MPoly>) -> AxisEval {
         let l = pm
             .entries
             .iter()
@@ -208,7 +206,6 @@ impl AxisEval {
             den,
             max,
             entry_dens,
-            backward,
         }
     }
 }
@@ -216,7 +213,9 @@ impl AxisEval {
 /// A field prepared for walking (all parameters bound).
 pub struct Walker<'a> {
     cmf: &'a Cmf,
-    axes: Vec<AxisEval>,
+    /// Each axis prepared on first use (expanding a generated field's matrices can cost more than
+    /// a walk that evaluates them from the operator).
+    axes: Vec<std::sync::OnceLock<AxisEval>>,
 }
 
 fn show_point(cmf: &Cmf, p: &[i64]) -> String {
@@ -248,16 +247,27 @@ impl<'a> Walker<'a> {
         let axes = cmf
             .matrices
             .iter()
-            .zip(&cmf.backward)
-            .map(|(m, &backward)| {
-                AxisEval::new(
-                    &m.to_poly_form(),
-                    m.entries().iter().map(|e| e.den().clone()).collect(),
-                    backward,
-                )
-            })
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         Ok(Walker { cmf, axes })
+    }
+
+    /// Axis `i` prepared for evaluation.
+    fn ax(&self, i: usize) -> &AxisEval {
+        self.axes[i].get_or_init(|| {
+            let m = &self.cmf.matrices[i];
+            AxisEval::new(
+                &m.to_poly_form(),
+                m.entries().iter().map(|e| e.den().clone()).collect(),
+            )
+        })
+    }
+
+    /// Whether the expanded matrices are worth evaluating in `i128`: not for generated `pFq` fields
+    /// of rank ≥ 5, whose expanded entries have thousands of terms (they are evaluated from the
+    /// operator instead).
+    fn expanded_is_cheap(&self) -> bool {
+        !matches!(self.cmf.generator, Some(super::spec::Generated::Pfq(..))) || self.cmf.rank() < 5
     }
 
     fn check_dims(&self, traj: &[i64], start: &[i64]) -> Result<(), WalkError> {
@@ -284,7 +294,10 @@ impl<'a> Walker<'a> {
 
     /// `(N(X), d(X))` of axis `i` at the point `X`; an error at a pole.
     fn eval_axis(&self, i: usize, x: &[i64]) -> Result<(IntMatrix, Rational), WalkError> {
-        let ax = &self.axes[i];
+        if let Some(r) = self.eval_pfq(i, x) {
+            return Ok(r);
+        }
+        let ax = self.ax(i);
         let d = match &ax.den_const {
             Some(c) => c.clone(),
             None => ax
@@ -319,6 +332,67 @@ impl<'a> Walker<'a> {
         ))
     }
 
+    /// For `pFq(p, q, z)` fields: the axis matrix at `X` straight from the operator, without the
+    /// expanded polynomials. With `z = a/b`, `D'(θ) = b·θ∏(θ + y_j − 1) − a·∏(θ + x_i)` has integer
+    /// coefficients `D'_k` at `X` and leading one `L`; `Θ = C/L` with the integer companion `C`
+    /// (`C[k+1][k] = L`, `C[k][N−1] = −D'_k`), so `I + Θ/c = (c·L·I + C)/(c·L)` with `c = x_i` or
+    /// `y_j − 1`. `None` where that denominator vanishes (the general path reports the pole).
+    fn eval_pfq(&self, i: usize, x: &[i64]) -> Option<(IntMatrix, Rational)> {
+        let Some(super::spec::Generated::Pfq(p, q, z)) = &self.cmf.generator else {
+            return None;
+        };
+        let (p, q) = (*p, *q);
+        // coefficients of Π(θ + r) for the given roots r, lowest power first
+        let expand = |lead: Integer, roots: &mut dyn Iterator<Item = i64>| {
+            let mut c = vec![lead];
+            for r in roots {
+                c.push(Integer::new());
+                for k in (0..c.len()).rev() {
+                    let low = if k > 0 {
+                        Integer::from(&c[k - 1])
+                    } else {
+                        Integer::new()
+                    };
+                    c[k] *= r;
+                    c[k] += low;
+                }
+            }
+            c
+        };
+        let left = expand(
+            Integer::from(z.denom()),
+            &mut std::iter::once(0).chain((0..q).map(|j| x[p + j] - 1)),
+        );
+        let right = expand(Integer::from(z.numer()), &mut (0..p).map(|k| x[k]));
+        let len = left.len().max(right.len());
+        let mut dk: Vec<Integer> = (0..len)
+            .map(|k| {
+                let l = left.get(k).cloned().unwrap_or_default();
+                l - right.get(k).cloned().unwrap_or_default()
+            })
+            .collect();
+        let n = self.cmf.rank();
+        dk.truncate(n + 1);
+        let lead = dk[n].clone();
+        if lead == 0 {
+            return None; // the leading coefficient vanishes here: general path
+        }
+        let c = if i < p { x[i] } else { x[i] - 1 };
+        let den = Integer::from(&lead * c);
+        if den == 0 {
+            return None;
+        }
+        let mut e = vec![Integer::new(); n * n];
+        for k in 0..n {
+            e[k * n + k] += &den;
+            if k + 1 < n {
+                e[(k + 1) * n + k] += &lead;
+            }
+            e[k * n + n - 1] -= &dk[k];
+        }
+        Some((IntMatrix { dim: n, e }, Rational::from(den)))
+    }
+
     /// `N_i(X)` in `i128` arithmetic, `None` on overflow or without a fast path.
     fn eval_axis_small(&self, i: usize, x: &[i64]) -> Option<Vec<i128>> {
         Some(self.eval_axis_i128(i, x, false)?.0)
@@ -327,7 +401,7 @@ impl<'a> Walker<'a> {
     /// `(N_i(X), d_i(X))` in `i128` arithmetic (`d` only if `with_den`, else 0); `None` on overflow,
     /// for more than 16 axes or exponents above 15.
     fn eval_axis_i128(&self, i: usize, x: &[i64], with_den: bool) -> Option<(Vec<i128>, i128)> {
-        let ax = &self.axes[i];
+        let ax = self.ax(i);
         let terms = ax.small.as_ref()?;
         // powers[j][e] = x_j^e (on the stack; larger fields take the general path)
         if x.len() > 16 || ax.max.iter().any(|&m| m > 15) {
@@ -373,12 +447,15 @@ impl<'a> Walker<'a> {
         x: &mut [i64],
         want_scale: bool,
     ) -> Option<(IntMatrix, Option<Rational>)> {
+        if !self.expanded_is_cheap() {
+            return None;
+        }
         let d = self.cmf.rank();
         let mut small: Option<Vec<i128>> = None;
         let mut big: Option<Vec<Integer>> = None;
         let mut scale = want_scale.then(|| Rational::from(1));
         for (i, &t) in traj.iter().enumerate() {
-            let backward = self.axes[i].backward;
+            let backward = self.cmf.backward[i];
             for _ in 0..t.unsigned_abs() {
                 let invert = (t > 0) == backward;
                 if t < 0 && !backward {
@@ -445,8 +522,8 @@ impl<'a> Walker<'a> {
     ) -> Option<(Vec<i128>, Option<Rational>)> {
         if traj
             .iter()
-            .zip(&self.axes)
-            .any(|(&t, ax)| t < 0 || (t != 0 && ax.backward))
+            .zip(&self.cmf.backward)
+            .any(|(&t, &backward)| t < 0 || (t != 0 && backward))
         {
             return None;
         }
@@ -456,7 +533,7 @@ impl<'a> Walker<'a> {
         for (i, &t) in traj.iter().enumerate() {
             for _ in 0..t {
                 let n = self.eval_axis_small(i, x)?;
-                let dc = self.axes[i].den_const.as_ref()?;
+                let dc = self.ax(i).den_const.as_ref()?;
                 if let Some(s) = scale.as_mut() {
                     if *dc != 1 {
                         *s /= dc;
@@ -501,15 +578,12 @@ impl<'a> Walker<'a> {
         x: &mut [i64],
         order: &[usize],
     ) -> Result<(IntMatrix, Rational), WalkError> {
-        let mut m: Option<IntMatrix> = None;
+        // the moves' matrices, multiplied by a balanced product tree at the end
+        let mut factors: Vec<IntMatrix> = Vec::new();
         let mut scale = Rational::from(1);
-        let times = |m: Option<IntMatrix>, n: IntMatrix| match m {
-            None => n,
-            Some(m) => m.mul(&n),
-        };
         for &i in order {
             let t = traj[i];
-            let backward = self.axes[i].backward;
+            let backward = self.cmf.backward[i];
             for _ in 0..t.unsigned_abs() {
                 // forward axes: M(X) forward, M(X − e)⁻¹ backward;
                 // backward axes: B(X + e)⁻¹ forward, B(X) backward
@@ -529,10 +603,10 @@ impl<'a> Walker<'a> {
                             point: show_point(self.cmf, x),
                         });
                     }
-                    m = Some(times(m, adj));
+                    factors.push(adj);
                     scale *= d / Rational::from(det);
                 } else {
-                    m = Some(times(m, n));
+                    factors.push(n);
                     scale /= d;
                 }
                 if t > 0 && !backward {
@@ -543,7 +617,8 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        Ok((m.expect("the trajectory is not zero"), scale))
+        assert!(!factors.is_empty(), "the trajectory is not zero");
+        Ok((product_tree(&factors, self.cmf.rank()), scale))
     }
 
     /// The step matrices `T_k`, `lo ≤ k < hi`, each divided by the gcd of its entries (a scalar,
