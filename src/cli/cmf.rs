@@ -138,6 +138,10 @@ fn list() -> Result<()> {
             }
         );
     }
+    println!("\ngenerated families (any p, q ≥ 0 and rational z ≠ 0):");
+    for (syntax, description) in apery::cmf::spec::GENERATED_FAMILIES {
+        println!("{syntax:<20} {description}");
+    }
     println!(
         "\nA field file of your own works wherever a name does (format: search-spaces/cmf/*.toml)."
     );
@@ -166,6 +170,13 @@ fn field(a: &FieldArgs) -> Result<Cmf> {
 fn check(a: FieldArgs) -> Result<()> {
     let spec = load(&a.field)?;
     let cmf = spec.build(&overrides(&a.params)?)?;
+    if spec.generator().is_some() {
+        cmf.check()
+            .map_err(|detail| apery::cmf::CmfError::NotConservative {
+                origin: spec.origin.clone(),
+                detail,
+            })?;
+    }
     let symbolic = if spec.parameters().is_empty() {
         String::new()
     } else {
@@ -197,7 +208,12 @@ fn check(a: FieldArgs) -> Result<()> {
                 format!("[{}]", row.join(", "))
             })
             .collect();
-        println!("  M_{axis} = [{}]", rows.join(", "));
+        let label = if cmf.backward[cmf.axis(axis).unwrap_or(0)] {
+            "B" // the backward matrix
+        } else {
+            "M"
+        };
+        println!("  {label}_{axis} = [{}]", rows.join(", "));
     }
     Ok(())
 }

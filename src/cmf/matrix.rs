@@ -228,3 +228,94 @@ impl PolyMatrix {
         }
     }
 }
+
+impl PolyMatrix {
+    /// The composition of `N` and `d` with polynomial images of the variables
+    /// ([`MPoly::compose`]); `None` if `d` becomes identically zero.
+    pub fn compose(&self, images: &[MPoly]) -> Option<PolyMatrix> {
+        let den = self.den.compose(images);
+        if den.is_zero() {
+            return None;
+        }
+        Some(PolyMatrix {
+            dim: self.dim,
+            entries: self.entries.iter().map(|e| e.compose(images)).collect(),
+            den,
+        })
+    }
+
+    /// `(N/d)·(o.N/o.d) = (N·o.N)/(d·o.d)`.
+    pub fn mul(&self, o: &PolyMatrix) -> PolyMatrix {
+        PolyMatrix {
+            dim: self.dim,
+            entries: self.mul_num(o),
+            den: &self.den * &o.den,
+        }
+    }
+
+    /// `(N/d)⁻¹ = d·adj(N)/det(N)`, all polynomial; `None` if `det N ≡ 0`.
+    pub fn inverse(&self) -> Option<PolyMatrix> {
+        let d = self.dim;
+        let det = poly_det(&self.entries, d);
+        if det.is_zero() {
+            return None;
+        }
+        let entries = if d == 1 {
+            vec![self.den.clone()]
+        } else {
+            let mut e = Vec::with_capacity(d * d);
+            for i in 0..d {
+                for j in 0..d {
+                    // adj[i][j] = (−1)^{i+j} · det(N without row j and column i)
+                    let minor: Vec<MPoly> = (0..d)
+                        .filter(|&r| r != j)
+                        .flat_map(|r| (0..d).filter(move |&c| c != i).map(move |c| (r, c)))
+                        .map(|(r, c)| self.entries[r * d + c].clone())
+                        .collect();
+                    let c = &poly_det(&minor, d - 1) * &self.den;
+                    e.push(if (i + j) % 2 == 0 { c } else { -&c });
+                }
+            }
+            e
+        };
+        Some(PolyMatrix {
+            dim: d,
+            entries,
+            den: det,
+        })
+    }
+
+    /// The rational matrix `N/d`, entry by entry.
+    pub fn to_rat_matrix(&self) -> RatMatrix {
+        RatMatrix {
+            dim: self.dim,
+            entries: self
+                .entries
+                .iter()
+                .map(|e| RatFun::new(e.clone(), self.den.clone()))
+                .collect(),
+        }
+    }
+}
+
+fn poly_det(m: &[MPoly], d: usize) -> MPoly {
+    match d {
+        1 => m[0].clone(),
+        2 => &(&m[0] * &m[3]) - &(&m[1] * &m[2]),
+        _ => {
+            let mut acc = MPoly::zero(m[0].nvars());
+            for j in 0..d {
+                if m[j].is_zero() {
+                    continue;
+                }
+                let minor: Vec<MPoly> = (1..d)
+                    .flat_map(|r| (0..d).filter(move |&c| c != j).map(move |c| (r, c)))
+                    .map(|(r, c)| m[r * d + c].clone())
+                    .collect();
+                let t = &m[j] * &poly_det(&minor, d - 1);
+                acc = if j % 2 == 0 { &acc + &t } else { &acc - &t };
+            }
+            acc
+        }
+    }
+}

@@ -12,9 +12,14 @@
 //! * [`Cmf`] holds the matrices, [`Cmf::check`] proves conservation exactly;
 //! * [`spec`]: field files (TOML) and the bundled fields;
 //! * [`walk`]: exact trajectory products, walk values and limits with honest digits;
-//! * [`to_pcf`]: the PCF of a trajectory (inflated, then deflated).
+//! * [`to_pcf`]: the PCF of a trajectory (inflated, then deflated);
+//! * [`pfq`]: the generated hypergeometric fields `pFq(p, q, z)` (θ-operator companion matrices);
+//! * [`meijer`]: the generated Meijer-G fields `meijerg(m, n, p, q, z)`;
+//! * [`search`]: enumerating a field's (trajectory, start) pairs into catalog conjectures.
 
 pub mod matrix;
+pub mod meijer;
+pub mod pfq;
 pub mod search;
 pub mod spec;
 pub mod to_pcf;
@@ -37,8 +42,16 @@ pub struct Cmf {
     pub axes: Vec<String>,
     /// Parameters left symbolic (the remaining variables); walks need none.
     pub params: Vec<String>,
-    /// `M_i`, one per axis.
+    /// One matrix per axis: `M_i`, or for the axes marked in [`Cmf::backward`] the backward matrix
+    /// `B_i` with `M_i(x) = B_i(x + e_i)⁻¹` (use [`Cmf::forward_matrix`] for `M_i` itself).
     pub matrices: Vec<RatMatrix>,
+    /// Per axis: whether `matrices[i]` is the backward matrix `B_i` (a step `x_i → x_i − 1` multiplies
+    /// by `B_i(x)`). The `y` axes of `pFq` fields are given so, as the θ-operator defines them; the
+    /// forward matrix is an inverse that is never needed symbolically for a walk.
+    pub backward: Vec<bool>,
+    /// The operator a generated field comes from (`None` for fields read from files); walks use it
+    /// to evaluate the matrices at a point without expanding them.
+    pub generator: Option<spec::Generated>,
     /// The walks' limit as an expression of the constant library (`(1 - zeta(3))/zeta(3)`), if known.
     pub limit: Option<String>,
     /// The constant (a library name or expression, `zeta3`, `log(1 + 3/2)`) the limit is a Möbius
@@ -95,28 +108,47 @@ impl Cmf {
         self.axes.iter().position(|a| a == name)
     }
 
-    /// Exact conservation check of every pair of axes: with `M_i = N_i/d_i`,
+    /// `M_i` (for a backward axis the symbolic inverse `B_i(x + e_i)⁻¹`; `None` if it is singular).
+    pub fn forward_matrix(&self, i: usize) -> Option<RatMatrix> {
+        if self.backward[i] {
+            self.matrices[i].shift(i, 1).inverse()
+        } else {
+            Some(self.matrices[i].clone())
+        }
+    }
+
+    /// Exact conservation check of every pair of axes: `M_i(x)·M_j(x+e_i) = M_j(x)·M_i(x+e_j)`.
+    /// With `M_i = N_i/d_i` the identity is checked as
     ///
     /// `N_i(x)·N_j(x+e_i)·d_j(x)·d_i(x+e_j) = N_j(x)·N_i(x+e_j)·d_i(x)·d_j(x+e_i)`
     ///
-    /// as polynomial matrices. Returns the first failing pair and entry.
+    /// of polynomial matrices. For backward axes (`M_j(x) = B_j(x+e_j)⁻¹`) the same identity is
+    /// checked without inverses: `B_j(x)·M_i(x−e_j) = M_i(x)·B_j(x+e_i)` when only `j` is backward,
+    /// `B_j(x)·B_i(x−e_j) = B_i(x)·B_j(x−e_i)` when both are. Returns the first failing pair and entry.
     pub fn check(&self) -> Result<(), NotConservative> {
         let forms: Vec<PolyMatrix> = self.matrices.iter().map(|m| m.to_poly_form()).collect();
         for i in 0..self.dim() {
             for j in i + 1..self.dim() {
-                let (mi, mj) = (&forms[i], &forms[j]);
-                let (mj_si, mi_sj) = (mj.shift(i, 1), mi.shift(j, 1));
-                let left_scale = &mj.den * &mi_sj.den;
-                let right_scale = &mi.den * &mj_si.den;
-                let left = mi.mul_num(&mj_si);
-                let right = mj.mul_num(&mi_sj);
+                // A(x + a)·B(x + b) = C(x + c)·D(x + d), each factor (matrix index, shift of axis i, of axis j)
+                let sides: [(usize, i64, i64); 4] = match (self.backward[i], self.backward[j]) {
+                    (false, false) => [(i, 0, 0), (j, 1, 0), (j, 0, 0), (i, 0, 1)],
+                    (false, true) => [(j, 0, 0), (i, 0, -1), (i, 0, 0), (j, 1, 0)],
+                    (true, false) => [(i, 0, 0), (j, -1, 0), (j, 0, 0), (i, 0, 1)],
+                    (true, true) => [(j, 0, 0), (i, 0, -1), (i, 0, 0), (j, -1, 0)],
+                };
+                let f = |(k, si, sj): (usize, i64, i64)| forms[k].shift(i, si).shift(j, sj);
+                let [a, b, c, d] = sides.map(f);
+                let left_scale = &c.den * &d.den;
+                let right_scale = &a.den * &b.den;
+                let left = a.mul_num(&b);
+                let right = c.mul_num(&d);
                 for (k, (l, r)) in left.iter().zip(&right).enumerate() {
                     let diff = &(l * &left_scale) - &(r * &right_scale);
                     if !diff.is_zero() {
                         return Err(NotConservative {
                             axis_i: self.axes[i].clone(),
                             axis_j: self.axes[j].clone(),
-                            entry: (k / mi.dim, k % mi.dim),
+                            entry: (k / a.dim, k % a.dim),
                             difference: diff.display(&self.vars()),
                         });
                     }

@@ -66,6 +66,9 @@ pub enum CmfError {
         /// The first failing axis pair and entry.
         detail: NotConservative,
     },
+    /// A generated field (`pfq(p, q, z)`, `meijerg(m, n, p, q, z)`) named with bad parameters.
+    #[error(transparent)]
+    Generated(#[from] super::pfq::PfqError),
     /// A parameter override names no parameter of the field.
     #[error("{origin}: unknown parameter '{name}' (parameters: {known})")]
     UnknownParameter {
@@ -114,7 +117,29 @@ pub struct CmfSpec {
     pub origin: String,
     file: SpecFile,
     defaults: BTreeMap<String, Option<Rational>>,
+    generated: Option<Generated>,
 }
+
+/// A field generated from a differential operator instead of read from a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Generated {
+    /// `pFq(p, q, z)` ([`super::pfq`]).
+    Pfq(usize, usize, Rational),
+    /// `MeijerG(m, n, p, q, z)` ([`super::meijer`]).
+    MeijerG(usize, usize, usize, usize, Rational),
+}
+
+/// The generated families as `(syntax, description)`, for listings.
+pub const GENERATED_FAMILIES: &[(&str, &str)] = &[
+    (
+        "pfq(p,q,z)",
+        "pFq hypergeometric field: axes x0..x{p-1} (M = I + Θ/x), y0..y{q-1} (backward B = I + Θ/(y-1)); z rational",
+    ),
+    (
+        "meijerg(m,n,p,q,z)",
+        "Meijer-G field: backward axes a0..a{p-1}, forward axes b0..b{q-1}; z rational",
+    ),
+];
 
 const BUNDLED: &[(&str, &str)] = &[
     ("e", include_str!("../../search-spaces/cmf/e.toml")),
@@ -175,6 +200,14 @@ pub fn load(field: &str) -> Result<CmfSpec, CmfError> {
     if let Some((name, text)) = BUNDLED.iter().find(|(n, _)| *n == field) {
         return CmfSpec::parse(text, name);
     }
+    if let Some(parsed) = super::pfq::parse_name(field) {
+        let (p, q, z) = parsed?;
+        return Ok(CmfSpec::generated(Generated::Pfq(p, q, z)));
+    }
+    if let Some(parsed) = super::meijer::parse_name(field) {
+        let (m, n, p, q, z) = parsed?;
+        return Ok(CmfSpec::generated(Generated::MeijerG(m, n, p, q, z)));
+    }
     let text = std::fs::read_to_string(field).map_err(|e| CmfError::Io {
         path: field.to_string(),
         message: e.to_string(),
@@ -184,6 +217,48 @@ pub fn load(field: &str) -> Result<CmfSpec, CmfError> {
 }
 
 impl CmfSpec {
+    /// The spec of a generated field.
+    pub fn generated(g: Generated) -> CmfSpec {
+        let (name, description, axes) = match &g {
+            Generated::Pfq(p, q, z) => (
+                super::pfq::name(*p, *q, z),
+                format!(
+                    "pFq hypergeometric field, {p} numerator and {q} denominator parameters, z = {z}"
+                ),
+                super::pfq::axis_names(*p, *q),
+            ),
+            Generated::MeijerG(m, n, p, q, z) => (
+                super::meijer::name(*m, *n, *p, *q, z),
+                format!("Meijer-G field G^({m},{n})_({p},{q}), z = {z}"),
+                super::meijer::axis_names(*p, *q),
+            ),
+        };
+        CmfSpec {
+            origin: name.clone(),
+            file: SpecFile {
+                name,
+                description,
+                source:
+                    "generated from the θ-operator (ramanujantools cmf/pfq.py, cmf/meijer_g.py)"
+                        .into(),
+                axes,
+                limit: None,
+                constant: None,
+                walk: None,
+                definitions: Vec::new(),
+                parameters: BTreeMap::new(),
+                matrices: BTreeMap::new(),
+            },
+            defaults: BTreeMap::new(),
+            generated: Some(g),
+        }
+    }
+
+    /// The generating operator, for generated fields.
+    pub fn generator(&self) -> Option<&Generated> {
+        self.generated.as_ref()
+    }
+
     /// Parses a field file's text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<CmfSpec, CmfError> {
         let format = |message: String| CmfError::Format {
@@ -231,6 +306,7 @@ impl CmfSpec {
             origin: origin.to_string(),
             file,
             defaults,
+            generated: None,
         })
     }
 
@@ -264,8 +340,23 @@ impl CmfSpec {
         self.file.walk.as_ref()
     }
 
-    /// The field at the default parameters with `overrides` applied, checked conservative.
+    /// The field at the default parameters with `overrides` applied, checked conservative. A
+    /// generated field is conservative by construction and is not checked here (its check can take
+    /// long for many axes); [`Cmf::check`] proves it.
     pub fn build(&self, overrides: &[(String, Rational)]) -> Result<Cmf, CmfError> {
+        if let Some(g) = &self.generated {
+            if let Some((name, _)) = overrides.first() {
+                return Err(CmfError::UnknownParameter {
+                    origin: self.origin.clone(),
+                    name: name.clone(),
+                    known: "none".into(),
+                });
+            }
+            return Ok(match g {
+                Generated::Pfq(p, q, z) => super::pfq::pfq(*p, *q, z)?,
+                Generated::MeijerG(m, n, p, q, z) => super::meijer::meijer_g(*m, *n, *p, *q, z)?,
+            });
+        }
         let mut values = self.defaults.clone();
         for (name, v) in overrides {
             match values.get_mut(name) {
@@ -290,6 +381,14 @@ impl CmfSpec {
     /// The field with every parameter symbolic (extra ring variables), checked conservative: this
     /// proves conservation for the whole family at once.
     pub fn build_symbolic(&self) -> Result<Cmf, CmfError> {
+        if self.generated.is_some() {
+            let cmf = self.build(&[])?;
+            cmf.check().map_err(|detail| CmfError::NotConservative {
+                origin: self.origin.clone(),
+                detail,
+            })?;
+            return Ok(cmf);
+        }
         let values = self.defaults.keys().map(|k| (k.clone(), None)).collect();
         let cmf = self.instantiate(&values)?;
         cmf.check().map_err(|detail| CmfError::NotConservative {
@@ -304,6 +403,9 @@ impl CmfSpec {
         &self,
         values: &BTreeMap<String, Option<Rational>>,
     ) -> Result<Cmf, CmfError> {
+        if self.generated.is_some() {
+            return self.build(&[]);
+        }
         let params: Vec<String> = values
             .iter()
             .filter(|(_, v)| v.is_none())
@@ -374,6 +476,8 @@ impl CmfSpec {
             name: self.file.name.clone(),
             axes: self.file.axes.clone(),
             params,
+            backward: vec![false; matrices.len()],
+            generator: None,
             matrices,
             limit,
             constant,

@@ -18,7 +18,7 @@
 //! denominators) only changes `a', b'` by the equivalence `a → λ_n a`, `b → λ_n λ_{n−1} b`.
 
 use super::walk::WalkError;
-use super::{Cmf, RatMatrix};
+use super::{Cmf, PolyMatrix, RatMatrix};
 use crate::pcf::Pcf;
 use crate::poly::multi::MPoly;
 use crate::poly::ratfun::RatFun;
@@ -97,41 +97,201 @@ pub fn trajectory_matrix(cmf: &Cmf, traj: &[i64], start: &[i64]) -> Result<RatMa
     if traj.iter().all(|&t| t == 0) {
         return Err(WalkError::ZeroTrajectory.into());
     }
+    let natural: Vec<usize> = (0..k).filter(|&i| traj[i] != 0).collect();
+    let first = trajectory_matrix_in_order(cmf, traj, start, &natural);
+    if first.is_ok() {
+        return first;
+    }
+    for order in super::walk::alternative_orders(&natural) {
+        if let Ok(m) = trajectory_matrix_in_order(cmf, traj, start, &order) {
+            return Ok(m);
+        }
+    }
+    first
+}
+
+/// `T(n)` with the axes' moves in the given order.
+fn trajectory_matrix_in_order(
+    cmf: &Cmf,
+    traj: &[i64],
+    start: &[i64],
+    order: &[usize],
+) -> Result<RatMatrix, ToPcfError> {
     let n = MPoly::var(1, 0);
-    let mut offset = vec![0i64; k];
-    let mut t_mat = RatMatrix::identity(cmf.rank(), 1);
     let at = |offset: &[i64]| -> Vec<MPoly> {
-        (0..k)
+        (0..cmf.dim())
             .map(|j| &n.scale(&Rational::from(traj[j])) + &MPoly::constant(1, start[j] + offset[j]))
             .collect()
     };
-    for (i, &t) in traj.iter().enumerate() {
+    step_product(cmf, traj, order, 1, &at)
+}
+
+/// The product of the moves of one trajectory step, in the given axis order, with every matrix
+/// composed with `at(offset)` (the images of the axes at the current offset from the step's start):
+/// forward axes multiply by `M_i(X)` forward and `M_i(X − e_i)⁻¹` backward; backward axes by
+/// `B_i(X + e_i)⁻¹` forward and `B_i(X)` backward. Univariate entries are kept reduced.
+fn step_product(
+    cmf: &Cmf,
+    traj: &[i64],
+    order: &[usize],
+    nvars: usize,
+    at: &dyn Fn(&[i64]) -> Vec<MPoly>,
+) -> Result<RatMatrix, ToPcfError> {
+    let mut offset = vec![0i64; cmf.dim()];
+    let mut t_mat = RatMatrix::identity(cmf.rank(), nvars);
+    for &i in order {
+        let t = traj[i];
+        let backward = cmf.backward[i];
         for _ in 0..t.unsigned_abs() {
-            if t < 0 {
+            let invert = (t > 0) == backward;
+            if t < 0 && !backward {
                 offset[i] -= 1;
             }
-            let images = at(&offset);
-            if t > 0 {
+            if t > 0 && backward {
                 offset[i] += 1;
             }
+            let images = at(&offset);
+            if t > 0 && !backward {
+                offset[i] += 1;
+            }
+            if t < 0 && backward {
+                offset[i] -= 1;
+            }
             let composed = cmf.matrices[i]
-                .try_map(|e| e.compose(&images))
+                .try_map(|e| e.compose(&images).map(|e| e.reduce()))
                 .map_err(|_| ToPcfError::PoleOnLine {
                     axis: cmf.axes[i].clone(),
                 })?;
-            let m = if t > 0 {
-                composed
-            } else {
+            let m = if invert {
                 composed
                     .inverse()
                     .ok_or_else(|| ToPcfError::SingularOnLine {
                         axis: cmf.axes[i].clone(),
                     })?
+                    .map(|e| e.reduce())
+            } else {
+                composed
             };
             t_mat = t_mat.mul(&m).map(|e| e.reduce());
         }
     }
     Ok(t_mat)
+}
+
+/// [`step_product`] in the polynomial form `N/d` (one scalar denominator, inverses by adjugates),
+/// which keeps multivariate products from growing per-entry denominators.
+fn poly_step_product(
+    cmf: &Cmf,
+    forms: &[PolyMatrix],
+    traj: &[i64],
+    order: &[usize],
+    at: &dyn Fn(&[i64]) -> Vec<MPoly>,
+) -> Result<PolyMatrix, ToPcfError> {
+    let mut offset = vec![0i64; cmf.dim()];
+    let mut acc: Option<PolyMatrix> = None;
+    for &i in order {
+        let t = traj[i];
+        let backward = cmf.backward[i];
+        for _ in 0..t.unsigned_abs() {
+            let invert = (t > 0) == backward;
+            if t < 0 && !backward {
+                offset[i] -= 1;
+            }
+            if t > 0 && backward {
+                offset[i] += 1;
+            }
+            let images = at(&offset);
+            if t > 0 && !backward {
+                offset[i] += 1;
+            }
+            if t < 0 && backward {
+                offset[i] -= 1;
+            }
+            let composed = forms[i]
+                .compose(&images)
+                .ok_or_else(|| ToPcfError::PoleOnLine {
+                    axis: cmf.axes[i].clone(),
+                })?;
+            let m = if invert {
+                composed
+                    .inverse()
+                    .ok_or_else(|| ToPcfError::SingularOnLine {
+                        axis: cmf.axes[i].clone(),
+                    })?
+            } else {
+                composed
+            };
+            acc = Some(match acc {
+                None => m,
+                Some(a) => a.mul(&m),
+            });
+        }
+    }
+    Ok(acc.expect("the basis vector is not zero"))
+}
+
+/// The sub-field on a lattice of trajectories (ramanujantools `CMF.sub_cmf`): new axes `names[k]`
+/// with variables `a_k`, and axis matrix `T_k(a)` = the product of the moves of one step along
+/// `basis[k]` from the point `Σ_j a_j·basis[j]` of the field. By conservation of the field these
+/// matrices are again conservative. The basis must be linearly independent.
+pub fn sub_cmf(cmf: &Cmf, basis: &[Vec<i64>], names: &[String]) -> Result<Cmf, ToPcfError> {
+    if !cmf.params.is_empty() {
+        return Err(WalkError::Symbolic(cmf.params.join(", ")).into());
+    }
+    assert_eq!(basis.len(), names.len(), "one name per basis vector");
+    let k = names.len();
+    for b in basis {
+        if b.len() != cmf.dim() {
+            return Err(WalkError::Dimension {
+                expected: cmf.dim(),
+                what: "trajectory",
+                got: b.len(),
+            }
+            .into());
+        }
+        if b.iter().all(|&t| t == 0) {
+            return Err(WalkError::ZeroTrajectory.into());
+        }
+    }
+    let position: Vec<MPoly> = (0..cmf.dim())
+        .map(|axis| {
+            (0..k).fold(MPoly::zero(k), |acc, j| {
+                &acc + &MPoly::var(k, j).scale(&Rational::from(basis[j][axis]))
+            })
+        })
+        .collect();
+    let at = |offset: &[i64]| -> Vec<MPoly> {
+        position
+            .iter()
+            .zip(offset)
+            .map(|(p, &o)| p + &MPoly::constant(k, o))
+            .collect()
+    };
+    let forms: Vec<PolyMatrix> = cmf.matrices.iter().map(|m| m.to_poly_form()).collect();
+    let mut matrices = Vec::with_capacity(k);
+    for b in basis {
+        let natural: Vec<usize> = (0..b.len()).filter(|&i| b[i] != 0).collect();
+        let mut m = poly_step_product(cmf, &forms, b, &natural, &at);
+        if m.is_err() {
+            for order in super::walk::alternative_orders(&natural) {
+                if let Ok(r) = poly_step_product(cmf, &forms, b, &order, &at) {
+                    m = Ok(r);
+                    break;
+                }
+            }
+        }
+        matrices.push(m?.to_rat_matrix());
+    }
+    Ok(Cmf {
+        name: format!("sub-field of {}", cmf.name),
+        axes: names.to_vec(),
+        params: Vec::new(),
+        backward: vec![false; k],
+        generator: None,
+        matrices,
+        limit: cmf.limit.clone(),
+        constant: cmf.constant.clone(),
+    })
 }
 
 /// The least common multiple of the denominators of univariate rational functions, as a primitive

@@ -17,6 +17,7 @@
 use super::{Cmf, PolyMatrix};
 use crate::pcf::limit::{bits_for_digits, log10_int};
 use crate::poly::multi::{power_table, IntPoly, MPoly};
+use rug::ops::RemRounding;
 use rug::{Float, Integer, Rational};
 use thiserror::Error;
 
@@ -24,7 +25,7 @@ use thiserror::Error;
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum WalkError {
     /// A matrix entry has a pole at a lattice point of the path.
-    #[error("M_{axis} has a pole at {point}: the denominator {den} of entry [{row}][{col}] vanishes there (try another start point)")]
+    #[error("M_{axis} has a pole at {point}: the denominator {den} of entry [{row}][{col}] vanishes there, in every order of the moves tried (try another start point)")]
     Pole {
         /// Axis of the matrix.
         axis: String,
@@ -38,7 +39,7 @@ pub enum WalkError {
         den: String,
     },
     /// A backward step needs `M_i(X − e_i)⁻¹` but that matrix is singular.
-    #[error("M_{axis} is singular at {point}: a backward step along {axis} cannot be taken there (try another start point)")]
+    #[error("M_{axis} is singular at {point}: the step along {axis} that inverts it cannot be taken there in any order of the moves (try another start point)")]
     Singular {
         /// Axis of the matrix.
         axis: String,
@@ -149,6 +150,8 @@ struct AxisEval {
     den_const: Option<Rational>,
     /// `N`'s terms as `i128` (when all coefficients fit), for the fast path of small points.
     small: Option<Vec<SmallPoly>>,
+    /// `d`'s terms as `i128`, if they fit.
+    den_small: Option<SmallPoly>,
     max: Vec<u32>,
     /// The entry denominators, for diagnostics.
     entry_dens: Vec<MPoly>,
@@ -182,9 +185,23 @@ impl AxisEval {
                     .collect::<Option<Vec<_>>>()
             })
             .collect::<Option<Vec<_>>>();
+        let den_int = IntPoly::from_mpoly(&den).0;
+        for (m, e) in max.iter_mut().zip(den_int.max_exponents()) {
+            *m = (*m).max(e);
+        }
+        let den_small = (den_int.terms().len() == den.len())
+            .then(|| {
+                den_int
+                    .terms()
+                    .iter()
+                    .map(|(m, c)| c.to_i128().map(|c| (m.clone(), c)))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .flatten();
         AxisEval {
             num,
             small,
+            den_small,
             den_const: den.as_constant(),
             den,
             max,
@@ -196,7 +213,9 @@ impl AxisEval {
 /// A field prepared for walking (all parameters bound).
 pub struct Walker<'a> {
     cmf: &'a Cmf,
-    axes: Vec<AxisEval>,
+    /// Each axis prepared on first use (expanding a generated field's matrices can cost more than
+    /// a walk that evaluates them from the operator).
+    axes: Vec<std::sync::OnceLock<AxisEval>>,
 }
 
 fn show_point(cmf: &Cmf, p: &[i64]) -> String {
@@ -228,14 +247,27 @@ impl<'a> Walker<'a> {
         let axes = cmf
             .matrices
             .iter()
-            .map(|m| {
-                AxisEval::new(
-                    &m.to_poly_form(),
-                    m.entries().iter().map(|e| e.den().clone()).collect(),
-                )
-            })
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         Ok(Walker { cmf, axes })
+    }
+
+    /// Axis `i` prepared for evaluation.
+    fn ax(&self, i: usize) -> &AxisEval {
+        self.axes[i].get_or_init(|| {
+            let m = &self.cmf.matrices[i];
+            AxisEval::new(
+                &m.to_poly_form(),
+                m.entries().iter().map(|e| e.den().clone()).collect(),
+            )
+        })
+    }
+
+    /// Whether the expanded matrices are worth evaluating in `i128`: not for generated `pFq` fields
+    /// of rank ≥ 5, whose expanded entries have thousands of terms (they are evaluated from the
+    /// operator instead).
+    fn expanded_is_cheap(&self) -> bool {
+        !matches!(self.cmf.generator, Some(super::spec::Generated::Pfq(..))) || self.cmf.rank() < 5
     }
 
     fn check_dims(&self, traj: &[i64], start: &[i64]) -> Result<(), WalkError> {
@@ -262,7 +294,10 @@ impl<'a> Walker<'a> {
 
     /// `(N(X), d(X))` of axis `i` at the point `X`; an error at a pole.
     fn eval_axis(&self, i: usize, x: &[i64]) -> Result<(IntMatrix, Rational), WalkError> {
-        let ax = &self.axes[i];
+        if let Some(r) = self.eval_pfq(i, x) {
+            return Ok(r);
+        }
+        let ax = self.ax(i);
         let d = match &ax.den_const {
             Some(c) => c.clone(),
             None => ax
@@ -297,24 +332,89 @@ impl<'a> Walker<'a> {
         ))
     }
 
-    /// `N_i(X)` in `i128` arithmetic, `None` on overflow or without a fast path.
-    fn eval_axis_small(&self, i: usize, x: &[i64]) -> Option<Vec<i128>> {
-        let ax = &self.axes[i];
-        let terms = ax.small.as_ref()?;
-        ax.den_const.as_ref()?;
-        // powers[j][e] = x_j^e (on the stack; larger fields take the general path)
-        if x.len() > 8 || ax.max.iter().any(|&m| m > 15) {
+    /// For `pFq(p, q, z)` fields: the axis matrix at `X` straight from the operator, without the
+    /// expanded polynomials. With `z = a/b`, `D'(θ) = b·θ∏(θ + y_j − 1) − a·∏(θ + x_i)` has integer
+    /// coefficients `D'_k` at `X` and leading one `L`; `Θ = C/L` with the integer companion `C`
+    /// (`C[k+1][k] = L`, `C[k][N−1] = −D'_k`), so `I + Θ/c = (c·L·I + C)/(c·L)` with `c = x_i` or
+    /// `y_j − 1`. `None` where that denominator vanishes (the general path reports the pole).
+    fn eval_pfq(&self, i: usize, x: &[i64]) -> Option<(IntMatrix, Rational)> {
+        let Some(super::spec::Generated::Pfq(p, q, z)) = &self.cmf.generator else {
+            return None;
+        };
+        let (p, q) = (*p, *q);
+        // coefficients of Π(θ + r) for the given roots r, lowest power first
+        let expand = |lead: Integer, roots: &mut dyn Iterator<Item = i64>| {
+            let mut c = vec![lead];
+            for r in roots {
+                c.push(Integer::new());
+                for k in (0..c.len()).rev() {
+                    let low = if k > 0 {
+                        Integer::from(&c[k - 1])
+                    } else {
+                        Integer::new()
+                    };
+                    c[k] *= r;
+                    c[k] += low;
+                }
+            }
+            c
+        };
+        let left = expand(
+            Integer::from(z.denom()),
+            &mut std::iter::once(0).chain((0..q).map(|j| x[p + j] - 1)),
+        );
+        let right = expand(Integer::from(z.numer()), &mut (0..p).map(|k| x[k]));
+        let len = left.len().max(right.len());
+        let mut dk: Vec<Integer> = (0..len)
+            .map(|k| {
+                let l = left.get(k).cloned().unwrap_or_default();
+                l - right.get(k).cloned().unwrap_or_default()
+            })
+            .collect();
+        let n = self.cmf.rank();
+        dk.truncate(n + 1);
+        let lead = dk[n].clone();
+        if lead == 0 {
+            return None; // the leading coefficient vanishes here: general path
+        }
+        let c = if i < p { x[i] } else { x[i] - 1 };
+        let den = Integer::from(&lead * c);
+        if den == 0 {
             return None;
         }
-        let mut powers = [[0i128; 16]; 8];
+        let mut e = vec![Integer::new(); n * n];
+        for k in 0..n {
+            e[k * n + k] += &den;
+            if k + 1 < n {
+                e[(k + 1) * n + k] += &lead;
+            }
+            e[k * n + n - 1] -= &dk[k];
+        }
+        Some((IntMatrix { dim: n, e }, Rational::from(den)))
+    }
+
+    /// `N_i(X)` in `i128` arithmetic, `None` on overflow or without a fast path.
+    fn eval_axis_small(&self, i: usize, x: &[i64]) -> Option<Vec<i128>> {
+        Some(self.eval_axis_i128(i, x, false)?.0)
+    }
+
+    /// `(N_i(X), d_i(X))` in `i128` arithmetic (`d` only if `with_den`, else 0); `None` on overflow,
+    /// for more than 16 axes or exponents above 15.
+    fn eval_axis_i128(&self, i: usize, x: &[i64], with_den: bool) -> Option<(Vec<i128>, i128)> {
+        let ax = self.ax(i);
+        let terms = ax.small.as_ref()?;
+        // powers[j][e] = x_j^e (on the stack; larger fields take the general path)
+        if x.len() > 16 || ax.max.iter().any(|&m| m > 15) {
+            return None;
+        }
+        let mut powers = [[0i128; 16]; 16];
         for ((row, &v), &m) in powers.iter_mut().zip(x).zip(&ax.max) {
             row[0] = 1;
             for e in 1..=m as usize {
                 row[e] = row[e - 1].checked_mul(i128::from(v))?;
             }
         }
-        let mut out = Vec::with_capacity(terms.len());
-        for entry in terms {
+        let eval = |entry: &SmallPoly| -> Option<i128> {
             let mut sum: i128 = 0;
             for (m, c) in entry {
                 let mut t = *c;
@@ -325,9 +425,90 @@ impl<'a> Walker<'a> {
                 }
                 sum = sum.checked_add(t)?;
             }
-            out.push(sum);
+            Some(sum)
+        };
+        let out = terms.iter().map(eval).collect::<Option<Vec<_>>>()?;
+        let den = if with_den {
+            eval(ax.den_small.as_ref()?)?
+        } else {
+            0
+        };
+        Some((out, den))
+    }
+
+    /// One trajectory step from `x` (updated; garbage on `None`) with every axis matrix evaluated
+    /// and (for inverting moves) adjugated in `i128`, the product accumulated in `i128` while it fits
+    /// and in GMP integers after: `(∏ factors, scale)`. Handles backward axes and non-constant
+    /// denominators; `None` (the caller then takes the general path, which also reports poles and
+    /// singular points) on overflow of a factor, a vanishing denominator or a singular matrix.
+    fn step_mixed(
+        &self,
+        traj: &[i64],
+        x: &mut [i64],
+        want_scale: bool,
+    ) -> Option<(IntMatrix, Option<Rational>)> {
+        if !self.expanded_is_cheap() {
+            return None;
         }
-        Some(out)
+        let d = self.cmf.rank();
+        let mut small: Option<Vec<i128>> = None;
+        let mut big: Option<Vec<Integer>> = None;
+        let mut scale = want_scale.then(|| Rational::from(1));
+        for (i, &t) in traj.iter().enumerate() {
+            let backward = self.cmf.backward[i];
+            for _ in 0..t.unsigned_abs() {
+                let invert = (t > 0) == backward;
+                if t < 0 && !backward {
+                    x[i] -= 1;
+                }
+                if t > 0 && backward {
+                    x[i] += 1;
+                }
+                let (n, den) = self.eval_axis_i128(i, x, true)?;
+                if den == 0 {
+                    return None;
+                }
+                let f = if invert {
+                    let (adj, det) = adjugate_i128(&n, d)?;
+                    if det == 0 {
+                        return None;
+                    }
+                    if let Some(s) = scale.as_mut() {
+                        *s *= Rational::from((Integer::from(den), Integer::from(det)));
+                    }
+                    adj
+                } else {
+                    if let Some(s) = scale.as_mut() {
+                        *s /= Integer::from(den);
+                    }
+                    n
+                };
+                if let Some(b) = big.as_mut() {
+                    *b = mul_big_small(b, &f, d);
+                } else if let Some(a) = small.take() {
+                    match mul_i128(&a, &f, d) {
+                        Some(p) => small = Some(p),
+                        None => {
+                            let a: Vec<Integer> = a.into_iter().map(Integer::from).collect();
+                            big = Some(mul_big_small(&a, &f, d));
+                        }
+                    }
+                } else {
+                    small = Some(f);
+                }
+                if t > 0 && !backward {
+                    x[i] += 1;
+                }
+                if t < 0 && backward {
+                    x[i] -= 1;
+                }
+            }
+        }
+        let e = match big {
+            Some(b) => b,
+            None => small?.into_iter().map(Integer::from).collect(),
+        };
+        Some((IntMatrix { dim: d, e }, scale))
     }
 
     /// The step from `x` (updated; garbage on `None`) in `i128` arithmetic for fields with constant
@@ -339,7 +520,11 @@ impl<'a> Walker<'a> {
         x: &mut [i64],
         want_scale: bool,
     ) -> Option<(Vec<i128>, Option<Rational>)> {
-        if traj.iter().any(|&t| t < 0) {
+        if traj
+            .iter()
+            .zip(&self.cmf.backward)
+            .any(|(&t, &backward)| t < 0 || (t != 0 && backward))
+        {
             return None;
         }
         let d = self.cmf.rank();
@@ -348,7 +533,7 @@ impl<'a> Walker<'a> {
         for (i, &t) in traj.iter().enumerate() {
             for _ in 0..t {
                 let n = self.eval_axis_small(i, x)?;
-                let dc = self.axes[i].den_const.as_ref()?;
+                let dc = self.ax(i).den_const.as_ref()?;
                 if let Some(s) = scale.as_mut() {
                     if *dc != 1 {
                         *s /= dc;
@@ -365,23 +550,52 @@ impl<'a> Walker<'a> {
     }
 
     /// The step matrix `T_k` (integral part and scale) of one trajectory step from `x` (updated).
+    ///
+    /// The moves are taken axis by axis in the natural order; if that order meets a pole or a
+    /// singular matrix (ramanujantools issue #154), other orders of the same moves are tried — by
+    /// conservation every order that avoids the singular points gives the same matrix. If every
+    /// order tried fails, the natural order's error names the axis and point.
     fn step(&self, traj: &[i64], x: &mut [i64]) -> Result<(IntMatrix, Rational), WalkError> {
-        let mut m: Option<IntMatrix> = None;
+        let start = x.to_vec();
+        let natural: Vec<usize> = (0..traj.len()).filter(|&i| traj[i] != 0).collect();
+        let first = self.step_in_order(traj, x, &natural);
+        if first.is_ok() {
+            return first;
+        }
+        for order in alternative_orders(&natural) {
+            x.copy_from_slice(&start);
+            if let Ok(r) = self.step_in_order(traj, x, &order) {
+                return Ok(r);
+            }
+        }
+        first
+    }
+
+    /// One trajectory step with the axes' moves in the given order.
+    fn step_in_order(
+        &self,
+        traj: &[i64],
+        x: &mut [i64],
+        order: &[usize],
+    ) -> Result<(IntMatrix, Rational), WalkError> {
+        // the moves' matrices, multiplied by a balanced product tree at the end
+        let mut factors: Vec<IntMatrix> = Vec::new();
         let mut scale = Rational::from(1);
-        let times = |m: Option<IntMatrix>, n: IntMatrix| match m {
-            None => n,
-            Some(m) => m.mul(&n),
-        };
-        for (i, &t) in traj.iter().enumerate() {
+        for &i in order {
+            let t = traj[i];
+            let backward = self.cmf.backward[i];
             for _ in 0..t.unsigned_abs() {
-                if t > 0 {
-                    let (n, d) = self.eval_axis(i, x)?;
-                    m = Some(times(m, n));
-                    scale /= d;
-                    x[i] += 1;
-                } else {
+                // forward axes: M(X) forward, M(X − e)⁻¹ backward;
+                // backward axes: B(X + e)⁻¹ forward, B(X) backward
+                let invert = (t > 0) == backward;
+                if t < 0 && !backward {
                     x[i] -= 1;
-                    let (n, d) = self.eval_axis(i, x)?;
+                }
+                if t > 0 && backward {
+                    x[i] += 1;
+                }
+                let (n, d) = self.eval_axis(i, x)?;
+                if invert {
                     let (adj, det) = adjugate(&n);
                     if det == 0 {
                         return Err(WalkError::Singular {
@@ -389,12 +603,22 @@ impl<'a> Walker<'a> {
                             point: show_point(self.cmf, x),
                         });
                     }
-                    m = Some(times(m, adj));
+                    factors.push(adj);
                     scale *= d / Rational::from(det);
+                } else {
+                    factors.push(n);
+                    scale /= d;
+                }
+                if t > 0 && !backward {
+                    x[i] += 1;
+                }
+                if t < 0 && backward {
+                    x[i] -= 1;
                 }
             }
         }
-        Ok((m.expect("the trajectory is not zero"), scale))
+        assert!(!factors.is_empty(), "the trajectory is not zero");
+        Ok((product_tree(&factors, self.cmf.rank()), scale))
     }
 
     /// The step matrices `T_k`, `lo ≤ k < hi`, each divided by the gcd of its entries (a scalar,
@@ -440,11 +664,21 @@ impl<'a> Walker<'a> {
                 }
                 continue;
             }
-            // the fast path may have moved x before giving up
-            for (xi, (s, t)) in x.iter_mut().zip(start.iter().zip(traj)) {
-                *xi = s + k as i64 * t;
-            }
-            let (mut m, mut s) = self.step(traj, &mut x)?;
+            // the fast paths may have moved x before giving up
+            let reset = |x: &mut [i64]| {
+                for (xi, (s, t)) in x.iter_mut().zip(start.iter().zip(traj)) {
+                    *xi = s + k as i64 * t;
+                }
+            };
+            reset(&mut x);
+            let mixed = self.step_mixed(traj, &mut x, want_scale);
+            let (mut m, mut s) = match mixed {
+                Some((m, s)) => (m, s.unwrap_or_default()),
+                None => {
+                    reset(&mut x);
+                    self.step(traj, &mut x)?
+                }
+            };
             let g = m.content();
             if g > 1 {
                 for e in &mut m.e {
@@ -506,6 +740,46 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Other orders of the axes `natural` for a trajectory step: every permutation for up to four
+/// axes, else the rotations of the order and of its reverse.
+pub fn alternative_orders(natural: &[usize]) -> Vec<Vec<usize>> {
+    let k = natural.len();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    if k <= 4 {
+        let mut idx: Vec<usize> = (0..k).collect();
+        // Heap's algorithm
+        let mut c = vec![0usize; k];
+        let mut i = 0;
+        while i < k {
+            if c[i] < i {
+                if i % 2 == 0 {
+                    idx.swap(0, i);
+                } else {
+                    idx.swap(c[i], i);
+                }
+                out.push(idx.iter().map(|&j| natural[j]).collect());
+                c[i] += 1;
+                i = 0;
+            } else {
+                c[i] = 0;
+                i += 1;
+            }
+        }
+    } else {
+        let rev: Vec<usize> = natural.iter().rev().copied().collect();
+        for base in [natural.to_vec(), rev] {
+            for r in 0..k {
+                let mut o = base.clone();
+                o.rotate_left(r);
+                if o != natural {
+                    out.push(o);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// `a·b` of `dim × dim` `i128` matrices, `None` on overflow.
 fn mul_i128(a: &[i128], b: &[i128], dim: usize) -> Option<Vec<i128>> {
     let mut c = vec![0i128; dim * dim];
@@ -519,6 +793,112 @@ fn mul_i128(a: &[i128], b: &[i128], dim: usize) -> Option<Vec<i128>> {
         }
     }
     Some(c)
+}
+
+/// `a·b` of a GMP matrix by an `i128` matrix.
+fn mul_big_small(a: &[Integer], b: &[i128], dim: usize) -> Vec<Integer> {
+    let mut c = Vec::with_capacity(dim * dim);
+    for r in 0..dim {
+        for col in 0..dim {
+            let mut acc = Integer::new();
+            for k in 0..dim {
+                let y = b[k * dim + col];
+                if y != 0 {
+                    acc += Integer::from(&a[r * dim + k] * y);
+                }
+            }
+            c.push(acc);
+        }
+    }
+    c
+}
+
+/// `(adj(m), det(m))` in checked `i128` (cofactor expansion skipping zero entries); `None` on
+/// overflow.
+fn adjugate_i128(m: &[i128], d: usize) -> Option<(Vec<i128>, i128)> {
+    if d >= 4 {
+        return faddeev_leverrier_i128(m, d);
+    }
+    let det = det_i128(m, d)?;
+    if d == 1 {
+        return Some((vec![1], det));
+    }
+    let mut e = vec![0i128; d * d];
+    let mut minor = Vec::with_capacity((d - 1) * (d - 1));
+    for i in 0..d {
+        for j in 0..d {
+            minor.clear();
+            for r in (0..d).filter(|&r| r != j) {
+                for c in (0..d).filter(|&c| c != i) {
+                    minor.push(m[r * d + c]);
+                }
+            }
+            let c = det_i128(&minor, d - 1)?;
+            e[i * d + j] = if (i + j) % 2 == 0 {
+                c
+            } else {
+                c.checked_neg()?
+            };
+        }
+    }
+    Some((e, det))
+}
+
+/// [`faddeev_leverrier`] in checked `i128`.
+fn faddeev_leverrier_i128(a: &[i128], d: usize) -> Option<(Vec<i128>, i128)> {
+    let mut mk: Vec<i128> = (0..d * d).map(|k| i128::from(k / d == k % d)).collect();
+    let mut am = a.to_vec();
+    let mut c: i128 = (0..d).try_fold(0i128, |t, i| t.checked_add(a[i * d + i]))?;
+    c = c.checked_neg()?;
+    for k in 2..=d {
+        mk = am;
+        for i in 0..d {
+            mk[i * d + i] = mk[i * d + i].checked_add(c)?;
+        }
+        am = mul_i128(a, &mk, d)?;
+        let tr = (0..d).try_fold(0i128, |t, i| t.checked_add(am[i * d + i]))?;
+        c = tr.checked_neg()? / k as i128;
+    }
+    let det = if d % 2 == 0 { c } else { c.checked_neg()? };
+    if d % 2 == 1 {
+        Some((mk, det))
+    } else {
+        Some((
+            mk.into_iter()
+                .map(|x| x.checked_neg())
+                .collect::<Option<_>>()?,
+            det,
+        ))
+    }
+}
+
+fn det_i128(m: &[i128], d: usize) -> Option<i128> {
+    match d {
+        1 => Some(m[0]),
+        2 => m[0].checked_mul(m[3])?.checked_sub(m[1].checked_mul(m[2])?),
+        _ => {
+            let mut acc: i128 = 0;
+            let mut minor = Vec::with_capacity((d - 1) * (d - 1));
+            for j in 0..d {
+                if m[j] == 0 {
+                    continue;
+                }
+                minor.clear();
+                for r in 1..d {
+                    for c in (0..d).filter(|&c| c != j) {
+                        minor.push(m[r * d + c]);
+                    }
+                }
+                let t = m[j].checked_mul(det_i128(&minor, d - 1)?)?;
+                acc = if j % 2 == 0 {
+                    acc.checked_add(t)?
+                } else {
+                    acc.checked_sub(t)?
+                };
+            }
+            Some(acc)
+        }
+    }
 }
 
 /// Binary gcd (128-bit division is slow); 64-bit when both fit.
@@ -568,6 +948,10 @@ fn rational_product(rs: &[Rational]) -> Rational {
 /// `(adj(m), det(m))` with `m·adj(m) = det(m)·I`.
 pub fn adjugate(m: &IntMatrix) -> (IntMatrix, Integer) {
     let d = m.dim;
+    if d >= 4 {
+        let (e, det) = faddeev_leverrier(&m.e, d);
+        return (IntMatrix { dim: d, e }, det);
+    }
     let det = int_det(&m.e, d);
     if d == 1 {
         return (IntMatrix::identity(1), det);
@@ -586,6 +970,53 @@ pub fn adjugate(m: &IntMatrix) -> (IntMatrix, Integer) {
         }
     }
     (IntMatrix { dim: d, e }, det)
+}
+
+/// `(adj(A), det(A))` by the Faddeev–LeVerrier recurrence, `O(d⁴)` exact integer operations:
+/// `M_1 = I`, `c_{d−1} = −tr(A)`, `M_k = A·M_{k−1} + c_{d−k+1}·I`, `c_{d−k} = −tr(A·M_k)/k` (an
+/// exact division: the `c` are the integer coefficients of the characteristic polynomial); then
+/// `det A = (−1)^d·c_0` and `adj A = (−1)^{d+1}·M_d`.
+fn faddeev_leverrier(a: &[Integer], d: usize) -> (Vec<Integer>, Integer) {
+    let mut mk: Vec<Integer> = (0..d * d)
+        .map(|k| Integer::from(u8::from(k / d == k % d)))
+        .collect();
+    let mut am = a.to_vec();
+    let mut c = -(0..d).fold(Integer::new(), |t, i| t + &a[i * d + i]);
+    for k in 2..=d {
+        // M_k = A·M_{k−1} + c·I
+        mk = am;
+        for i in 0..d {
+            mk[i * d + i] += &c;
+        }
+        am = mul_int(a, &mk, d);
+        let tr = (0..d).fold(Integer::new(), |t, i| t + &am[i * d + i]);
+        c = -tr;
+        c.div_exact_u_mut(k as u32);
+    }
+    // c = c_0; A·M_d + c_0·I = 0
+    let det = if d % 2 == 0 { c } else { -c };
+    if d % 2 == 1 {
+        (mk, det)
+    } else {
+        (mk.into_iter().map(|x| -x).collect(), det)
+    }
+}
+
+fn mul_int(a: &[Integer], b: &[Integer], d: usize) -> Vec<Integer> {
+    let mut out = Vec::with_capacity(d * d);
+    for r in 0..d {
+        for col in 0..d {
+            let mut acc = Integer::new();
+            for k in 0..d {
+                let (x, y) = (&a[r * d + k], &b[k * d + col]);
+                if *x != 0 && *y != 0 {
+                    acc += Integer::from(x * y);
+                }
+            }
+            out.push(acc);
+        }
+    }
+    out
 }
 
 fn int_det(m: &[Integer], d: usize) -> Integer {
@@ -793,4 +1224,243 @@ pub fn delta_of(approx: &Rational, l: &Rational) -> Option<f64> {
         return None;
     }
     Some(-err / log10_int(q) - 1.0)
+}
+
+/// The trajectory matrix `T(k)` exactly, as rationals (row-major): the product of the moves of one
+/// step along `traj` from `start + k·traj`, for a start with rational coordinates. Integer points
+/// take the integer path of [`Walker::steps`]; other points evaluate the matrices in ℚ. Singular
+/// points are avoided as in the walks (other orders of the moves, ramanujantools issue #154).
+pub fn step_at(
+    cmf: &Cmf,
+    traj: &[i64],
+    start: &[Rational],
+    k: i64,
+) -> Result<Vec<Rational>, WalkError> {
+    let walker = Walker::new(cmf)?;
+    walker.check_dims(traj, start.iter().map(|_| 0).collect::<Vec<_>>().as_slice())?;
+    if start.iter().all(|s| *s.denom() == 1) {
+        let ints: Vec<i64> = start
+            .iter()
+            .map(|s| s.numer().to_i64().expect("start coordinates fit in i64"))
+            .collect();
+        let k = usize::try_from(k).expect("k ≥ 0 on the integer path");
+        let w = walker.steps(traj, &ints, k, k + 1)?;
+        return Ok(w.p.e.iter().map(|e| Rational::from(e) * &w.scale).collect());
+    }
+    let point: Vec<Rational> = start
+        .iter()
+        .zip(traj)
+        .map(|(s, &t)| s + Rational::from(k * t))
+        .collect();
+    let natural: Vec<usize> = (0..traj.len()).filter(|&i| traj[i] != 0).collect();
+    let first = rational_step(cmf, traj, &point, &natural);
+    if first.is_ok() {
+        return first;
+    }
+    for order in alternative_orders(&natural) {
+        if let Ok(r) = rational_step(cmf, traj, &point, &order) {
+            return Ok(r);
+        }
+    }
+    first
+}
+
+fn show_rational_point(cmf: &Cmf, p: &[Rational]) -> String {
+    format!(
+        "({}) = ({})",
+        cmf.axes.join(", "),
+        p.iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// One step in ℚ at a rational point, moves in the given order.
+fn rational_step(
+    cmf: &Cmf,
+    traj: &[i64],
+    point: &[Rational],
+    order: &[usize],
+) -> Result<Vec<Rational>, WalkError> {
+    let d = cmf.rank();
+    let mut x = point.to_vec();
+    let mut acc: Vec<Rational> = (0..d * d)
+        .map(|k| Rational::from(u8::from(k / d == k % d)))
+        .collect();
+    for &i in order {
+        let t = traj[i];
+        let backward = cmf.backward[i];
+        for _ in 0..t.unsigned_abs() {
+            let invert = (t > 0) == backward;
+            if t < 0 && !backward {
+                x[i] -= 1;
+            }
+            if t > 0 && backward {
+                x[i] += 1;
+            }
+            let m = cmf.matrices[i]
+                .entries()
+                .iter()
+                .enumerate()
+                .map(|(k, e)| {
+                    e.eval(&x).map_err(|_| WalkError::Pole {
+                        axis: cmf.axes[i].clone(),
+                        point: show_rational_point(cmf, &x),
+                        row: k / d,
+                        col: k % d,
+                        den: cmf.show(e.den()),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let m = if invert {
+                rational_inverse(&m, d).ok_or_else(|| WalkError::Singular {
+                    axis: cmf.axes[i].clone(),
+                    point: show_rational_point(cmf, &x),
+                })?
+            } else {
+                m
+            };
+            acc = rational_mul(&acc, &m, d);
+            if t > 0 && !backward {
+                x[i] += 1;
+            }
+            if t < 0 && backward {
+                x[i] -= 1;
+            }
+        }
+    }
+    Ok(acc)
+}
+
+fn rational_mul(a: &[Rational], b: &[Rational], d: usize) -> Vec<Rational> {
+    let mut c = Vec::with_capacity(d * d);
+    for r in 0..d {
+        for col in 0..d {
+            let mut s = Rational::new();
+            for k in 0..d {
+                s += Rational::from(&a[r * d + k] * &b[k * d + col]);
+            }
+            c.push(s);
+        }
+    }
+    c
+}
+
+/// Gauss–Jordan inverse in ℚ; `None` if singular.
+fn rational_inverse(m: &[Rational], d: usize) -> Option<Vec<Rational>> {
+    let mut a = m.to_vec();
+    let mut inv: Vec<Rational> = (0..d * d)
+        .map(|k| Rational::from(u8::from(k / d == k % d)))
+        .collect();
+    for col in 0..d {
+        let piv = (col..d).find(|&r| a[r * d + col] != 0)?;
+        if piv != col {
+            for c in 0..d {
+                a.swap(piv * d + c, col * d + c);
+                inv.swap(piv * d + c, col * d + c);
+            }
+        }
+        let p = Rational::from(a[col * d + col].recip_ref());
+        for c in 0..d {
+            a[col * d + c] *= &p;
+            inv[col * d + c] *= &p;
+        }
+        for r in 0..d {
+            if r != col && a[r * d + col] != 0 {
+                let f = a[r * d + col].clone();
+                for c in 0..d {
+                    let (x, y) = (
+                        Rational::from(&f * &a[col * d + c]),
+                        Rational::from(&f * &inv[col * d + c]),
+                    );
+                    a[r * d + c] -= x;
+                    inv[r * d + c] -= y;
+                }
+            }
+        }
+    }
+    Some(inv)
+}
+
+/// The projective image of a matrix modulo `prime`: every entry `a/b` as `a·b⁻¹ mod prime`, all
+/// divided by the first nonzero one (so a scalar multiple of the matrix has the same image). This is
+/// the signature of ramanujantools' `cmf_benchmark._projective_digest`. `None` if every entry
+/// vanishes modulo the prime or a denominator does.
+pub fn projective_image(entries: &[Rational], prime: u64) -> Option<Vec<u64>> {
+    let pr = Integer::from(prime);
+    let vals: Vec<Integer> = entries
+        .iter()
+        .map(|e| {
+            let inv = Integer::from(e.denom() % &pr).invert(&pr).ok()?;
+            let num = Integer::from(e.numer() % &pr);
+            Some((num * inv).rem_euc(&pr))
+        })
+        .collect::<Option<_>>()?;
+    let first = vals.iter().find(|v| **v != 0)?;
+    let inv = first.clone().invert(&pr).ok()?;
+    Some(
+        vals.iter()
+            .map(|v| {
+                Integer::from(v * &inv)
+                    .rem_euc(&pr)
+                    .to_u64()
+                    .expect("below the prime")
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Faddeev–LeVerrier against the cofactor definition `adj[i][j] = (−1)^{i+j}·det(minor_{ji})`,
+    /// in GMP and in `i128`, for sizes 1 … 6.
+    #[test]
+    fn adjugates_agree_with_cofactors() {
+        let mut seed = 12345u64;
+        for d in 1..=6usize {
+            for _ in 0..5 {
+                let e: Vec<i64> = (0..d * d)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        ((seed >> 33) % 19) as i64 - 9
+                    })
+                    .collect();
+                let m = IntMatrix {
+                    dim: d,
+                    e: e.iter().map(|&v| Integer::from(v)).collect(),
+                };
+                let det = int_det(&m.e, d);
+                let mut cof = vec![Integer::new(); d * d];
+                if d == 1 {
+                    cof[0] = Integer::from(1);
+                } else {
+                    for i in 0..d {
+                        for j in 0..d {
+                            let minor: Vec<Integer> = (0..d)
+                                .filter(|&r| r != j)
+                                .flat_map(|r| (0..d).filter(move |&c| c != i).map(move |c| (r, c)))
+                                .map(|(r, c)| m.e[r * d + c].clone())
+                                .collect();
+                            let c = int_det(&minor, d - 1);
+                            cof[i * d + j] = if (i + j) % 2 == 0 { c } else { -c };
+                        }
+                    }
+                }
+                let (fl, fdet) = faddeev_leverrier(&m.e, d);
+                assert_eq!((&fl, &fdet), (&cof, &det), "d = {d}");
+                let (adj, adet) = adjugate(&m);
+                assert_eq!((adj.e, adet), (cof.clone(), det.clone()));
+                let small: Vec<i128> = e.iter().map(|&v| i128::from(v)).collect();
+                let (a128, d128) = adjugate_i128(&small, d).unwrap();
+                assert_eq!(d128, det.to_i128().unwrap());
+                let cof128: Vec<i128> = cof.iter().map(|c| c.to_i128().unwrap()).collect();
+                assert_eq!(a128, cof128);
+            }
+        }
+    }
 }
