@@ -176,7 +176,8 @@ pub fn check_positivity(pcf: &Pcf, pos: &Positivity) -> Result<String, ProofErro
     sign_fact(id, "rho(m) > 0", m0, positive_from(rho, m0))?;
     let q = denominators(pcf, m0);
     let (q_prev, q_m0) = (&q[m0 as usize], &q[m0 as usize + 1]);
-    if *q_prev <= 0 || *q_m0 < Integer::from(rho.eval(m0) * q_prev) {
+    let bound: Integer = rho.eval(m0) * q_prev;
+    if *q_prev <= 0 || *q_m0 < bound {
         return Err(broken(
             id,
             format!(
@@ -661,7 +662,7 @@ pub fn solve_coboundary(m1: &PolyMatrix, m2: &PolyMatrix, deg: usize) -> Vec<Pol
             let coeffs: Vec<Integer> = (0..per)
                 .map(|k| {
                     let x = &v[e * per + k];
-                    Integer::from(x.numer() * Integer::from(&den / x.denom()))
+                    x.numer() * Integer::from(&den / x.denom())
                 })
                 .collect();
             m[e / 2][e % 2] = Poly::new(coeffs);

@@ -79,7 +79,7 @@ fn value_map(pcf: &Pcf, f: &Poly, h2: &Poly, series: &SeriesAnchor, j: u32) -> O
     ]);
     let w = Mobius([
         [Rational::new(), Rational::from(1)],
-        [lambda.clone(), Rational::from(-(lambda * partial))],
+        [lambda.clone(), -(lambda * partial)],
     ]);
     Some(v.compose(&w))
 }
@@ -376,7 +376,7 @@ pub fn solve_f(a: &Poly, h1: &Poly, h2: &Poly, deg: usize) -> Vec<Poly> {
             let den = v.iter().fold(Integer::from(1), |l, x| l.lcm(x.denom()));
             Poly::new(
                 v.iter()
-                    .map(|x| Integer::from(x.numer() * Integer::from(&den / x.denom())))
+                    .map(|x| x.numer() * Integer::from(&den / x.denom()))
                     .collect(),
             )
             .primitive()

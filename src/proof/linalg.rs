@@ -19,9 +19,9 @@ pub fn nullspace(mut a: Vec<Vec<Rational>>, cols: usize) -> Vec<Vec<Rational>> {
         for r in 0..a.len() {
             if r != row && a[r][col] != 0 {
                 let f = a[r][col].clone();
-                for c in 0..cols {
-                    let d = Rational::from(&f * &a[row][c]);
-                    a[r][c] -= d;
+                let pivot_row = a[row].clone();
+                for (x, p) in a[r].iter_mut().zip(&pivot_row).take(cols) {
+                    *x -= Rational::from(&f * p);
                 }
             }
         }

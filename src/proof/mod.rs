@@ -197,7 +197,7 @@ impl Mobius {
             .0
             .iter()
             .flatten()
-            .map(|x| Integer::from(x.numer() * Integer::from(&den / x.denom())))
+            .map(|x| x.numer() * Integer::from(&den / x.denom()))
             .collect();
         let g = ints.iter().fold(Integer::new(), |g, x| g.gcd(x));
         if g != 0 {
