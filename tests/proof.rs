@@ -404,3 +404,35 @@ fn prove_all_on_the_quickstart_catalog_writes_certificates_that_check_proof_acce
         "{msg}"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Random inflations by c(n) = c0 + c1·n, sign flips and index shifts of an anchor get an
+    /// equivalence certificate that checks, whose limit is the PCF's (40-digit convergent).
+    #[test]
+    fn random_inflations_sign_flips_and_shifts_of_an_anchor_get_certificates(
+        which in 0usize..3,
+        c0 in 1i64..6,
+        c1 in 0i64..4,
+        negate in proptest::bool::ANY,
+        shift in 0u32..3,
+    ) {
+        let id = ["euler-arctan", "euler-e", "apery-zeta3"][which];
+        let anchor = bundled().pcf.iter().find(|a| a.id == id).unwrap();
+        let base = anchor.pcf();
+        let s = shift as i64;
+        let sign = if negate { -1 } else { 1 };
+        let c = apery::poly::Poly::from_i64(&[sign * c0, sign * c1]);
+        let target = Pcf::new(&c * &base.a.shift(s), &(&c * &c.shift(-1)) * &base.b.shift(s));
+        let (l, r, u) = inflation_coboundary(&base, &target, [shift, 0]).unwrap();
+        let (cert, proven) =
+            build(Base::Anchor(anchor.clone()), &target, None, [shift, 0], l, r, u).unwrap();
+        let file = Certificate::Equivalence(Box::new(cert)).to_file_string();
+        let again = check(&Certificate::from_file_str(&file).unwrap()).unwrap();
+        proptest::prop_assert_eq!(&again.limit, &proven.limit);
+        let depth = if id == "euler-arctan" { 400 } else { 200 };
+        let d = digits_agree(&convergent(&target, depth), &value(&proven.limit));
+        proptest::prop_assert!(d > 40.0, "{}: {} digits", target, d);
+    }
+}

@@ -103,36 +103,37 @@ impl Limit {
 }
 
 impl fmt::Display for Limit {
+    /// Written like the catalog's relations: `4/pi`, `pi/(4 - pi)`, `(e + 1)/(e - 1)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let k = &self.constant;
-        let lin = |c0: &Integer, c1: &Integer| -> String {
-            match (c0.cmp0(), c1.cmp0()) {
-                (_, std::cmp::Ordering::Equal) => c0.to_string(),
-                (std::cmp::Ordering::Equal, _) if *c1 == 1 => k.clone(),
-                (std::cmp::Ordering::Equal, _) if *c1 == -1 => format!("-{k}"),
-                (std::cmp::Ordering::Equal, _) => format!("{c1}*{k}"),
-                _ => {
-                    let t = if *c1 == 1 {
-                        k.clone()
-                    } else if *c1 == -1 {
-                        format!("-{k}")
-                    } else {
-                        format!("{c1}*{k}")
-                    };
-                    if *c0 < 0 {
-                        format!("{t} - {}", Integer::from(-c0))
-                    } else {
-                        format!("{t} + {c0}")
-                    }
-                }
+        let term = |c1: &Integer| -> String {
+            let a = Integer::from(c1.abs_ref());
+            if a == 1 {
+                k.clone()
+            } else {
+                format!("{a}*{k}")
             }
         };
+        let lin = |c0: &Integer, c1: &Integer| -> String {
+            if *c1 == 0 {
+                return c0.to_string();
+            }
+            let t = term(c1);
+            match (c0.cmp0(), c1.cmp0()) {
+                (std::cmp::Ordering::Equal, std::cmp::Ordering::Less) => format!("-{t}"),
+                (std::cmp::Ordering::Equal, _) => t,
+                (_, std::cmp::Ordering::Less) => format!("{c0} - {t}"),
+                (std::cmp::Ordering::Less, _) => format!("{t} - {}", Integer::from(-c0)),
+                _ => format!("{t} + {c0}"),
+            }
+        };
+        let paren = |s: String| if s.contains(' ') { format!("({s})") } else { s };
         let num = lin(&self.numerator[0].0, &self.numerator[1].0);
         let den = lin(&self.denominator[0].0, &self.denominator[1].0);
         if den == "1" {
             write!(f, "{num}")
         } else {
-            write!(f, "({num})/({den})")
+            write!(f, "{}/{}", paren(num), paren(den))
         }
     }
 }
