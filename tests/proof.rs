@@ -287,6 +287,15 @@ fn prove_and_recheck(targets: &[(Pcf, Limit)]) -> usize {
     let mut prover = Prover::new();
     let results = apery::proof::prover::prove_all(&mut prover, targets, |_| {});
     let mut proved = 0;
+    let classes: std::collections::BTreeSet<String> = results
+        .iter()
+        .flatten()
+        .map(|(c, _)| {
+            let (p, label) = apery::proof::prover::root(c);
+            format!("{p} [{label}]")
+        })
+        .collect();
+    eprintln!("{} proven equivalence class(es)", classes.len());
     for ((pcf, claim), r) in targets.iter().zip(&results) {
         if let Some((cert, _)) = r {
             let back = Certificate::from_file_str(&cert.to_file_string()).unwrap();
