@@ -29,6 +29,16 @@ pub fn render(rows: &[Conjecture], format: Format) -> String {
     }
 }
 
+/// The proof status a row carries in `details.proof` (set by `apery query` from the catalog's
+/// proofs table), if any row has one: exports add a proof column only then.
+fn proof_of(c: &Conjecture) -> Option<&str> {
+    c.details.get("proof").and_then(|v| v.as_str())
+}
+
+fn any_proof(rows: &[&Conjecture]) -> bool {
+    rows.iter().any(|c| proof_of(c).is_some())
+}
+
 fn fmt_opt(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{v:.4}"))
 }
@@ -69,10 +79,11 @@ fn table(rows: &[Conjecture]) -> String {
     let mut out = String::new();
     if !pcf.is_empty() || esma.is_empty() {
         let with_cmf = pcf.iter().any(|c| !c.cmf_sources.is_empty());
+        let with_proof = any_proof(&pcf);
         let cells: Vec<Vec<String>> = pcf
             .iter()
             .map(|c| {
-                let mut r = vec![
+                let mut row = vec![
                     c.kind.clone(),
                     c.a.clone(),
                     c.b.clone(),
@@ -83,9 +94,12 @@ fn table(rows: &[Conjecture]) -> String {
                     c.variants.to_string(),
                 ];
                 if with_cmf {
-                    r.push(cmf_cell(c));
+                    row.push(cmf_cell(c));
                 }
-                r
+                if with_proof {
+                    row.push(proof_of(c).unwrap_or("conjecture").to_string());
+                }
+                row
             })
             .collect();
         let mut header = vec![
@@ -93,6 +107,9 @@ fn table(rows: &[Conjecture]) -> String {
         ];
         if with_cmf {
             header.push("cmf trajectory");
+        }
+        if with_proof {
+            header.push("proof");
         }
         out += &aligned(&header, &cells);
     }
@@ -246,13 +263,17 @@ fn csv_field(s: &str) -> String {
 }
 
 fn csv(rows: &[Conjecture]) -> String {
-    // The provenance column appears only when some row has a CMF source, so catalogs without CMF
-    // searches export exactly as before.
+    // The provenance and proof columns appear only when some row has a CMF source or a proof
+    // status, so other catalogs export exactly as before.
     let with_cmf = rows.iter().any(|c| !c.cmf_sources.is_empty());
+    let with_proof = any_proof(&rows.iter().collect::<Vec<_>>());
     let mut out = String::from(
         "kind,a,b,constants,relation,limit,verified_digits,depth,delta,convergence_rate,space,variants,canonical_key",
     );
-    out.push_str(if with_cmf { ",cmf_sources\n" } else { "\n" });
+    if with_cmf {
+        out.push_str(",cmf_sources");
+    }
+    out.push_str(if with_proof { ",proof\n" } else { "\n" });
     for c in rows {
         let f = [
             c.kind.clone(),
@@ -273,6 +294,9 @@ fn csv(rows: &[Conjecture]) -> String {
         if with_cmf {
             let sources: Vec<String> = c.cmf_sources.iter().map(|s| s.describe()).collect();
             f.push(csv_field(&sources.join("; ")));
+        }
+        if with_proof {
+            f.push(csv_field(proof_of(c).unwrap_or("conjecture")));
         }
         writeln!(out, "{}", f.join(",")).unwrap();
     }
@@ -301,6 +325,9 @@ fn latex(rows: &[Conjecture]) -> String {
                 src.b
             )
             .unwrap();
+        }
+        if let Some(p) = proof_of(c) {
+            writeln!(out, "% proof: {p}").unwrap();
         }
         writeln!(
             out,

@@ -8,6 +8,7 @@
 
 pub mod export;
 pub mod metrics;
+pub mod proofs;
 pub mod sources;
 pub mod units;
 

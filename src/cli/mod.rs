@@ -6,6 +6,7 @@ mod constants;
 mod dynamics;
 mod esma;
 mod eval;
+mod prove;
 mod query;
 mod search;
 mod units;
@@ -35,6 +36,7 @@ const EXAMPLES: &str = "Examples:
   apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12       recurrence of a sequence
   apery dynamics search-spaces/blind-delta.toml --shard 0/100
   apery cmf pcf zeta3 --trajectory 1,1 --start 1,1     a CMF trajectory as a PCF
+  apery prove --all && apery check-proof proofs/*.json  certificates for the catalog
   apery cluster && apery plot clusters --out results/clusters.png
   apery split search-spaces/quickstart.toml --units 8 --out run/units
   apery run-unit run/units/000000.unit --result run/results/000000.result
@@ -62,6 +64,10 @@ enum Command {
     Plot(dynamics::PlotArgs),
     /// Conservative matrix fields: list, check conservation, walk trajectories, trajectory → PCF.
     Cmf(cmf::Args),
+    /// Prove catalog conjectures: write checked certificates to proofs/ and record the status.
+    Prove(prove::Args),
+    /// Re-verify proof certificates exactly, from the files alone.
+    CheckProof(prove::CheckArgs),
     /// Split a search space into deterministic work units (unit files).
     Split(units::SplitArgs),
     /// Inspect unit and result files.
@@ -129,6 +135,7 @@ pub fn run() -> anyhow::Result<std::process::ExitCode> {
         Command::RunUnit(a) => return units::run_run_unit(a),
         Command::Merge(a) => return units::run_merge(a),
         Command::Boinc(a) => return boinc::run(a),
+        Command::CheckProof(a) => return prove::run_check(a),
         Command::Split(a) => units::run_split(a),
         Command::Unit(a) => units::run_unit_cmd(a),
         Command::Status(a) => units::run_status(a),
@@ -142,6 +149,7 @@ pub fn run() -> anyhow::Result<std::process::ExitCode> {
         Command::Cluster(a) => dynamics::run_cluster(a),
         Command::Plot(a) => dynamics::run_plot(a),
         Command::Cmf(a) => cmf::run(a),
+        Command::Prove(a) => prove::run(a),
     }?;
     Ok(std::process::ExitCode::SUCCESS)
 }
