@@ -14,6 +14,8 @@
 //! * [`walk`]: exact trajectory products, walk values and limits with honest digits;
 //! * [`to_pcf`]: the PCF of a trajectory (inflated, then deflated).
 
+pub mod ffbar;
+pub mod generalize;
 pub mod matrix;
 pub mod spec;
 pub mod to_pcf;

