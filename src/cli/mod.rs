@@ -6,6 +6,7 @@ mod constants;
 mod dynamics;
 mod esma;
 mod eval;
+mod generalize;
 mod query;
 mod search;
 mod units;
@@ -35,6 +36,7 @@ const EXAMPLES: &str = "Examples:
   apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12       recurrence of a sequence
   apery dynamics search-spaces/blind-delta.toml --shard 0/100
   apery cmf pcf zeta3 --trajectory 1,1 --start 1,1     a CMF trajectory as a PCF
+  apery generalize --a \"2n+1\" --b \"-n^2\"              a CMF family containing a PCF
   apery cluster && apery plot clusters --out results/clusters.png
   apery split search-spaces/quickstart.toml --units 8 --out run/units
   apery run-unit run/units/000000.unit --result run/results/000000.result
@@ -62,6 +64,9 @@ enum Command {
     Plot(dynamics::PlotArgs),
     /// Conservative matrix fields: list, check conservation, walk trajectories, trajectory → PCF.
     Cmf(cmf::Args),
+    /// Embed a PCF in a conservative matrix field (f, f̄ construction or a bundled field's
+    /// trajectory) and store the family of neighbouring formulas in the catalog.
+    Generalize(generalize::Args),
     /// Split a search space into deterministic work units (unit files).
     Split(units::SplitArgs),
     /// Inspect unit and result files.
@@ -129,6 +134,7 @@ pub fn run() -> anyhow::Result<std::process::ExitCode> {
         Command::RunUnit(a) => return units::run_run_unit(a),
         Command::Merge(a) => return units::run_merge(a),
         Command::Boinc(a) => return boinc::run(a),
+        Command::Generalize(a) => return generalize::run(a),
         Command::Split(a) => units::run_split(a),
         Command::Unit(a) => units::run_unit_cmd(a),
         Command::Status(a) => units::run_status(a),

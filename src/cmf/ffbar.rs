@@ -393,15 +393,38 @@ fn solve_degree(pcf: &Pcf, d: u32, line: i64) -> Vec<(MPoly, MPoly)> {
         MPoly::from_terms(nv, terms)
     };
     let (f, g) = (build(0), build(nm));
-    // quadratic equations in t
-    let prod = &f * &g;
+    // quadratic equations in t: the coefficients of x^i y^j (i ≥ 1) of f·f̄ − b, from the dense
+    // coefficient vectors of the particular solution (t₀ = 1) and the null-space basis
+    let vectors: Vec<&Vec<Rational>> = std::iter::once(&x0).chain(basis.iter()).collect();
+    let tmono = |p: usize, q: usize| -> Vec<u32> {
+        let mut m = vec![0u32; k];
+        if p > 0 {
+            m[p - 1] += 1;
+        }
+        if q > 0 {
+            m[q - 1] += 1;
+        }
+        m
+    };
     let mut eqs: std::collections::BTreeMap<(u32, u32), Vec<(Vec<u32>, Rational)>> =
         Default::default();
-    for (m, c) in prod.terms() {
-        if m[0] >= 1 {
-            eqs.entry((m[0], m[1]))
-                .or_default()
-                .push((m[2..].to_vec(), c.clone()));
+    for (p, vp) in vectors.iter().enumerate() {
+        for (q, vq) in vectors.iter().enumerate() {
+            for (ia, &(i1, j1)) in mons.iter().enumerate() {
+                let cf = &vp[ia];
+                if *cf == 0 {
+                    continue;
+                }
+                for (ib, &(i2, j2)) in mons.iter().enumerate() {
+                    let cg = &vq[nm + ib];
+                    if *cg == 0 || i1 + i2 == 0 {
+                        continue;
+                    }
+                    eqs.entry((i1 + i2, j1 + j2))
+                        .or_default()
+                        .push((tmono(p, q), Rational::from(cf * cg)));
+                }
+            }
         }
     }
     for (e, c) in pcf.b.coeffs().iter().enumerate().skip(1) {
@@ -489,17 +512,25 @@ fn eliminate(eqs: Vec<MPoly>, sub: Vec<MPoly>, out: &mut Vec<Vec<MPoly>>) {
         return;
     }
     let k = sub.len();
-    let vars_of = |e: &MPoly| -> BTreeSet<usize> {
-        e.terms()
-            .flat_map(|(m, _)| (0..k).filter(|&t| m[t] > 0).collect::<Vec<_>>())
-            .collect()
-    };
+    // the variables of each equation, as bit masks (k ≤ 2·45 < 128 unknowns)
+    let masks: Vec<u128> = eqs
+        .iter()
+        .map(|e| {
+            e.terms().fold(0u128, |acc, (m, _)| {
+                m.iter()
+                    .enumerate()
+                    .filter(|(_, &x)| x > 0)
+                    .fold(acc, |a, (t, _)| a | (1u128 << t))
+            })
+        })
+        .collect();
+    let vars_of = |i: usize| -> Vec<usize> { (0..k).filter(|&t| masks[i] >> t & 1 == 1).collect() };
     let mut order: Vec<usize> = (0..eqs.len()).collect();
-    order.sort_by_key(|&i| (vars_of(&eqs[i]).len(), eqs[i].len(), i));
+    order.sort_by_key(|&i| (masks[i].count_ones(), eqs[i].len(), i));
     // 1. an equation linear in a variable with a constant coefficient
     for &i in &order {
         let e = &eqs[i];
-        for t in vars_of(e) {
+        for t in vars_of(i) {
             if e.degree_in(t) != Some(1) {
                 continue;
             }
@@ -530,9 +561,8 @@ fn eliminate(eqs: Vec<MPoly>, sub: Vec<MPoly>, out: &mut Vec<Vec<MPoly>>) {
     }
     // 2. an equation in one variable: its rational roots
     for &i in &order {
-        let vs = vars_of(&eqs[i]);
-        if vs.len() == 1 {
-            let t = *vs.iter().next().unwrap();
+        if masks[i].count_ones() == 1 {
+            let t = masks[i].trailing_zeros() as usize;
             let uni = univariate(&eqs[i], t);
             for r in rational_roots(&uni) {
                 if out.len() >= MAX_BRANCHES {
@@ -545,8 +575,8 @@ fn eliminate(eqs: Vec<MPoly>, sub: Vec<MPoly>, out: &mut Vec<Vec<MPoly>>) {
     }
     // 3. stuck: try small values of the variable in the fewest equations
     let mut counts = vec![0usize; k];
-    for e in &eqs {
-        for t in vars_of(e) {
+    for i in 0..eqs.len() {
+        for t in vars_of(i) {
             counts[t] += 1;
         }
     }
@@ -569,19 +599,40 @@ fn substitute_and_recurse(
     value: &MPoly,
     out: &mut Vec<Vec<MPoly>>,
 ) {
-    let k = sub.len();
-    let images: Vec<MPoly> = (0..k)
-        .map(|j| {
-            if j == t {
-                value.clone()
-            } else {
-                MPoly::var(k, j)
-            }
-        })
+    let mut powers = vec![MPoly::constant(value.nvars(), 1)];
+    let eqs2 = eqs
+        .iter()
+        .map(|e| subst(e, t, value, &mut powers))
         .collect();
-    let eqs2 = eqs.iter().map(|e| e.compose(&images)).collect();
-    let sub2 = sub.iter().map(|s| s.compose(&images)).collect();
+    let sub2 = sub
+        .iter()
+        .map(|e| subst(e, t, value, &mut powers))
+        .collect();
     eliminate(eqs2, sub2, out);
+}
+
+/// `p` with the variable `t` replaced by `value` (`powers` caches `value^e`); the terms are
+/// collected once, so the cost is linear in the size of the result, up to the sort.
+fn subst(p: &MPoly, t: usize, value: &MPoly, powers: &mut Vec<MPoly>) -> MPoly {
+    let mut terms: Vec<(Vec<u32>, Rational)> = Vec::with_capacity(p.len());
+    for (m, c) in p.terms() {
+        let e = m[t] as usize;
+        if e == 0 {
+            terms.push((m.clone(), c.clone()));
+            continue;
+        }
+        while powers.len() <= e {
+            let next = powers.last().unwrap() * value;
+            powers.push(next);
+        }
+        let mut rest = m.clone();
+        rest[t] = 0;
+        for (vm, vc) in powers[e].terms() {
+            let mm: Vec<u32> = rest.iter().zip(vm).map(|(a, b)| a + b).collect();
+            terms.push((mm, Rational::from(c * vc)));
+        }
+    }
+    MPoly::from_terms(p.nvars(), terms)
 }
 
 /// The polynomial `e` (in the variable `t` only) as an integer polynomial.
