@@ -23,6 +23,7 @@ pub mod esma;
 pub mod identify;
 pub mod pcf;
 pub mod poly;
+pub mod proof;
 pub mod search;
 pub mod sequence;
 pub mod space;
