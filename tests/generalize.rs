@@ -210,3 +210,123 @@ fn ffbar_of_an_inflated_pcf_records_the_inflation() {
     assert_eq!(sols[0].inflation.python(), "n + 2");
     assert_eq!(sols[0].deflated, pcf("2n+1", "-n^2"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// CMF-membership certificates (kind 3)
+
+mod membership {
+    use super::*;
+    use apery::proof::anchors::pcf_anchor;
+    use apery::proof::membership::build_membership;
+    use apery::proof::{check, Certificate, Identity};
+
+    /// The log field f = x + y, f̄ = x − y, found from the anchor's own PCF (1, n²) (Euler's
+    /// continued fraction for 1/ln 2) by the f, f̄ solver, as `[[M_x], [M_y]]`.
+    fn log_field() -> ([[MPoly; 2]; 2], [[MPoly; 2]; 2]) {
+        let s = &solve(&pcf("1", "n^2"), &FfbarOptions::default()).unwrap()[0];
+        let z = MPoly::zero(2);
+        let one = MPoly::constant(2, 1);
+        (
+            [[z, s.b.clone()], [one.clone(), s.a.clone()]],
+            [[s.fbar.clone(), s.b.clone()], [one, s.f.clone()]],
+        )
+    }
+
+    fn value(l: &apery::proof::Limit, prec: u32) -> Float {
+        let k = apery::constants::evaluate(&l.constant, prec).unwrap();
+        let c = |v: &apery::proof::json::JsonInt| Float::with_val(prec, &v.0);
+        let num = c(&l.numerator[0]) + c(&l.numerator[1]) * &k;
+        let den = c(&l.denominator[0]) + c(&l.denominator[1]) * &k;
+        num / den
+    }
+
+    fn certificate(p: &Pcf, line: i64) -> (Certificate, apery::proof::Proven) {
+        let (mx, my) = log_field();
+        let anchor = pcf_anchor("euler-log2").unwrap();
+        build_membership("log field", &mx, &my, anchor, 1, p, line, None).unwrap()
+    }
+
+    /// The lines y = 2, 3 of the log field, (3, n²) and (5, n²), and an inflation of the line
+    /// y = 3, are proved from Euler's 1/ln 2 by path independence; the derived limits agree with the
+    /// PCFs' evaluated limits, and the certificate re-checks from its file text alone.
+    #[test]
+    fn membership_certificates_of_log_field_lines_recheck_and_match_the_limits() {
+        for (a, b, line, digits) in [
+            ("3", "n^2", 2, 8),
+            ("5", "n^2", 3, 15),
+            ("2*(n+1)*5", "4*(n+1)*n*n^2", 3, 10),
+        ] {
+            let p = pcf(a, b);
+            let (cert, proven) = certificate(&p, line);
+            assert_eq!(proven.anchors, vec!["euler-log2".to_string()]);
+            assert_eq!(cert.kind(), "membership");
+            let text = cert.to_file_string();
+            let again = check(&Certificate::from_file_str(&text).unwrap()).unwrap();
+            assert_eq!(again.limit, proven.limit);
+            let lim = apery::pcf::limit::evaluate(
+                &p,
+                &apery::pcf::limit::EvalOptions {
+                    digits: digits + 5,
+                    start_depth: 32,
+                    max_depth: 1 << 16,
+                },
+            )
+            .unwrap();
+            assert!(lim.digits >= digits as f64, "{a}: {} digits", lim.digits);
+            let claimed = value(&proven.limit, 200);
+            let err = Float::with_val(200, &lim.value - &claimed).abs();
+            assert!(
+                err < Float::with_val(200, 10f64).pow(-(digits as i32)),
+                "PCF({a}, {b}) = {} but the certificate says {} = {}",
+                lim.value,
+                proven.limit,
+                claimed
+            );
+        }
+    }
+
+    fn tampered(f: impl Fn(&mut Value)) -> apery::proof::ProofError {
+        let (cert, _) = certificate(&pcf("5", "n^2"), 3);
+        let mut v: Value = serde_json::from_str(&cert.to_file_string()).unwrap();
+        f(&mut v["certificate"]);
+        let c = Certificate::from_file_str(&v.to_string()).unwrap();
+        check(&c).unwrap_err()
+    }
+
+    /// One changed coefficient of the field breaks conservation; a changed link breaks that link;
+    /// a changed claim breaks the claim; a wrong start index breaks the start index: each named.
+    #[test]
+    fn tampered_membership_certificates_fail_naming_the_broken_identity() {
+        let e = tampered(|c| c["field"]["my"][1][1][0][2] = Value::from("7"));
+        assert_eq!(e.identity(), Some(Identity::Coboundary));
+        assert!(e.to_string().contains("field conservation"), "{e}");
+        let e = tampered(|c| c["pcf_link"]["u"][0][0] = serde_json::json!(["2"]));
+        assert_eq!(e.identity(), Some(Identity::Coboundary));
+        assert!(e.to_string().contains("PCF link"), "{e}");
+        let e = tampered(|c| {
+            let n = c["claim"]["numerator"][0]
+                .as_str()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap();
+            c["claim"]["numerator"][0] = Value::from((n + 1).to_string());
+            c["equivalence"]["claim"] = c["claim"].clone();
+        });
+        assert_eq!(e.identity(), Some(Identity::Claim), "{e}");
+        let e = tampered(|c| c["equivalence"]["n0"] = Value::from(0));
+        assert_eq!(e.identity(), Some(Identity::StartIndex), "{e}");
+        // the anchor line moved: the anchor is not the line y = 2
+        let e = tampered(|c| c["anchor_line"] = Value::from(2));
+        assert_eq!(e.identity(), Some(Identity::Coboundary));
+        assert!(e.to_string().contains("anchor link"), "{e}");
+    }
+
+    /// A PCF that is not a line of the field gets no certificate.
+    #[test]
+    fn membership_is_refused_for_a_pcf_off_the_line() {
+        let (mx, my) = log_field();
+        let anchor = pcf_anchor("euler-log2").unwrap();
+        let r = build_membership("log field", &mx, &my, anchor, 1, &pcf("4", "n^2"), 2, None);
+        assert!(r.is_err());
+    }
+}

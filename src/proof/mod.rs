@@ -22,6 +22,7 @@ pub mod euler;
 pub mod facts;
 pub mod json;
 pub mod linalg;
+pub mod membership;
 pub mod prover;
 pub mod render;
 
@@ -403,11 +404,7 @@ pub fn check(cert: &Certificate) -> Result<Proven, ProofError> {
 /// limit it proves. Until it exists, such certificates are reported as not checkable (never as
 /// proved).
 pub fn check_membership(body: &serde_json::Value) -> Result<Proven, ProofError> {
-    let _ = body;
-    Err(broken(
-        Identity::Kind,
-        "CMF membership certificates are not checkable by this build",
-    ))
+    membership::check(body)
 }
 
 /// The PCF's step matrix `M(n) = [[0, b(n)], [1, a(n)]]` as polynomials in `n`.
