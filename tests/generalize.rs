@@ -330,3 +330,163 @@ mod membership {
         assert!(r.is_err());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Trajectories of bundled fields, the catalog and the command line
+
+mod cli {
+    use super::*;
+    use apery::catalog::{Catalog, Conjecture};
+    use apery::cmf::generalize::{generalize, GeneralizeOptions, Route};
+    use apery::pcf::canonical::{simplicity_key, CanonicalKey};
+    use assert_cmd::Command;
+
+    fn apery() -> Command {
+        Command::cargo_bin("apery").expect("the apery binary is built for the tests")
+    }
+
+    fn stored(p: &Pcf, constant: &str, relation: &str) -> (Conjecture, String) {
+        let c = Conjecture {
+            kind: "pcf".into(),
+            canonical_key: CanonicalKey::of(p).to_string(),
+            a: p.a.python(),
+            b: p.b.python(),
+            constants: vec![constant.into()],
+            relation: relation.into(),
+            limit: "4.99144423548424481209875767292918440650".into(),
+            verified_digits: 100,
+            depth: 128,
+            delta: None,
+            convergence_rate: None,
+            space: "test".into(),
+            space_hash: "h".into(),
+            variants: 1,
+            details: serde_json::json!({}),
+        };
+        (c, simplicity_key(p))
+    }
+
+    /// Apéry's PCF is not a line of an f, f̄ field of degree ≤ 4 but is the diagonal (1,1) from
+    /// (1,1) of the bundled ζ(3) field; its neighbours' limits are identified with ζ(3).
+    #[test]
+    fn apery_pcf_is_found_as_the_zeta3_diagonal() {
+        let p = pcf("34n^3+51n^2+27n+5", "-n^6");
+        let opts = GeneralizeOptions {
+            ffbar: FfbarOptions { max_degree: 4 },
+            digits: 30,
+            ..GeneralizeOptions::default()
+        };
+        let out = generalize(&p, &["zeta3".to_string()], &opts);
+        let fam = out
+            .families
+            .iter()
+            .find(|f| matches!(f.route, Route::Trajectory { .. }))
+            .expect("a trajectory family");
+        assert_eq!(fam.field.name, "zeta3");
+        assert_eq!(
+            (fam.original.trajectory.clone(), fam.original.start.clone()),
+            (vec![1, 1], vec![1, 1])
+        );
+        assert_eq!(fam.original.identification.as_deref(), Some("x = 6/zeta3"));
+        // the line (1,0) from (1,1) of the same field is the slowly converging 1/ζ(3) PCF
+        assert!(fam.members.iter().any(|m| m.trajectory == vec![1, 0]
+            && m.identification
+                .as_deref()
+                .is_some_and(|i| i.contains("zeta3"))));
+    }
+
+    /// A catalog conjecture (Apéry's PCF, row id 1) generalised from the command line: the family
+    /// is printed and stored as a `cmf-family` row linked to the conjecture's canonical key.
+    #[test]
+    fn catalog_pcf_found_as_a_trajectory_is_stored_as_a_cmf_family() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.sqlite");
+        let p = pcf("34n^3+51n^2+27n+5", "-n^6");
+        let (c, s) = stored(&p, "zeta3", "x = 6/zeta3");
+        Catalog::open(&path).unwrap().insert(&c, &s).unwrap();
+        // --no-write prints and writes nothing
+        apery()
+            .args([
+                "generalize",
+                "1",
+                "--no-write",
+                "--digits",
+                "30",
+                "--catalog",
+            ])
+            .arg(&path)
+            .assert()
+            .success();
+        assert!(Catalog::open_read_only(&path)
+            .unwrap()
+            .families(None)
+            .unwrap()
+            .is_empty());
+        let out = apery()
+            .args(["generalize", "1", "--digits", "30", "--catalog"])
+            .arg(&path)
+            .assert()
+            .success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(text.contains("bundled field 'zeta3'"), "{text}");
+        assert!(text.contains("6/zeta3"), "{text}");
+        let fams = Catalog::open_read_only(&path)
+            .unwrap()
+            .families(Some(&c.canonical_key))
+            .unwrap();
+        let row = fams.iter().find(|f| f.route == "trajectory").unwrap();
+        assert_eq!(row.kind, "cmf-family");
+        assert_eq!(row.field_name, "zeta3");
+        assert_eq!(row.original["trajectory"], serde_json::json!([1, 1]));
+        assert!(!row.members.as_array().unwrap().is_empty());
+        // running again replaces the row instead of adding one
+        apery()
+            .args(["generalize", "1", "--digits", "30", "--catalog"])
+            .arg(&path)
+            .assert()
+            .success();
+        let again = Catalog::open_read_only(&path)
+            .unwrap()
+            .families(None)
+            .unwrap();
+        assert_eq!(again.len(), fams.len());
+    }
+
+    /// A PCF without a family: exit status 1 and a message saying what was tried.
+    #[test]
+    fn pcf_without_family_gives_a_clear_message() {
+        let out = apery()
+            .args([
+                "generalize",
+                "--a",
+                "3n+1",
+                "--b",
+                "n^2+5",
+                "--max-degree",
+                "3",
+            ])
+            .assert()
+            .failure();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(
+            text.contains("no family found for PCF (3*n + 1, n**2 + 5)"),
+            "{text}"
+        );
+        assert!(text.contains("f, f̄ pairs at degrees 1..=3"), "{text}");
+        assert!(text.contains("zeta3") && text.contains("cmf1"), "{text}");
+        // an unknown id is an error naming the catalog
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite");
+        Catalog::open(&path).unwrap();
+        let out = apery()
+            .args(["generalize", "42", "--catalog"])
+            .arg(&path)
+            .assert()
+            .failure();
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(
+            err.contains("no conjecture with id or canonical key '42'"),
+            "{err}"
+        );
+    }
+}
