@@ -243,7 +243,7 @@ mod membership {
     fn certificate(p: &Pcf, line: i64) -> (Certificate, apery::proof::Proven) {
         let (mx, my) = log_field();
         let anchor = pcf_anchor("euler-log2").unwrap();
-        build_membership("log field", &mx, &my, anchor, 1, p, line, None).unwrap()
+        build_membership("log field", &mx, &my, (anchor, 1), (p, line), None).unwrap()
     }
 
     /// The lines y = 2, 3 of the log field, (3, n²) and (5, n²), and an inflation of the line
@@ -326,7 +326,14 @@ mod membership {
     fn membership_is_refused_for_a_pcf_off_the_line() {
         let (mx, my) = log_field();
         let anchor = pcf_anchor("euler-log2").unwrap();
-        let r = build_membership("log field", &mx, &my, anchor, 1, &pcf("4", "n^2"), 2, None);
+        let r = build_membership(
+            "log field",
+            &mx,
+            &my,
+            (anchor, 1),
+            (&pcf("4", "n^2"), 2),
+            None,
+        );
         assert!(r.is_err());
     }
 }

@@ -37,6 +37,8 @@ use thiserror::Error;
 
 /// Largest total degree of `f`, `f̄` tried.
 pub const MAX_DEGREE: u32 = 8;
+/// The terms `(exponents, coefficient)` of a polynomial being assembled.
+type Terms = Vec<(Vec<u32>, Rational)>;
 /// Largest number of branches of the elimination followed.
 const MAX_BRANCHES: usize = 64;
 
@@ -406,8 +408,7 @@ fn solve_degree(pcf: &Pcf, d: u32, line: i64) -> Vec<(MPoly, MPoly)> {
         }
         m
     };
-    let mut eqs: std::collections::BTreeMap<(u32, u32), Vec<(Vec<u32>, Rational)>> =
-        Default::default();
+    let mut eqs: std::collections::BTreeMap<(u32, u32), Terms> = Default::default();
     for (p, vp) in vectors.iter().enumerate() {
         for (q, vq) in vectors.iter().enumerate() {
             for (ia, &(i1, j1)) in mons.iter().enumerate() {

@@ -298,17 +298,15 @@ impl Membership {
 }
 
 /// Builds and checks a membership certificate: the field `(M_x, M_y)` (integer polynomial
-/// entries), the anchor on the line `y = anchor_line` and the PCF on the line `y = pcf_line`, each
-/// equal to its line up to inflation (the same canonical key). `claim`, when given, must be what
-/// the certificate derives.
+/// entries), `(anchor, y_A)`: the anchor on the line `y = y_A`, and `(pcf, y_P)`: the PCF on the
+/// line `y = y_P`, each equal to its line up to inflation (the same canonical key). `claim`, when
+/// given, must be what the certificate derives.
 pub fn build_membership(
     name: &str,
     mx: &[[MPoly; 2]; 2],
     my: &[[MPoly; 2]; 2],
-    anchor: &PcfAnchor,
-    anchor_line: i64,
-    pcf: &Pcf,
-    pcf_line: i64,
+    (anchor, anchor_line): (&PcfAnchor, i64),
+    (pcf, pcf_line): (&Pcf, i64),
     claim: Option<&Limit>,
 ) -> Result<(Certificate, Proven), ProofError> {
     let field_json = |m: &[[MPoly; 2]; 2]| -> Result<[[JsonPoly2; 2]; 2], ProofError> {
