@@ -8,6 +8,7 @@ use apery::cmf::{load, RatMatrix};
 use apery::pcf::Pcf;
 use apery::poly::multi::MPoly;
 use apery::poly::ratfun::{RatFun, Scope};
+use apery::poly::Poly;
 use rug::ops::Pow;
 use rug::Float;
 use serde_json::Value;
@@ -495,5 +496,43 @@ mod cli {
             err.contains("no conjecture with id or canonical key '42'"),
             "{err}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A law: every line y = 1 of the cmf1 family is solved, and every pair returned checks
+
+mod law {
+    use super::*;
+    use apery::cmf::to_pcf::deflate;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// The line y = 1 of cmf1 (f = c0 + c1(x+y), f̄ = c2 + c3(x−y)) is the PCF
+        /// a = (c1 − c3)n + c0 + c1 − c2, b = n(c0c3 + c1c2 + c1c3n). Every pair the solver returns
+        /// satisfies both conditions exactly, has the PCF on its line y = 1 and a conservative field;
+        /// when the PCF is already deflated, one is found.
+        #[test]
+        fn ffbar_solutions_of_cmf1_lines_check(
+            c0 in -3i64..=3, c1 in 1i64..=3, c2 in -3i64..=3, c3 in -3i64..=3,
+        ) {
+            prop_assume!(c3 != 0 && c1 != c3);
+            let a = Poly::from_i64(&[c0 + c1 - c2, c1 - c3]);
+            let b = Poly::from_i64(&[0, c0 * c3 + c1 * c2, c1 * c3]);
+            let p = Pcf::new(a, b);
+            let sols = solve(&p, &FfbarOptions { max_degree: 2 }).unwrap();
+            for s in &sols {
+                prop_assert!(linear_defect(&s.f, &s.fbar).is_zero());
+                prop_assert!(quadratic_defect(&s.f, &s.fbar, &s.b).is_zero());
+                prop_assert!(s.cmf("law").check().is_ok());
+                let line = s.a.compose(&[MPoly::var(1, 0), MPoly::constant(1, 1)]);
+                prop_assert_eq!(line, MPoly::from_poly(&s.deflated.a));
+            }
+            let (_, _, factor) = deflate(&p.a, &p.b);
+            if factor == Poly::constant(1) {
+                prop_assert!(!sols.is_empty(), "no pair for {}", p);
+            }
+        }
     }
 }
