@@ -536,3 +536,49 @@ mod law {
         }
     }
 }
+
+/// (5, n²) is not an anchor, but its f, f̄ field has Euler's 1/ln 2 continued fraction (1, n²) as
+/// a neighbouring line: the membership certificate proves PCF(5, n²) = 2/(2 ln 2 − 1) exactly.
+#[test]
+fn membership_certificate_from_the_generalized_field_proves_a_neighbour_of_an_anchor() {
+    use apery::cmf::generalize::membership_certificate;
+    let p = pcf("5", "n^2");
+    let sol = &solve(&p, &FfbarOptions::default()).unwrap()[0];
+    let (cert, proven) = membership_certificate(sol).expect("an anchor line");
+    assert_eq!(proven.anchors, vec!["euler-log2".to_string()]);
+    let again = apery::proof::check(&cert).unwrap();
+    assert_eq!(again.limit, proven.limit);
+    // 5 + 1/(5 + 4/(5 + …)) = 2/(2 ln 2 − 1) (the family's identification of the line y = 3)
+    let want = apery::proof::Limit::new("ln2", [2.into(), 0.into()], [(-1).into(), 2.into()]);
+    assert!(proven.limit.same_as(&want), "{}", proven.limit);
+}
+
+/// `--certificate FILE` writes the membership certificate, which re-checks from the file alone.
+#[test]
+fn generalize_writes_a_membership_certificate_that_rechecks() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cert.json");
+    assert_cmd::Command::cargo_bin("apery")
+        .unwrap()
+        .args([
+            "generalize",
+            "--a",
+            "5",
+            "--b",
+            "n^2",
+            "--digits",
+            "20",
+            "--no-trajectories",
+        ])
+        .arg("--certificate")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "CMF membership (anchor euler-log2)",
+        ));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let cert = apery::proof::Certificate::from_file_str(&text).unwrap();
+    let p = apery::proof::check(&cert).unwrap();
+    assert_eq!(p.pcf, pcf("5", "n^2"));
+}

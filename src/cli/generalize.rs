@@ -3,7 +3,9 @@
 use anyhow::{bail, Context, Result};
 use apery::catalog::families::FamilyRow;
 use apery::cmf::ffbar::{self, FfbarOptions};
-use apery::cmf::generalize::{generalize, Family, GeneralizeOptions, Member, Outcome, Route};
+use apery::cmf::generalize::{
+    generalize, membership_certificate, Family, GeneralizeOptions, Member, Outcome, Route,
+};
 use apery::constants;
 use apery::pcf::canonical::CanonicalKey;
 use apery::pcf::Pcf;
@@ -14,7 +16,8 @@ const EXAMPLES: &str = "Examples:
   apery generalize --a \"2n+1\" --b \"-n^2\"                     the f, f̄ field of a PCF
   apery generalize --a \"34n^3+51n^2+27n+5\" --b \"-n^6\"         Apéry's PCF: a trajectory of the ζ(3) field
   apery generalize 3 --catalog results/catalog.sqlite          conjecture 3 (its row id, or its canonical key)
-  apery generalize 3 --json --no-write                          print only";
+  apery generalize 3 --json --no-write                          print only
+  apery generalize --a 5 --b \"n^2\" --certificate p.json        a membership certificate (anchor: 1/ln 2)";
 
 /// Arguments of `apery generalize`.
 #[derive(clap::Args, Debug)]
@@ -52,6 +55,9 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Write the CMF-membership certificate (when an anchor is a line of the f, f̄ field) to FILE.
+    #[arg(long, value_name = "FILE")]
+    certificate: Option<PathBuf>,
 }
 
 /// Runs `apery generalize`; exit status 1 when no family is found.
@@ -142,6 +148,19 @@ pub fn run(args: Args) -> Result<std::process::ExitCode> {
         return Ok(std::process::ExitCode::FAILURE);
     }
     let rows: Vec<FamilyRow> = out.families.iter().map(|f| row(f, &key)).collect();
+    let proof = out.families.iter().find_map(|f| match &f.route {
+        Route::Ffbar(s) => membership_certificate(s),
+        Route::Trajectory { .. } => None,
+    });
+    if let Some(path) = &args.certificate {
+        let Some((cert, _)) = &proof else {
+            bail!(
+                "no membership certificate: no anchor of proofs/anchors.toml is a line of the f, f̄ field"
+            );
+        };
+        std::fs::write(path, cert.to_file_string())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
     if let Some(mut cat) = catalog {
         for r in &rows {
             cat.insert_family(r)
@@ -162,6 +181,17 @@ pub fn run(args: Args) -> Result<std::process::ExitCode> {
         println!("PCF ({}, {})", pcf.a.python(), pcf.b.python());
         for f in &out.families {
             print_family(f);
+        }
+        if let Some((_, p)) = &proof {
+            println!(
+                "\nproof       CMF membership (anchor {}): PCF = {} — the certificate's identities are checked{}",
+                p.anchors.join(", "),
+                p.limit,
+                match &args.certificate {
+                    Some(path) => format!("; written to {}", path.display()),
+                    None => "; --certificate FILE writes it".to_string(),
+                }
+            );
         }
     }
     Ok(std::process::ExitCode::SUCCESS)

@@ -425,3 +425,44 @@ pub fn evaluate_and_identify(
         _ => (shown, certain, None, 0),
     }
 }
+
+/// A CMF-membership certificate (kind 3) for the PCF of an f, f̄ solution: the first bundled PCF
+/// anchor (in `proofs/anchors.toml` order) that is, up to inflation, one of the lines
+/// `y = line − 3 … line + 3` of the field, joined to the PCF's line by the field's vertical path.
+/// `None` if no anchor is a line, or the field has non-integer coefficients.
+pub fn membership_certificate(
+    sol: &FfbarSolution,
+) -> Option<(crate::proof::Certificate, crate::proof::Proven)> {
+    use crate::poly::multi::MPoly;
+    let z = MPoly::zero(2);
+    let one = MPoly::constant(2, 1);
+    let mx = [[z, sol.b.clone()], [one.clone(), sol.a.clone()]];
+    let my = [[sol.fbar.clone(), sol.b.clone()], [one, sol.f.clone()]];
+    let b = sol
+        .b
+        .compose(&[MPoly::var(1, 0), MPoly::constant(1, 0)])
+        .to_poly()?;
+    for anchor in &crate::proof::anchors::bundled().pcf {
+        let key = CanonicalKey::of(&anchor.pcf());
+        for y in sol.line - 3..=sol.line + 3 {
+            let a = sol
+                .a
+                .compose(&[MPoly::var(1, 0), MPoly::constant(1, y)])
+                .to_poly()?;
+            if a.is_zero() || CanonicalKey::of(&Pcf::new(a, b.clone())) != key {
+                continue;
+            }
+            if let Ok(c) = crate::proof::membership::build_membership(
+                "ffbar",
+                &mx,
+                &my,
+                (anchor, y),
+                (&sol.input, sol.line),
+                None,
+            ) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
