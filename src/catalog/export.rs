@@ -29,6 +29,16 @@ pub fn render(rows: &[Conjecture], format: Format) -> String {
     }
 }
 
+/// The proof status a row carries in `details.proof` (set by `apery query` from the catalog's
+/// proofs table), if any row has one: exports add a proof column only then.
+fn proof_of(c: &Conjecture) -> Option<&str> {
+    c.details.get("proof").and_then(|v| v.as_str())
+}
+
+fn any_proof(rows: &[&Conjecture]) -> bool {
+    rows.iter().any(|c| proof_of(c).is_some())
+}
+
 fn fmt_opt(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{v:.4}"))
 }
@@ -68,10 +78,11 @@ fn table(rows: &[Conjecture]) -> String {
         rows.iter().partition(|c| c.kind == "esma");
     let mut out = String::new();
     if !pcf.is_empty() || esma.is_empty() {
+        let with_proof = any_proof(&pcf);
         let cells: Vec<Vec<String>> = pcf
             .iter()
             .map(|c| {
-                vec![
+                let mut row = vec![
                     c.kind.clone(),
                     c.a.clone(),
                     c.b.clone(),
@@ -80,15 +91,20 @@ fn table(rows: &[Conjecture]) -> String {
                     fmt_opt(c.delta),
                     fmt_opt(c.convergence_rate),
                     c.variants.to_string(),
-                ]
+                ];
+                if with_proof {
+                    row.push(proof_of(c).unwrap_or("conjecture").to_string());
+                }
+                row
             })
             .collect();
-        out += &aligned(
-            &[
-                "kind", "a(n)", "b(n)", "relation", "digits", "delta", "rate", "variants",
-            ],
-            &cells,
-        );
+        let mut header = vec![
+            "kind", "a(n)", "b(n)", "relation", "digits", "delta", "rate", "variants",
+        ];
+        if with_proof {
+            header.push("proof");
+        }
+        out += &aligned(&header, &cells);
     }
     if !esma.is_empty() {
         if !out.is_empty() {
@@ -231,9 +247,11 @@ fn csv_field(s: &str) -> String {
 }
 
 fn csv(rows: &[Conjecture]) -> String {
+    let with_proof = any_proof(&rows.iter().collect::<Vec<_>>());
     let mut out = String::from(
-        "kind,a,b,constants,relation,limit,verified_digits,depth,delta,convergence_rate,space,variants,canonical_key\n",
+        "kind,a,b,constants,relation,limit,verified_digits,depth,delta,convergence_rate,space,variants,canonical_key",
     );
+    out.push_str(if with_proof { ",proof\n" } else { "\n" });
     for c in rows {
         let f = [
             c.kind.clone(),
@@ -250,7 +268,10 @@ fn csv(rows: &[Conjecture]) -> String {
             c.variants.to_string(),
             c.canonical_key.clone(),
         ];
-        let f: Vec<String> = f.iter().map(|s| csv_field(s)).collect();
+        let mut f: Vec<String> = f.iter().map(|s| csv_field(s)).collect();
+        if with_proof {
+            f.push(csv_field(proof_of(c).unwrap_or("conjecture")));
+        }
         writeln!(out, "{}", f.join(",")).unwrap();
     }
     out
@@ -267,6 +288,9 @@ fn latex(rows: &[Conjecture]) -> String {
             .unwrap_or_else(|| format!("\\text{{{}}}", c.relation));
         for line in c.relation.lines() {
             writeln!(out, "% {}", line.trim_start()).unwrap();
+        }
+        if let Some(p) = proof_of(c) {
+            writeln!(out, "% proof: {p}").unwrap();
         }
         writeln!(
             out,

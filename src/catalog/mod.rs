@@ -9,6 +9,7 @@
 pub mod export;
 pub mod families;
 pub mod metrics;
+pub mod proofs;
 pub mod units;
 
 use rusqlite::{params, Connection, OptionalExtension};

@@ -7,6 +7,7 @@ mod dynamics;
 mod esma;
 mod eval;
 mod generalize;
+mod prove;
 mod query;
 mod search;
 mod units;
@@ -37,6 +38,7 @@ const EXAMPLES: &str = "Examples:
   apery dynamics search-spaces/blind-delta.toml --shard 0/100
   apery cmf pcf zeta3 --trajectory 1,1 --start 1,1     a CMF trajectory as a PCF
   apery generalize --a \"2n+1\" --b \"-n^2\"              a CMF family containing a PCF
+  apery prove --all && apery check-proof proofs/*.json  certificates for the catalog
   apery cluster && apery plot clusters --out results/clusters.png
   apery split search-spaces/quickstart.toml --units 8 --out run/units
   apery run-unit run/units/000000.unit --result run/results/000000.result
@@ -67,6 +69,10 @@ enum Command {
     /// Embed a PCF in a conservative matrix field (f, f̄ construction or a bundled field's
     /// trajectory) and store the family of neighbouring formulas in the catalog.
     Generalize(generalize::Args),
+    /// Prove catalog conjectures: write checked certificates to proofs/ and record the status.
+    Prove(prove::Args),
+    /// Re-verify proof certificates exactly, from the files alone.
+    CheckProof(prove::CheckArgs),
     /// Split a search space into deterministic work units (unit files).
     Split(units::SplitArgs),
     /// Inspect unit and result files.
@@ -135,6 +141,7 @@ pub fn run() -> anyhow::Result<std::process::ExitCode> {
         Command::Merge(a) => return units::run_merge(a),
         Command::Boinc(a) => return boinc::run(a),
         Command::Generalize(a) => return generalize::run(a),
+        Command::CheckProof(a) => return prove::run_check(a),
         Command::Split(a) => units::run_split(a),
         Command::Unit(a) => units::run_unit_cmd(a),
         Command::Status(a) => units::run_status(a),
@@ -148,6 +155,7 @@ pub fn run() -> anyhow::Result<std::process::ExitCode> {
         Command::Cluster(a) => dynamics::run_cluster(a),
         Command::Plot(a) => dynamics::run_plot(a),
         Command::Cmf(a) => cmf::run(a),
+        Command::Prove(a) => prove::run(a),
     }?;
     Ok(std::process::ExitCode::SUCCESS)
 }

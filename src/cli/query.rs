@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Result};
 use apery::catalog::export::{render, render_cluster, Format};
+use apery::catalog::proofs::ProofStatus;
 use apery::catalog::{Catalog, Query};
 use std::path::PathBuf;
 
@@ -48,6 +49,12 @@ pub struct Args {
     /// List the PCFs of this cluster (from `apery cluster`) with their metrics instead of conjectures.
     #[arg(long)]
     cluster: Option<i64>,
+    /// Only conjectures proved by a checked certificate (`apery prove`).
+    #[arg(long)]
+    proved: bool,
+    /// List the proven equivalence classes (`apery prove`): each family's root PCF and its members.
+    #[arg(long, conflicts_with = "cluster")]
+    families: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
@@ -83,15 +90,73 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(k) = args.cluster {
         return print_cluster(&catalog, args.space, k, args.format.into());
     }
-    let rows = catalog.query(&Query {
+    let mut rows = catalog.query(&Query {
         constant: args.constant,
         min_digits: args.min_digits,
         kind: args.kind.map(|k| k.as_str().to_string()),
         min_delta: args.min_delta,
         space: args.space,
     })?;
+    // The proof status (from `apery prove`) goes into each row's details as `proof`; the exports
+    // add their proof column only when some row has one, so catalogs without proofs export as before.
+    let statuses: std::collections::HashMap<String, ProofStatus> = catalog
+        .proof_statuses()?
+        .into_iter()
+        .map(|s| (s.canonical_key.clone(), s))
+        .collect();
+    if args.families {
+        print(&families(&rows, &statuses));
+        return Ok(());
+    }
+    for r in rows.iter_mut() {
+        if let (Some(s), Some(d)) = (statuses.get(&r.canonical_key), r.details.as_object_mut()) {
+            d.insert("proof".into(), serde_json::Value::String(s.summary()));
+        }
+    }
+    if args.proved {
+        rows.retain(|r| {
+            statuses
+                .get(&r.canonical_key)
+                .is_some_and(ProofStatus::is_proved)
+        });
+    }
     print(&render(&rows, args.format.into()));
     Ok(())
+}
+
+/// The proven equivalence classes: conjectures grouped by the root of their certificates.
+fn families(
+    rows: &[apery::catalog::Conjecture],
+    statuses: &std::collections::HashMap<String, ProofStatus>,
+) -> String {
+    use std::fmt::Write;
+    let mut groups: std::collections::BTreeMap<&str, Vec<&apery::catalog::Conjecture>> =
+        Default::default();
+    for r in rows {
+        if let Some(f) = statuses
+            .get(&r.canonical_key)
+            .filter(|s| s.is_proved())
+            .and_then(|s| s.family.as_deref())
+        {
+            groups.entry(f).or_default().push(r);
+        }
+    }
+    let mut out = String::new();
+    for (family, members) in &groups {
+        writeln!(out, "family {family}: {} conjecture(s)", members.len()).unwrap();
+        for m in members {
+            let rel = m.relation.lines().next().unwrap_or_default();
+            writeln!(out, "  a(n) = {}, b(n) = {}: {rel}", m.a, m.b).unwrap();
+        }
+    }
+    writeln!(
+        out,
+        "{} proven equivalence class(es) ({} proved conjecture(s))",
+        groups.len(),
+        groups.values().map(Vec::len).sum::<usize>()
+    )
+    .unwrap();
+    out
 }
 
 /// Writes to stdout; a closed pipe (`apery query | head`) is not an error.

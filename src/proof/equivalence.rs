@@ -427,16 +427,18 @@ impl Equivalence {
     }
 }
 
-/// Candidate `ρ` for the positivity lemma of a PCF, largest first.
+/// Candidate `ρ` for the positivity lemma of a PCF, largest first: `c·n^d + e` with
+/// `d = deg a`, `c = lead(a), …, 1`, `e ∈ {1, 0, 2, −1}`, then the powers `n^k`, `k < d`.
 fn rho_candidates(pcf: &Pcf) -> Vec<Poly> {
     let mut out = Vec::new();
     let d = pcf.a.degree().unwrap_or(0);
-    let lead = pcf.a.leading();
-    let mut mono = vec![Integer::new(); d + 1];
-    for c in [Integer::from(&lead / 2), Integer::from(1)] {
-        if c >= 1 {
-            mono[d] = c;
-            out.push(Poly::new(mono.clone()));
+    let lead = pcf.a.leading().to_i64().unwrap_or(1).clamp(1, 64);
+    for c in (1..=lead).rev() {
+        for e in [1, 0, 2, -1] {
+            let mut m = vec![Integer::new(); d + 1];
+            m[d] += c;
+            m[0] += e;
+            out.push(Poly::new(m));
         }
     }
     for k in (0..d).rev() {
@@ -444,24 +446,36 @@ fn rho_candidates(pcf: &Pcf) -> Vec<Poly> {
         m[k] = Integer::from(1);
         out.push(Poly::new(m));
     }
+    out.retain(|p| !p.is_zero());
     out.dedup();
     out
 }
 
-/// Finds a [`Positivity`] for `pcf` with `ρ` from a short candidate list and `m₀ ≤ 40`.
+/// Finds a [`Positivity`] for `pcf` with `ρ` from a candidate list (largest first) and `m₀ ≤ 12`
+/// (memoised per PCF).
 pub fn find_positivity(pcf: &Pcf) -> Option<Positivity> {
-    for rho in rho_candidates(pcf) {
-        for m0 in 1..=40 {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<Pcf, Option<Positivity>>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = cache.lock().expect("cache").get(pcf) {
+        return hit.clone();
+    }
+    let found = rho_candidates(pcf).into_iter().find_map(|rho| {
+        (1..=12).find_map(|m0| {
             let pos = Positivity {
                 rho: JsonPoly(rho.clone()),
                 m0,
             };
-            if check_positivity(pcf, &pos).is_ok() {
-                return Some(pos);
-            }
-        }
-    }
-    None
+            check_positivity(pcf, &pos).is_ok().then_some(pos)
+        })
+    });
+    cache
+        .lock()
+        .expect("cache")
+        .insert(pcf.clone(), found.clone());
+    found
 }
 
 /// Builds and checks an equivalence certificate from a coboundary `(ℓ, r, U)` with shifts
@@ -481,6 +495,21 @@ pub fn build(
         Base::Anchor(a) => check_anchor(a)?,
         Base::Certificate(c) => check(c)?,
     };
+    build_on(base, &base_proven, pcf, claim, shift, ell, r, u)
+}
+
+/// [`build`] with the base's checked statement given (the final check re-checks it).
+#[allow(clippy::too_many_arguments)]
+pub fn build_on(
+    base: Base,
+    base_proven: &Proven,
+    pcf: &Pcf,
+    claim: Option<&Limit>,
+    shift: [u32; 2],
+    ell: Poly,
+    r: Poly,
+    u: PolyMatrix,
+) -> Result<(Equivalence, Proven), ProofError> {
     let (s1, s2) = (shift[0] as i64, shift[1] as i64);
     let det_u = mat_det(&u);
     // smallest n0 from which l, r, det U have no integer root
@@ -518,10 +547,19 @@ pub fn build(
             Convergence::Dominated(pos)
         }
     };
+    if t.det() == 0 {
+        return Err(broken(Identity::MobiusMap, "T is singular"));
+    }
     let constant = base_proven.limit.constant.clone();
     let derived_map = t.compose(&base_proven.limit.mobius());
     let derived = Limit::from_mobius(&constant, &derived_map);
     let claim = match claim {
+        Some(c) if !c.same_as(&derived) => {
+            return Err(broken(
+                Identity::Claim,
+                format!("derives {derived}, not {c}"),
+            ))
+        }
         Some(c) => c.clone(),
         None => derived,
     };

@@ -252,7 +252,7 @@ fn divisors(x: &Integer) -> Option<Vec<Integer>> {
 
 /// The linear factors `(den·n − num)` of `p` over ℚ with multiplicities, the remaining primitive
 /// factor and the signed content: `p = content · ∏ Lᵢ^{mᵢ} · rest`.
-fn factor_linear(p: &Poly) -> (Integer, Vec<(Poly, usize)>, Poly) {
+pub fn factor_linear(p: &Poly) -> (Integer, Vec<(Poly, usize)>, Poly) {
     let content = {
         let c = p.content();
         if p.leading() < 0 {
