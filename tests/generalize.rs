@@ -354,23 +354,25 @@ mod cli {
     }
 
     fn stored(p: &Pcf, constant: &str, relation: &str) -> (Conjecture, String) {
-        let c = Conjecture {
-            kind: "pcf".into(),
-            canonical_key: CanonicalKey::of(p).to_string(),
-            a: p.a.python(),
-            b: p.b.python(),
-            constants: vec![constant.into()],
-            relation: relation.into(),
-            limit: "4.99144423548424481209875767292918440650".into(),
-            verified_digits: 100,
-            depth: 128,
-            delta: None,
-            convergence_rate: None,
-            space: "test".into(),
-            space_hash: "h".into(),
-            variants: 1,
-            details: serde_json::json!({}),
-        };
+        // built from JSON, so that fields added to the catalog row later take their defaults
+        let c: Conjecture = serde_json::from_value(serde_json::json!({
+            "kind": "pcf",
+            "canonical_key": CanonicalKey::of(p).to_string(),
+            "a": p.a.python(),
+            "b": p.b.python(),
+            "constants": [constant],
+            "relation": relation,
+            "limit": "4.99144423548424481209875767292918440650",
+            "verified_digits": 100,
+            "depth": 128,
+            "delta": null,
+            "convergence_rate": null,
+            "space": "test",
+            "space_hash": "h",
+            "variants": 1,
+            "details": {},
+        }))
+        .unwrap();
         (c, simplicity_key(p))
     }
 

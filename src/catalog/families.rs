@@ -4,7 +4,7 @@
 //! conjecture's canonical key; one row per (conjecture, route, field). The table is created on the
 //! first write, so catalogs that never had a family are unchanged.
 
-use super::{Catalog, Conjecture, Result};
+use super::{Catalog, Result};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +40,21 @@ pub struct FamilyRow {
     pub original: serde_json::Value,
     /// The neighbouring lines and trajectories (JSON array of the same shape).
     pub members: serde_json::Value,
+}
+
+/// What `generalize` needs of a stored conjecture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConjectureRef {
+    /// `pcf` or `esma`.
+    pub kind: String,
+    /// Canonical key.
+    pub canonical_key: String,
+    /// `a(n)`.
+    pub a: String,
+    /// `b(n)`.
+    pub b: String,
+    /// The constants of its relation.
+    pub constants: Vec<String>,
 }
 
 impl Catalog {
@@ -89,28 +104,16 @@ impl Catalog {
     }
 
     /// The conjecture with row number `id` (the `id` column), or else with canonical key `id`.
-    pub fn conjecture(&self, id: &str) -> Result<Option<Conjecture>> {
-        let sql = "SELECT kind, canonical_key, a, b, constants, relation, limit_value, verified_digits, \
-                   depth, delta, convergence_rate, space, space_hash, variants, details FROM conjectures WHERE ";
-        let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Conjecture> {
+    pub fn conjecture_ref(&self, id: &str) -> Result<Option<ConjectureRef>> {
+        let sql = "SELECT kind, canonical_key, a, b, constants FROM conjectures WHERE ";
+        let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<ConjectureRef> {
             let constants: String = r.get(4)?;
-            let details: String = r.get(14)?;
-            Ok(Conjecture {
+            Ok(ConjectureRef {
                 kind: r.get(0)?,
                 canonical_key: r.get(1)?,
                 a: r.get(2)?,
                 b: r.get(3)?,
                 constants: constants.split(',').map(str::to_string).collect(),
-                relation: r.get(5)?,
-                limit: r.get(6)?,
-                verified_digits: r.get::<_, i64>(7)? as u32,
-                depth: r.get::<_, i64>(8)? as u64,
-                delta: r.get(9)?,
-                convergence_rate: r.get(10)?,
-                space: r.get(11)?,
-                space_hash: r.get(12)?,
-                variants: r.get::<_, i64>(13)? as u64,
-                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
             })
         };
         if let Ok(n) = id.trim().parse::<i64>() {

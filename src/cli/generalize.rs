@@ -70,7 +70,7 @@ pub fn run(args: Args) -> Result<std::process::ExitCode> {
             } else {
                 super::open_existing_catalog(&path)?
             };
-            let Some(c) = cat.conjecture(id)? else {
+            let Some(c) = cat.conjecture_ref(id)? else {
                 bail!(
                     "{}: no conjecture with id or canonical key '{id}' (see `apery query --format json`)",
                     path.display()
