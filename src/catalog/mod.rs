@@ -7,6 +7,7 @@
 //! search resumable: a range is marked done in the same transaction that stores its conjectures.
 
 pub mod export;
+pub mod families;
 pub mod metrics;
 pub mod proofs;
 pub mod sources;

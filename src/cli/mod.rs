@@ -6,6 +6,7 @@ mod constants;
 mod dynamics;
 mod esma;
 mod eval;
+mod generalize;
 mod prove;
 mod query;
 mod search;
@@ -36,6 +37,7 @@ const EXAMPLES: &str = "Examples:
   apery bm 2 1 2 1 1 4 1 1 6 1 1 8 1 1 10 1 1 12       recurrence of a sequence
   apery dynamics search-spaces/blind-delta.toml --shard 0/100
   apery cmf pcf zeta3 --trajectory 1,1 --start 1,1     a CMF trajectory as a PCF
+  apery generalize --a \"2n+1\" --b \"-n^2\"              a CMF family containing a PCF
   apery prove --all && apery check-proof proofs/*.json  certificates for the catalog
   apery cluster && apery plot clusters --out results/clusters.png
   apery split search-spaces/quickstart.toml --units 8 --out run/units
@@ -64,6 +66,9 @@ enum Command {
     Plot(dynamics::PlotArgs),
     /// Conservative matrix fields: list, check conservation, walk trajectories, trajectory → PCF.
     Cmf(cmf::Args),
+    /// Embed a PCF in a conservative matrix field (f, f̄ construction or a bundled field's
+    /// trajectory) and store the family of neighbouring formulas in the catalog.
+    Generalize(generalize::Args),
     /// Prove catalog conjectures: write checked certificates to proofs/ and record the status.
     Prove(prove::Args),
     /// Re-verify proof certificates exactly, from the files alone.
@@ -135,6 +140,7 @@ pub fn run() -> anyhow::Result<std::process::ExitCode> {
         Command::RunUnit(a) => return units::run_run_unit(a),
         Command::Merge(a) => return units::run_merge(a),
         Command::Boinc(a) => return boinc::run(a),
+        Command::Generalize(a) => return generalize::run(a),
         Command::CheckProof(a) => return prove::run_check(a),
         Command::Split(a) => units::run_split(a),
         Command::Unit(a) => units::run_unit_cmd(a),

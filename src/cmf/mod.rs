@@ -17,6 +17,8 @@
 //! * [`meijer`]: the generated Meijer-G fields `meijerg(m, n, p, q, z)`;
 //! * [`search`]: enumerating a field's (trajectory, start) pairs into catalog conjectures.
 
+pub mod ffbar;
+pub mod generalize;
 pub mod matrix;
 pub mod meijer;
 pub mod pfq;

@@ -22,6 +22,7 @@ pub mod euler;
 pub mod facts;
 pub mod json;
 pub mod linalg;
+pub mod membership;
 pub mod prover;
 pub mod render;
 
@@ -399,16 +400,10 @@ pub fn check(cert: &Certificate) -> Result<Proven, ProofError> {
     }
 }
 
-/// The checker of kind 3 (CMF membership) — the extension point of this module: a `membership`
-/// module reads `body` (the certificate object without its `kind` field) and returns the PCF and
-/// limit it proves. Until it exists, such certificates are reported as not checkable (never as
-/// proved).
+/// The checker of kind 3 (CMF membership): [`membership::check`] reads `body` (the certificate
+/// object without its `kind` field) and returns the PCF and limit it proves.
 pub fn check_membership(body: &serde_json::Value) -> Result<Proven, ProofError> {
-    let _ = body;
-    Err(broken(
-        Identity::Kind,
-        "CMF membership certificates are not checkable by this build",
-    ))
+    membership::check(body)
 }
 
 /// The PCF's step matrix `M(n) = [[0, b(n)], [1, a(n)]]` as polynomials in `n`.
