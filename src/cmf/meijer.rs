@@ -78,7 +78,7 @@ fn validate(s: &str, m: usize, n: usize, p: usize, q: usize, z: &Rational) -> Re
 pub fn operator(m: usize, n: usize, p: usize, q: usize, z: &Rational) -> Vec<MPoly> {
     let nv = p + q;
     let one = MPoly::constant(nv, 1);
-    let sign = if (p + m + n) % 2 == 0 { 1 } else { -1 };
+    let sign = if (p + m + n).is_multiple_of(2) { 1 } else { -1 };
     let mut left = vec![MPoly::constant(nv, Rational::from(z * sign))];
     for i in 0..p {
         // θ − a_i + 1

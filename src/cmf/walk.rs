@@ -859,7 +859,11 @@ fn faddeev_leverrier_i128(a: &[i128], d: usize) -> Option<(Vec<i128>, i128)> {
         let tr = (0..d).try_fold(0i128, |t, i| t.checked_add(am[i * d + i]))?;
         c = tr.checked_neg()? / k as i128;
     }
-    let det = if d % 2 == 0 { c } else { c.checked_neg()? };
+    let det = if d.is_multiple_of(2) {
+        c
+    } else {
+        c.checked_neg()?
+    };
     if d % 2 == 1 {
         Some((mk, det))
     } else {
@@ -994,7 +998,7 @@ fn faddeev_leverrier(a: &[Integer], d: usize) -> (Vec<Integer>, Integer) {
         c.div_exact_u_mut(k as u32);
     }
     // c = c_0; A·M_d + c_0·I = 0
-    let det = if d % 2 == 0 { c } else { -c };
+    let det = if d.is_multiple_of(2) { c } else { -c };
     if d % 2 == 1 {
         (mk, det)
     } else {
