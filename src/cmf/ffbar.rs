@@ -30,7 +30,7 @@ use crate::cmf::to_pcf::deflate;
 use crate::pcf::Pcf;
 use crate::poly::multi::MPoly;
 use crate::poly::ratfun::RatFun;
-use crate::poly::Poly;
+use crate::poly::{small_divisors, Poly};
 use rug::{Integer, Rational};
 use std::collections::BTreeSet;
 use thiserror::Error;
@@ -674,7 +674,8 @@ pub fn rational_roots(p: &Poly) -> Vec<Rational> {
     }
     let q = Poly::new(c);
     if q.degree().unwrap_or(0) > 0 {
-        if let (Some(ps), Some(qs)) = (divisors(&q.coeffs()[0]), divisors(&q.leading())) {
+        if let (Some(ps), Some(qs)) = (small_divisors(&q.coeffs()[0]), small_divisors(&q.leading()))
+        {
             for den in &qs {
                 for num in &ps {
                     for sign in [1i64, -1] {
@@ -696,25 +697,6 @@ fn eval_rational(p: &Poly, r: &Rational) -> Rational {
         acc = acc * r + c;
     }
     acc
-}
-
-fn divisors(n: &Integer) -> Option<Vec<i64>> {
-    let n = n.clone().abs().to_i64()?;
-    if n == 0 || n > 1_000_000_000_000 {
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut d = 1;
-    while d * d <= n {
-        if n % d == 0 {
-            out.push(d);
-            if d * d != n {
-                out.push(n / d);
-            }
-        }
-        d += 1;
-    }
-    Some(out)
 }
 
 /// Solves `A·u = b` over ℚ (`n` unknowns): a particular solution and a basis of the null space, or

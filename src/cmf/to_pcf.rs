@@ -22,7 +22,7 @@ use super::{Cmf, PolyMatrix, RatMatrix};
 use crate::pcf::Pcf;
 use crate::poly::multi::MPoly;
 use crate::poly::ratfun::RatFun;
-use crate::poly::Poly;
+use crate::poly::{small_divisors, Poly};
 use rug::{Integer, Rational};
 use thiserror::Error;
 
@@ -450,7 +450,8 @@ fn linear_factors(f: &Poly) -> Vec<Poly> {
     if f.degree().unwrap_or(0) == 0 {
         return out;
     }
-    let (Some(ps), Some(qs)) = (divisors(&f.coeffs()[0]), divisors(&f.leading())) else {
+    let (Some(ps), Some(qs)) = (small_divisors(&f.coeffs()[0]), small_divisors(&f.leading()))
+    else {
         return out;
     };
     for q in &qs {
@@ -473,25 +474,6 @@ fn linear_factors(f: &Poly) -> Vec<Poly> {
         }
     }
     out
-}
-
-fn divisors(n: &Integer) -> Option<Vec<i64>> {
-    let n = n.clone().abs().to_i64()?;
-    if n == 0 || n > 1_000_000_000_000 {
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut d = 1;
-    while d * d <= n {
-        if n % d == 0 {
-            out.push(d);
-            if d * d != n {
-                out.push(n / d);
-            }
-        }
-        d += 1;
-    }
-    Some(out)
 }
 
 /// Integer roots `n ≥ 1` of a polynomial (searched up to the Cauchy bound, at most 10⁵).

@@ -304,9 +304,43 @@ impl std::ops::Mul for &Poly {
     }
 }
 
+/// The positive divisors `d | n` of `|n|`, for `0 < |n| ≤ 10¹²` (`None` otherwise: 0 has no finite
+/// list and larger numbers are not factored by trial division), in pairs `d, |n|/d` by increasing
+/// `d ≤ √|n|`. Used for the rational-root candidates `p/q`, `p | c₀`, `q | c_d`.
+pub fn small_divisors(n: &Integer) -> Option<Vec<i64>> {
+    let n = n.clone().abs().to_i64()?;
+    if n == 0 || n > 1_000_000_000_000 {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut d = 1;
+    while d * d <= n {
+        if n % d == 0 {
+            out.push(d);
+            if d * d != n {
+                out.push(n / d);
+            }
+        }
+        d += 1;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_divisors_are_all_divisors_against_a_slow_count() {
+        for n in [-360i64, -1, 1, 12, 97, 1001, 65536] {
+            let mut d = small_divisors(&Integer::from(n)).unwrap();
+            d.sort_unstable();
+            let slow: Vec<i64> = (1..=n.abs()).filter(|k| n % k == 0).collect();
+            assert_eq!(d, slow, "n = {n}");
+        }
+        assert_eq!(small_divisors(&Integer::from(0)), None);
+        assert_eq!(small_divisors(&Integer::from(10i64.pow(13))), None);
+    }
 
     #[test]
     fn arithmetic_and_printing() {

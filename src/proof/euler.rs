@@ -228,26 +228,11 @@ impl EulerFamily {
     }
 }
 
-/// Divisors of `|x|` (for `|x| ≤ 10¹²`; `None` beyond).
+/// Divisors of `|x|` in increasing order (for `|x| ≤ 10¹²`; `None` beyond).
 fn divisors(x: &Integer) -> Option<Vec<Integer>> {
-    let x = x.to_u64().or_else(|| Integer::from(-x).to_u64())?;
-    if x == 0 || x > 1_000_000_000_000 {
-        return None;
-    }
-    let mut small = Vec::new();
-    let mut large = Vec::new();
-    let mut d = 1u64;
-    while d * d <= x {
-        if x % d == 0 {
-            small.push(Integer::from(d));
-            if d * d != x {
-                large.push(Integer::from(x / d));
-            }
-        }
-        d += 1;
-    }
-    small.extend(large.into_iter().rev());
-    Some(small)
+    let mut v = crate::poly::small_divisors(x)?;
+    v.sort_unstable();
+    Some(v.into_iter().map(Integer::from).collect())
 }
 
 /// The linear factors `(den·n − num)` of `p` over ℚ with multiplicities, the remaining primitive
