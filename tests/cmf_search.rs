@@ -454,3 +454,44 @@ fn work_units_record_a_search_source_that_a_cmf_search_joins() {
         .unwrap();
     assert_eq!(rows.iter().filter(|c| c.canonical_key == key).count(), 1);
 }
+
+/// Regression: the summary listed a skipped pair with its whole PCF, so the trajectory (−3, −2) of
+/// the ζ(3) field (a(n) of degree 21, b(n) of degree 42) printed one line of 5,000 characters.
+#[test]
+fn summary_lines_of_skipped_long_pcfs_are_shortened() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("c.db");
+    let space = dir.path().join("long.toml");
+    std::fs::write(
+        &space,
+        space_text("zeta3", [(-3, -3), (-2, -2)], [(0, 0), (0, 0)]),
+    )
+    .unwrap();
+    let out = apery_cmd()
+        .args(["cmf", "search"])
+        .arg(&space)
+        .arg("--catalog")
+        .arg(&cat)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let skipped: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("(-3,-2) from (0,0)"))
+        .collect();
+    assert_eq!(skipped.len(), 1, "{stdout}");
+    assert!(skipped[0].contains('…'), "{}", skipped[0]);
+    for line in stdout.lines() {
+        assert!(
+            line.chars().count() <= 200,
+            "a line of {} characters: {line}",
+            line.chars().count()
+        );
+    }
+}
