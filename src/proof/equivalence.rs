@@ -335,20 +335,7 @@ impl Equivalence {
         let t = h2
             .compose(&adjugate(&mat_eval(&u, n0)))
             .compose(&adjugate(&h1));
-        let stated = Mobius::from_integers([
-            [self.mobius[0][0].0.clone(), self.mobius[0][1].0.clone()],
-            [self.mobius[1][0].0.clone(), self.mobius[1][1].0.clone()],
-        ]);
-        if t.det() == 0 || !t.projectively_eq(&stated) {
-            return Err(broken(
-                Identity::MobiusMap,
-                format!(
-                    "T = H2*U(n0)^-1*H1^-1 is {:?} (up to a scalar), the certificate states {:?}",
-                    t.normalized(),
-                    stated.normalized()
-                ),
-            ));
-        }
+        t.check_stated(&self.mobius, "T = H2*U(n0)^-1*H1^-1")?;
         steps.push(format!(
             "T = H2*U({n0})^-1*H1^-1 = {:?} (up to a scalar), invertible",
             t.normalized()

@@ -189,20 +189,10 @@ impl EulerFamily {
                 "f(0) = 0 or the anchor term u_j vanishes",
             )
         })?;
-        let stated = Mobius::from_integers([
-            [self.mobius[0][0].0.clone(), self.mobius[0][1].0.clone()],
-            [self.mobius[1][0].0.clone(), self.mobius[1][1].0.clone()],
-        ]);
-        if v.det() == 0 || !v.projectively_eq(&stated) {
-            return Err(broken(
-                Identity::MobiusMap,
-                format!(
-                    "value = a(0) + c(1/S - 1) is the map {:?} of the anchor's sum, the certificate states {:?}",
-                    v.normalized(),
-                    stated.normalized()
-                ),
-            ));
-        }
+        v.check_stated(
+            &self.mobius,
+            "value = a(0) + c(1/S - 1), as a map of the anchor's sum,",
+        )?;
         let full = v.compose(&s.sum.mobius());
         steps.push(finite_at(&s.sum.constant, &full)?);
         let derived = Limit::from_mobius(&s.sum.constant, &full);

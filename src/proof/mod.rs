@@ -152,6 +152,23 @@ impl Mobius {
         ])
     }
 
+    /// Checks that the computed map `self` is invertible and equals the certificate's `stated` map
+    /// up to a scalar; otherwise the Möbius-map identity is broken, with `what` naming the map.
+    pub fn check_stated(&self, stated: &[[JsonInt; 2]; 2], what: &str) -> Result<(), ProofError> {
+        let stated = Mobius::from_integers(stated.clone().map(|row| row.map(|c| c.0)));
+        if self.det() == 0 || !self.projectively_eq(&stated) {
+            return Err(broken(
+                Identity::MobiusMap,
+                format!(
+                    "{what} is {:?} (up to a scalar), the certificate states {:?}",
+                    self.normalized(),
+                    stated.normalized()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// The map with integer entries.
     pub fn from_integers(m: [[Integer; 2]; 2]) -> Mobius {
         let [[a, b], [c, d]] = m;
