@@ -5,7 +5,8 @@
 //! coefficients), constants are dropped and duplicates of |P/Q| removed. For a transcendental c distinct
 //! reduced pairs give distinct values |P(c)/Q(c)|.
 
-use rug::{Float, Integer, Rational};
+use crate::poly::Poly;
+use rug::{Float, Integer};
 
 /// A left-hand side P(c)/Q(c) (coefficients lowest degree first).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -14,57 +15,6 @@ pub struct Lhs {
     pub numerator: Vec<i64>,
     /// Coefficients of Q.
     pub denominator: Vec<i64>,
-}
-
-type QPoly = Vec<Rational>;
-
-fn trim_q(p: &mut QPoly) {
-    while p.len() > 1 && p.last().is_some_and(|c| *c == 0) {
-        p.pop();
-    }
-}
-
-fn is_zero_q(p: &[Rational]) -> bool {
-    p.iter().all(|c| *c == 0)
-}
-
-/// (quotient, remainder) over Q; b ≠ 0.
-fn divmod_q(a: &[Rational], b: &[Rational]) -> (QPoly, QPoly) {
-    let mut b = b.to_vec();
-    trim_q(&mut b);
-    let db = b.len() - 1;
-    let mut r = a.to_vec();
-    trim_q(&mut r);
-    if r.len() <= db {
-        return (vec![Rational::new()], r);
-    }
-    let mut q = vec![Rational::new(); r.len() - db];
-    let lead = b[db].clone();
-    for i in (0..q.len()).rev() {
-        let c = Rational::from(&r[i + db] / &lead);
-        if c != 0 {
-            for (k, bk) in b.iter().enumerate() {
-                r[i + k] -= Rational::from(&c * bk);
-            }
-        }
-        q[i] = c;
-    }
-    r.truncate(db.max(1));
-    trim_q(&mut r);
-    trim_q(&mut q);
-    (q, r)
-}
-
-fn gcd_q(a: &[Rational], b: &[Rational]) -> QPoly {
-    let (mut x, mut y) = (a.to_vec(), b.to_vec());
-    trim_q(&mut x);
-    trim_q(&mut y);
-    while !is_zero_q(&y) {
-        let r = divmod_q(&x, &y).1;
-        x = y;
-        y = r;
-    }
-    x
 }
 
 fn leading(p: &[i64]) -> i64 {
@@ -83,32 +33,22 @@ impl Lhs {
         if numerator.iter().all(|&c| c == 0) || denominator.iter().all(|&c| c == 0) {
             return None;
         }
-        let p: QPoly = numerator.iter().map(|&c| Rational::from(c)).collect();
-        let q: QPoly = denominator.iter().map(|&c| Rational::from(c)).collect();
-        let g = gcd_q(&p, &q);
-        let (p, q) = (divmod_q(&p, &g).0, divmod_q(&q, &g).0);
-        if p.len() == 1 && q.len() == 1 {
+        // gcd over ℚ, taken primitive: by Gauss's lemma P/G and Q/G then have integer coefficients.
+        let p = Poly::new(numerator.iter().map(|&c| Integer::from(c)).collect());
+        let q = Poly::new(denominator.iter().map(|&c| Integer::from(c)).collect());
+        let g = p.gcd(&q);
+        let (p, q) = (
+            p.div_poly(&g).expect("gcd divides P"),
+            q.div_poly(&g).expect("gcd divides Q"),
+        );
+        if p.degree() == Some(0) && q.degree() == Some(0) {
             return None;
         }
-        let mut den_lcm = Integer::from(1);
-        for c in p.iter().chain(&q) {
-            den_lcm.lcm_mut(c.denom());
-        }
-        let to_int = |v: &QPoly| -> Vec<Integer> {
-            v.iter()
-                .map(|c| Rational::from(c * &den_lcm).into_numer_denom().0)
-                .collect()
-        };
-        let (mut pi, mut qi) = (to_int(&p), to_int(&q));
-        let mut content = Integer::new();
-        for c in pi.iter().chain(&qi) {
-            content.gcd_mut(c);
-        }
-        for c in pi.iter_mut().chain(qi.iter_mut()) {
-            c.div_exact_mut(&content);
-        }
+        let content = p.content().gcd(&q.content());
+        let (pi, qi) = (p.div_exact(&content), q.div_exact(&content));
+        let (pi, qi) = (pi.coeffs(), qi.coeffs());
         let to_i64 = |v: &[Integer]| -> Option<Vec<i64>> { v.iter().map(|c| c.to_i64()).collect() };
-        let (mut pn, mut qn) = (to_i64(&pi)?, to_i64(&qi)?);
+        let (mut pn, mut qn) = (to_i64(pi)?, to_i64(qi)?);
         if leading(&pn) < 0 {
             pn.iter_mut().for_each(|c| *c = -*c);
         }

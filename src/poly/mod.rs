@@ -3,9 +3,11 @@
 //! A [`Poly`] stores `Σ cᵢ nⁱ` with arbitrary-size integer coefficients (lowest degree first);
 //! [`parse`] reads the usual notations (`34n^3+51n^2+27n+5`, `-(2*n-1)*(n+1)`, `n**6`) and
 //! [`parse_with_params`] reads a template whose coefficients depend on integer parameters.
-//! [`multi`] and [`ratfun`] hold multivariate polynomials and rational functions over ℚ (the entries of
+//! [`division`] is the long division (over ℤ and ℚ) behind [`Poly::div_rem`], [`Poly::gcd`] and
+//! [`Poly::div_poly`]; [`multi`] and [`ratfun`] hold multivariate polynomials and rational functions over ℚ (the entries of
 //! conservative matrix fields), convertible from and to [`Poly`].
 
+pub mod division;
 pub mod multi;
 mod parse;
 pub mod ratfun;
@@ -139,57 +141,45 @@ impl Poly {
         self.div_exact(&g)
     }
 
-    /// Pseudo-remainder of `self` by `d` (`lc(d)^k · self = q·d + r`, `deg r < deg d`).
-    fn pseudo_rem(&self, d: &Poly) -> Poly {
+    /// Division with remainder over ℤ: `(q, r)` with `self = q·d + r`, `deg r < deg d`, or `None` if
+    /// `d = 0` or no such integer `q, r` exist (always `Some` when `lc(d) = ±1`). See
+    /// [`division::div_rem`].
+    pub fn div_rem(&self, d: &Poly) -> Option<(Poly, Poly)> {
+        let (q, r) = division::div_rem(&self.coeffs, &d.coeffs)?;
+        Some((Poly { coeffs: q }, Poly { coeffs: r }))
+    }
+
+    /// Pseudo-division: `(q, r)` with `lc(d)^δ·self = q·d + r`, `deg r < deg d`, where
+    /// `δ = max(deg self − deg d + 1, 0)`; `q, r` are integral for every `d ≠ 0`.
+    ///
+    /// # Panics
+    /// If `d` is the zero polynomial.
+    pub fn pseudo_div_rem(&self, d: &Poly) -> (Poly, Poly) {
         let dd = d.degree().expect("division by the zero polynomial");
-        let lc = d.leading();
-        let mut r = self.clone();
-        while let Some(dr) = r.degree() {
-            if dr < dd {
-                break;
-            }
-            let lr = r.leading();
-            // r ← lc·r − lr·n^(dr−dd)·d
-            let mut shifted = vec![Integer::new(); dr - dd];
-            shifted.extend(d.coeffs.iter().map(|c| Integer::from(c * &lr)));
-            r = &r.scale(&lc) - &Poly::new(shifted);
-        }
-        r
+        let delta = self.degree().map_or(0, |da| (da + 1).saturating_sub(dd));
+        let scale = rug::ops::Pow::pow(d.leading(), delta as u32);
+        self.scale(&scale)
+            .div_rem(d)
+            .expect("lc(d)^δ·a is divisible with remainder by d over ℤ")
     }
 
     /// Greatest common divisor over ℚ, returned primitive with a positive leading coefficient
-    /// (primitive pseudo-remainder sequence).
+    /// (primitive pseudo-remainder sequence: `gcd(a, b) = gcd(b, pp(prem(a, b)))`).
     pub fn gcd(&self, other: &Poly) -> Poly {
         let (mut a, mut b) = (self.primitive(), other.primitive());
         while !b.is_zero() {
-            let r = a.pseudo_rem(&b).primitive();
+            let r = a.pseudo_div_rem(&b).1.primitive();
             a = b;
             b = r;
         }
         a
     }
 
-    /// Exact quotient `self / d` over ℤ when `d` divides `self` with integer coefficients.
+    /// Exact quotient `self / d` over ℤ when `d` divides `self` with integer coefficients
+    /// (`self = q·d`), else `None`.
     pub fn div_poly(&self, d: &Poly) -> Option<Poly> {
-        let dd = d.degree()?;
-        let lc = d.leading();
-        let mut r = self.clone();
-        let mut q = vec![Integer::new(); self.coeffs.len().saturating_sub(dd).max(1)];
-        while let Some(dr) = r.degree() {
-            if dr < dd {
-                return None;
-            }
-            let lr = r.leading();
-            if !lr.is_divisible(&lc) {
-                return None;
-            }
-            let t = Integer::from(lr.div_exact_ref(&lc));
-            let mut shifted = vec![Integer::new(); dr - dd];
-            shifted.extend(d.coeffs.iter().map(|c| Integer::from(c * &t)));
-            q[dr - dd] = t;
-            r = &r - &Poly::new(shifted);
-        }
-        Some(Poly::new(q))
+        let (q, r) = self.div_rem(d)?;
+        r.is_zero().then_some(q)
     }
 
     /// Human-readable form such as `34n^3 + 51n^2 + 27n + 5`.

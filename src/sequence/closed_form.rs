@@ -7,40 +7,10 @@
 //! L − deg C) is such an interlacing with N = lcm{d} and K = max{e_d} − 1.
 
 use super::berlekamp_massey::{find_recurrence, Recurrence};
+use crate::poly::Poly;
 use rug::{Integer, Rational};
 use std::collections::HashMap;
 use std::fmt;
-
-type Poly = Vec<Integer>;
-
-fn trim(p: &mut Poly) {
-    while p.len() > 1 && p.last().is_some_and(|c| *c == 0) {
-        p.pop();
-    }
-}
-
-/// Division with remainder by a monic polynomial (coefficients lowest degree first).
-fn divmod_monic(a: &[Integer], b: &[Integer]) -> (Poly, Poly) {
-    let db = b.len() - 1;
-    if a.len() <= db {
-        return (vec![Integer::new()], a.to_vec());
-    }
-    let mut r: Poly = a.to_vec();
-    let mut q: Poly = vec![Integer::new(); a.len() - db];
-    for i in (0..q.len()).rev() {
-        let c = r[i + db].clone();
-        if c != 0 {
-            for (k, bk) in b.iter().enumerate() {
-                r[i + k] -= Integer::from(&c * bk);
-            }
-        }
-        q[i] = c;
-    }
-    r.truncate(db.max(1));
-    trim(&mut r);
-    trim(&mut q);
-    (q, r)
-}
 
 fn totient(mut n: usize) -> usize {
     let mut result = n;
@@ -65,13 +35,14 @@ fn cyclotomic(n: usize, memo: &mut HashMap<usize, Poly>) -> Poly {
     if let Some(p) = memo.get(&n) {
         return p.clone();
     }
-    let mut p: Poly = vec![Integer::new(); n + 1];
-    p[0] = Integer::from(-1);
-    p[n] = Integer::from(1);
+    let mut coeffs = vec![Integer::new(); n + 1];
+    coeffs[0] = Integer::from(-1);
+    coeffs[n] = Integer::from(1);
+    let mut p = Poly::new(coeffs);
     for d in 1..n {
         if n.is_multiple_of(d) {
             let phi_d = cyclotomic(d, memo);
-            p = divmod_monic(&p, &phi_d).0;
+            p = p.div_poly(&phi_d).expect("Φ_d divides z^n − 1 for d | n");
         }
     }
     memo.insert(n, p.clone());
@@ -93,12 +64,11 @@ pub fn cyclotomic_factorization(connection: &[i64]) -> Option<Vec<(usize, usize)
         return None;
     }
     // Reversed polynomial χ(z) = z^k C(1/z) is monic; Φ_d is self-reciprocal up to sign.
-    let mut rem: Poly = c.iter().rev().map(|&x| Integer::from(x)).collect();
+    let mut rem = Poly::new(c.iter().rev().map(|&x| Integer::from(x)).collect());
     let mut memo = HashMap::new();
     let mut factors = Vec::new();
     let mut n = 1usize;
-    while rem.len() > 1 {
-        let deg = rem.len() - 1;
+    while let Some(deg) = rem.degree().filter(|&d| d > 0) {
         // φ(n) ≥ sqrt(n/2), so a factor Φ_n of degree ≤ deg has n ≤ 2 deg².
         if n > 2 * deg * deg + 2 {
             return None;
@@ -106,14 +76,10 @@ pub fn cyclotomic_factorization(connection: &[i64]) -> Option<Vec<(usize, usize)
         if totient(n) <= deg {
             let phi = cyclotomic(n, &mut memo);
             let mut e = 0;
-            loop {
-                let (q, r) = divmod_monic(&rem, &phi);
-                if r.iter().all(|x| *x == 0) && rem.len() >= phi.len() {
-                    rem = q;
-                    e += 1;
-                } else {
-                    break;
-                }
+            // Φ_n is monic, so the division is exact over ℤ whenever Φ_n divides over ℚ.
+            while let Some(q) = rem.div_poly(&phi) {
+                rem = q;
+                e += 1;
             }
             if e > 0 {
                 factors.push((n, e));
@@ -121,7 +87,7 @@ pub fn cyclotomic_factorization(connection: &[i64]) -> Option<Vec<(usize, usize)
         }
         n += 1;
     }
-    (rem[0] == 1 || rem[0] == -1).then_some(factors)
+    (rem.leading() == 1 || rem.leading() == -1).then_some(factors)
 }
 
 fn gcd(a: usize, b: usize) -> usize {
