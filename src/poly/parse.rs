@@ -2,6 +2,7 @@
 //! parameters: `+ - *`, powers `^`/`**` with non-negative integer exponents, parentheses and
 //! implicit multiplication (`34n^3`, `2(n+1)`).
 
+use super::multi::MPoly;
 use super::Poly;
 use rug::Integer;
 use std::collections::BTreeMap;
@@ -84,6 +85,32 @@ impl PolyExpr {
                 let base = x.eval(params);
                 (0..*k).fold(Poly::constant(1), |acc, _| &acc * &base)
             }
+        }
+    }
+
+    /// The expansion as a multivariate polynomial in `n` and the parameters: variable `x₀` is `n`,
+    /// `x_{i+1}` is `params[i]` (so that `x0*(n+1)^2` with `params = ["x0"]` is `x₀²x₁ + 2x₀x₁ + x₁`).
+    ///
+    /// # Panics
+    /// If the expression uses a parameter missing from `params` ([`parse_with_params`] accepts only
+    /// the names it is given).
+    pub fn expand(&self, params: &[String]) -> MPoly {
+        let nvars = params.len() + 1;
+        match self {
+            PolyExpr::Int(k) => MPoly::constant(nvars, k.clone()),
+            PolyExpr::N => MPoly::var(nvars, 0),
+            PolyExpr::Param(p) => {
+                let i = params
+                    .iter()
+                    .position(|q| q == p)
+                    .unwrap_or_else(|| panic!("parameter {p} is not among {params:?}"));
+                MPoly::var(nvars, i + 1)
+            }
+            PolyExpr::Add(x, y) => &x.expand(params) + &y.expand(params),
+            PolyExpr::Sub(x, y) => &x.expand(params) - &y.expand(params),
+            PolyExpr::Mul(x, y) => &x.expand(params) * &y.expand(params),
+            PolyExpr::Neg(x) => -&x.expand(params),
+            PolyExpr::Pow(x, k) => x.expand(params).pow(*k),
         }
     }
 

@@ -318,8 +318,8 @@ impl SearchSpace {
         let family = match &self.family {
             Family::Ranges { a, b } => CanonicalFamily::Ranges { a, b },
             Family::Template { a, b, params } => CanonicalFamily::Template {
-                a: monomials(a),
-                b: monomials(b),
+                a: monomials(a, params),
+                b: monomials(b, params),
                 params,
             },
         };
@@ -351,64 +351,30 @@ impl SearchSpace {
     }
 }
 
-/// A multivariate polynomial: monomial (sorted (variable, exponent) pairs) → integer coefficient.
-type Monomials = std::collections::BTreeMap<Vec<(String, u32)>, rug::Integer>;
-
-/// The expansion of a template into sorted monomials in `n` and the parameters, with non-zero
-/// coefficients as decimal strings: `n+1` and `1 + n` and `(n+1)^1` give the same list.
-fn monomials(e: &PolyExpr) -> Vec<(Vec<(String, u32)>, String)> {
-    expand(e)
-        .into_iter()
-        .filter(|(_, c)| *c != 0)
-        .map(|(m, c)| (m, c.to_string()))
-        .collect()
-}
-
-fn expand(e: &PolyExpr) -> Monomials {
-    let var = |v: &str| Monomials::from([(vec![(v.to_string(), 1)], rug::Integer::from(1))]);
-    match e {
-        PolyExpr::Int(k) => Monomials::from([(Vec::new(), k.clone())]),
-        PolyExpr::N => var("n"),
-        PolyExpr::Param(p) => var(p),
-        PolyExpr::Add(x, y) => add_monomials(expand(x), &expand(y), 1),
-        PolyExpr::Sub(x, y) => add_monomials(expand(x), &expand(y), -1),
-        PolyExpr::Neg(x) => add_monomials(Monomials::new(), &expand(x), -1),
-        PolyExpr::Mul(x, y) => mul_monomials(&expand(x), &expand(y)),
-        PolyExpr::Pow(x, k) => {
-            let base = expand(x);
-            (0..*k).fold(
-                Monomials::from([(Vec::new(), rug::Integer::from(1))]),
-                |acc, _| mul_monomials(&acc, &base),
-            )
-        }
-    }
-}
-
-fn add_monomials(mut x: Monomials, y: &Monomials, sign: i32) -> Monomials {
-    for (m, c) in y {
-        let e = x.entry(m.clone()).or_default();
-        if sign < 0 {
-            *e -= c;
-        } else {
-            *e += c;
-        }
-    }
-    x.retain(|_, c| *c != 0);
-    x
-}
-
-fn mul_monomials(x: &Monomials, y: &Monomials) -> Monomials {
-    let mut out = Monomials::new();
-    for (mx, cx) in x {
-        for (my, cy) in y {
-            let mut m: std::collections::BTreeMap<String, u32> = mx.iter().cloned().collect();
-            for (v, k) in my {
-                *m.entry(v.clone()).or_default() += k;
-            }
-            *out.entry(m.into_iter().collect()).or_default() += rug::Integer::from(cx * cy);
-        }
-    }
-    out.retain(|_, c| *c != 0);
+/// The expansion of a template into monomials in `n` and the parameters ([`PolyExpr::expand`]),
+/// each written as its `(variable, exponent)` pairs with exponent > 0 sorted by name, with its non-zero
+/// coefficient as a decimal string, the list sorted by monomial: `n+1` and `1 + n` and `(n+1)^1`
+/// give the same list.
+fn monomials(e: &PolyExpr, params: &[(String, i64, i64)]) -> Vec<(Vec<(String, u32)>, String)> {
+    let names: Vec<String> = params.iter().map(|p| p.0.clone()).collect();
+    let vars: Vec<&str> = std::iter::once("n")
+        .chain(names.iter().map(String::as_str))
+        .collect();
+    let mut out: Vec<(Vec<(String, u32)>, String)> = e
+        .expand(&names)
+        .terms()
+        .map(|(m, c)| {
+            let mut key: Vec<(String, u32)> = vars
+                .iter()
+                .zip(m)
+                .filter(|(_, &k)| k > 0)
+                .map(|(v, &k)| (v.to_string(), k))
+                .collect();
+            key.sort();
+            (key, c.to_string())
+        })
+        .collect();
+    out.sort_by(|x, y| x.0.cmp(&y.0));
     out
 }
 
