@@ -126,19 +126,20 @@ fn trajectory_matrix_in_order(
     step_product(cmf, traj, order, 1, &at)
 }
 
-/// The product of the moves of one trajectory step, in the given axis order, with every matrix
-/// composed with `at(offset)` (the images of the axes at the current offset from the step's start):
-/// forward axes multiply by `M_i(X)` forward and `M_i(X − e_i)⁻¹` backward; backward axes by
-/// `B_i(X + e_i)⁻¹` forward and `B_i(X)` backward. Univariate entries are kept reduced.
-fn step_product(
-    cmf: &Cmf,
-    traj: &[i64],
-    order: &[usize],
-    nvars: usize,
-    at: &dyn Fn(&[i64]) -> Vec<MPoly>,
-) -> Result<RatMatrix, ToPcfError> {
+/// One move of a trajectory step: the axis `i`, whether its matrix enters inverted, and the offset
+/// from the step's start at which the matrix is evaluated.
+struct Move {
+    axis: usize,
+    invert: bool,
+    offset: Vec<i64>,
+}
+
+/// The moves of one trajectory step, in the given axis order: forward axes contribute `M_i(X)` on a
+/// forward move and `M_i(X − e_i)⁻¹` on a backward one; backward axes `B_i(X + e_i)⁻¹` forward and
+/// `B_i(X)` backward, where `X` is the current point.
+fn step_moves(cmf: &Cmf, traj: &[i64], order: &[usize]) -> Vec<Move> {
     let mut offset = vec![0i64; cmf.dim()];
-    let mut t_mat = RatMatrix::identity(cmf.rank(), nvars);
+    let mut moves = Vec::new();
     for &i in order {
         let t = traj[i];
         let backward = cmf.backward[i];
@@ -150,30 +151,66 @@ fn step_product(
             if t > 0 && backward {
                 offset[i] += 1;
             }
-            let images = at(&offset);
+            moves.push(Move {
+                axis: i,
+                invert,
+                offset: offset.clone(),
+            });
             if t > 0 && !backward {
                 offset[i] += 1;
             }
             if t < 0 && backward {
                 offset[i] -= 1;
             }
-            let composed = cmf.matrices[i]
-                .try_map(|e| e.compose(&images).map(|e| e.reduce()))
-                .map_err(|_| ToPcfError::PoleOnLine {
-                    axis: cmf.axes[i].clone(),
-                })?;
-            let m = if invert {
-                composed
-                    .inverse()
-                    .ok_or_else(|| ToPcfError::SingularOnLine {
-                        axis: cmf.axes[i].clone(),
-                    })?
-                    .map(|e| e.reduce())
-            } else {
-                composed
-            };
-            t_mat = t_mat.mul(&m).map(|e| e.reduce());
         }
+    }
+    moves
+}
+
+/// The error of a matrix with a pole along the whole line.
+fn pole_on_line(cmf: &Cmf, axis: usize) -> ToPcfError {
+    ToPcfError::PoleOnLine {
+        axis: cmf.axes[axis].clone(),
+    }
+}
+
+/// The error of a matrix that is singular along the whole line.
+fn singular_on_line(cmf: &Cmf, axis: usize) -> ToPcfError {
+    ToPcfError::SingularOnLine {
+        axis: cmf.axes[axis].clone(),
+    }
+}
+
+/// The product of the moves of one trajectory step ([`step_moves`]) in the given axis order, with
+/// every matrix composed with `at(offset)` (the images of the axes at the move's offset from the
+/// step's start). Univariate entries are kept reduced.
+fn step_product(
+    cmf: &Cmf,
+    traj: &[i64],
+    order: &[usize],
+    nvars: usize,
+    at: &dyn Fn(&[i64]) -> Vec<MPoly>,
+) -> Result<RatMatrix, ToPcfError> {
+    let mut t_mat = RatMatrix::identity(cmf.rank(), nvars);
+    for Move {
+        axis,
+        invert,
+        offset,
+    } in step_moves(cmf, traj, order)
+    {
+        let images = at(&offset);
+        let composed = cmf.matrices[axis]
+            .try_map(|e| e.compose(&images).map(|e| e.reduce()))
+            .map_err(|_| pole_on_line(cmf, axis))?;
+        let m = if invert {
+            composed
+                .inverse()
+                .ok_or_else(|| singular_on_line(cmf, axis))?
+                .map(|e| e.reduce())
+        } else {
+            composed
+        };
+        t_mat = t_mat.mul(&m).map(|e| e.reduce());
     }
     Ok(t_mat)
 }
@@ -187,45 +224,27 @@ fn poly_step_product(
     order: &[usize],
     at: &dyn Fn(&[i64]) -> Vec<MPoly>,
 ) -> Result<PolyMatrix, ToPcfError> {
-    let mut offset = vec![0i64; cmf.dim()];
     let mut acc: Option<PolyMatrix> = None;
-    for &i in order {
-        let t = traj[i];
-        let backward = cmf.backward[i];
-        for _ in 0..t.unsigned_abs() {
-            let invert = (t > 0) == backward;
-            if t < 0 && !backward {
-                offset[i] -= 1;
-            }
-            if t > 0 && backward {
-                offset[i] += 1;
-            }
-            let images = at(&offset);
-            if t > 0 && !backward {
-                offset[i] += 1;
-            }
-            if t < 0 && backward {
-                offset[i] -= 1;
-            }
-            let composed = forms[i]
-                .compose(&images)
-                .ok_or_else(|| ToPcfError::PoleOnLine {
-                    axis: cmf.axes[i].clone(),
-                })?;
-            let m = if invert {
-                composed
-                    .inverse()
-                    .ok_or_else(|| ToPcfError::SingularOnLine {
-                        axis: cmf.axes[i].clone(),
-                    })?
-            } else {
-                composed
-            };
-            acc = Some(match acc {
-                None => m,
-                Some(a) => a.mul(&m),
-            });
-        }
+    for Move {
+        axis,
+        invert,
+        offset,
+    } in step_moves(cmf, traj, order)
+    {
+        let composed = forms[axis]
+            .compose(&at(&offset))
+            .ok_or_else(|| pole_on_line(cmf, axis))?;
+        let m = if invert {
+            composed
+                .inverse()
+                .ok_or_else(|| singular_on_line(cmf, axis))?
+        } else {
+            composed
+        };
+        acc = Some(match acc {
+            None => m,
+            Some(a) => a.mul(&m),
+        });
     }
     Ok(acc.expect("the basis vector is not zero"))
 }
