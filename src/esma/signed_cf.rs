@@ -88,22 +88,16 @@ pub fn expand_rational_function(
     depth: usize,
 ) -> SignedCfExpansion {
     let width = num.len().max(den.len());
-    let mut n: Vec<Integer> = num.to_vec();
-    let mut d: Vec<Integer> = den.to_vec();
-    n.resize(width, Integer::new());
-    d.resize(width, Integer::new());
-    let mut terms = Vec::with_capacity(depth);
-    if powers.len() < width || is_zero(&d) {
+    if powers.len() < width || is_zero(den) {
         return SignedCfExpansion {
-            terms,
+            terms: Vec::new(),
             stop: CfStop::PrecisionExhausted,
         };
     }
     let full = powers[0].prec();
     // Truncated copies of `powers`, by multiples of LEVEL bits, built on first use.
     let mut levels: Vec<Option<Vec<Float>>> = Vec::new();
-    for i in 0..depth {
-        let s = sign_at(period, i);
+    extract(num, den, period, depth, |n, d, s| {
         // Fast path: the same interval test at just enough precision for the current coefficients,
         // with the error bound widened fourfold. Its rigorous-in-practice bound δ_p also bounds the
         // full-precision bound δ (δ scales with 2^−prec), so whenever x ± 4δ_p avoids every integer
@@ -111,26 +105,45 @@ pub fn expand_rational_function(
         // else is decided by the full-precision test itself: the output is that of the full test alone.
         let bits = n
             .iter()
-            .chain(&d)
+            .chain(d)
             .map(Integer::significant_bits)
             .max()
             .unwrap_or(0);
         let level = (2 * bits as usize + 128).div_ceil(LEVEL as usize);
-        let fast = if (level as u32) * LEVEL < full {
+        if (level as u32) * LEVEL < full {
             if levels.len() <= level {
                 levels.resize(level + 1, None);
             }
             let p = level as u32 * LEVEL;
             let low = levels[level]
                 .get_or_insert_with(|| powers.iter().map(|x| Float::with_val(p, x)).collect());
-            match step(&n, &d, low, s, 4) {
-                Step::Term(a) => Some(a),
-                _ => None,
+            if let Step::Term(a) = step(n, d, low, s, 4) {
+                return Step::Term(a);
             }
-        } else {
-            None
-        };
-        let a = match fast.map_or_else(|| step(&n, &d, powers, s, 1), Step::Term) {
+        }
+        step(n, d, powers, s, 1)
+    })
+}
+
+/// The extraction loop: `decide(N_i, D_i, s_i)` gives the verdict on a_i for the tail
+/// x_i = N_i(c)/D_i(c) (both padded to one length), and the tail advances by
+/// x_{i+1} = s_i·D_i/(N_i − a_i·D_i), with the joint content of N and D divided out.
+fn extract(
+    num: &[Integer],
+    den: &[Integer],
+    period: &[i8],
+    depth: usize,
+    mut decide: impl FnMut(&[Integer], &[Integer], i8) -> Step,
+) -> SignedCfExpansion {
+    let width = num.len().max(den.len());
+    let mut n: Vec<Integer> = num.to_vec();
+    let mut d: Vec<Integer> = den.to_vec();
+    n.resize(width, Integer::new());
+    d.resize(width, Integer::new());
+    let mut terms = Vec::with_capacity(depth);
+    for i in 0..depth {
+        let s = sign_at(period, i);
+        let a = match decide(&n, &d, s) {
             Step::Term(a) => a,
             Step::Last(a) => {
                 terms.push(a);
@@ -439,44 +452,7 @@ mod tests {
         period: &[i8],
         depth: usize,
     ) -> SignedCfExpansion {
-        let width = num.len().max(den.len());
-        let (mut n, mut d) = (num.to_vec(), den.to_vec());
-        n.resize(width, Integer::new());
-        d.resize(width, Integer::new());
-        let mut terms = Vec::new();
-        for i in 0..depth {
-            let s = sign_at(period, i);
-            match step(&n, &d, powers, s, 1) {
-                Step::Term(a) => {
-                    let new_den: Vec<Integer> = n
-                        .iter()
-                        .zip(&d)
-                        .map(|(nc, dc)| nc - Integer::from(&a * dc))
-                        .collect();
-                    n = d.iter().map(|dc| Integer::from(dc * s)).collect();
-                    d = new_den;
-                    normalise(&mut n, &mut d);
-                    terms.push(a);
-                }
-                Step::Last(a) => {
-                    terms.push(a);
-                    return SignedCfExpansion {
-                        terms,
-                        stop: CfStop::Terminated,
-                    };
-                }
-                Step::Exhausted => {
-                    return SignedCfExpansion {
-                        terms,
-                        stop: CfStop::PrecisionExhausted,
-                    }
-                }
-            }
-        }
-        SignedCfExpansion {
-            terms,
-            stop: CfStop::Complete,
-        }
+        extract(num, den, period, depth, |n, d, s| step(n, d, powers, s, 1))
     }
 
     /// Tail-first evaluation with one rounding per step: the obvious (slow) way.
