@@ -356,3 +356,43 @@ mod cli {
         }
     }
 }
+
+mod laws {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn matrix_at(cmf: &Cmf, axis: usize, point: &[Rational]) -> Option<Vec<Rational>> {
+        cmf.matrices[axis]
+            .entries()
+            .iter()
+            .map(|e| e.eval(point).ok())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Shifts compose and evaluate as the field at the shifted point:
+        /// `shift(shift(M, r₁), r₂)(x) = shift(M, r₁ + r₂)(x) = M(x + r₁ + r₂)`.
+        #[test]
+        fn shifts_compose_and_evaluate_at_the_shifted_point(
+            a in prop::collection::vec((-6i64..6, 1u32..5), 3),
+            b in prop::collection::vec((-6i64..6, 1u32..5), 3),
+            x in prop::collection::vec(-5i64..5, 3),
+        ) {
+            let cmf = field("pfq(2,1,1/2)");
+            let r1: Vec<Rational> = a.iter().map(|&(n, d)| Rational::from((n, d))).collect();
+            let r2: Vec<Rational> = b.iter().map(|&(n, d)| Rational::from((n, d))).collect();
+            let sum: Vec<Rational> = r1.iter().zip(&r2).map(|(p, q)| Rational::from(p + q)).collect();
+            let twice = shifted(&shifted(&cmf, &r1), &r2);
+            let once = shifted(&cmf, &sum);
+            let point: Vec<Rational> = x.iter().map(|&v| Rational::from(v)).collect();
+            let moved: Vec<Rational> = point.iter().zip(&sum).map(|(p, s)| Rational::from(p + s)).collect();
+            for axis in 0..3 {
+                let want = matrix_at(&cmf, axis, &moved);
+                prop_assert_eq!(matrix_at(&twice, axis, &point), want.clone());
+                prop_assert_eq!(matrix_at(&once, axis, &point), want);
+            }
+        }
+    }
+}

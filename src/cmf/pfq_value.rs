@@ -440,6 +440,41 @@ mod tests {
         assert!(agree(&v.value, &want) >= f64::from(v.digits), "{}", v.value);
     }
 
+    /// Gauss: ₂F₁(a, b; c; 1) = Γ(c)Γ(c−a−b)/(Γ(c−a)Γ(c−b)) at rational parameters (a non-integer
+    /// exponent `s = c − a − b` in the extrapolation), and the claimed digits hold.
+    #[test]
+    fn gauss_sum_at_rational_parameters() {
+        for (a, b, c, want) in [
+            (
+                "1/3",
+                "1/2",
+                "7/4",
+                "gamma(7/4)*gamma(11/12)/(gamma(17/12)*gamma(5/4))",
+            ),
+            (
+                "-1/2",
+                "2/3",
+                "5/3",
+                "gamma(5/3)*gamma(3/2)/(gamma(13/6)*gamma(1))",
+            ),
+        ] {
+            let v = pfq_value(&[r(a), r(b)], &[r(c)], &r("1"), 60).unwrap();
+            let want = constants::evaluate(want, 400).unwrap();
+            assert!(v.digits >= 50, "{a} {b} {c}: {}", v.digits);
+            assert!(
+                agree(&v.value, &want) >= f64::from(v.digits),
+                "{a} {b} {c}: {}",
+                v.value
+            );
+        }
+        // Kummer at z = −1: ₂F₁(a, b; 1 + a − b; −1) = Γ(1+a−b)Γ(1+a/2)/(Γ(1+a)Γ(1+a/2−b))
+        let v = pfq_value(&[r("1/2"), r("1/3")], &[r("7/6")], &r("-1"), 60).unwrap();
+        let want =
+            constants::evaluate("gamma(7/6)*gamma(5/4)/(gamma(3/2)*gamma(11/12))", 400).unwrap();
+        assert!(v.digits >= 50, "{}", v.digits);
+        assert!(agree(&v.value, &want) >= f64::from(v.digits), "{}", v.value);
+    }
+
     /// ₂F₁(−3, 2; 1; 1/2) terminates: (1 − 6/2 + 6·3/4·… ) summed exactly.
     #[test]
     fn terminating_series_are_exact_and_poles_are_reported() {
