@@ -239,7 +239,7 @@ pub fn closed_form_candidates(z: &Rational) -> Vec<String> {
     .collect();
     let zs = format!("({z})");
     c.push(format!("exp{zs}"));
-    for arg in [Rational::from(1 - z.clone()), Rational::from(1 + z.clone())] {
+    for arg in [1 - z.clone(), 1 + z.clone()] {
         if arg > 0 && arg != 1 && arg != 2 && arg != Rational::from((1, 2)) && arg != 3 {
             c.push(format!("log({arg})"));
         }

@@ -149,7 +149,7 @@ pub fn pfq_value(
         });
     }
     if p == q + 1 && abs_z == 1 {
-        let s = Rational::from(y.iter().sum::<Rational>() - x.iter().sum::<Rational>());
+        let s = y.iter().sum::<Rational>() - x.iter().sum::<Rational>();
         let (ok, need) = if *z == 1 {
             (s > 0, "Σy − Σx > 0")
         } else {
@@ -327,7 +327,7 @@ fn richardson(
     }
     let mut num = Float::new(wp);
     let mut den = Float::new(wp);
-    for j in 0..=k {
+    for (j, sum) in sums.iter().enumerate() {
         let nj = (n0 + j) as u64;
         // w_j = 1/∏_{i≠j}(1/N_j − 1/N_i) = ∏ N_j·N_i/(N_i − N_j)
         let mut w = Float::with_val(wp, 1);
@@ -340,7 +340,7 @@ fn richardson(
         }
         let pw = Float::with_val(wp, Float::with_val(wp, nj).pow(e));
         let wpw = Float::with_val(wp, &w * &pw);
-        num += Float::with_val(wp, &wpw * &sums[j]);
+        num += Float::with_val(wp, &wpw * sum);
         den += wpw;
     }
     num / den
