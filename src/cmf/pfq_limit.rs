@@ -25,6 +25,9 @@ use crate::pcf::limit::{bits_for_digits, decimal};
 use rug::{Float, Integer, Rational};
 use std::fmt::Write;
 
+/// Most digits used for an identification (more cost time and prove nothing more).
+pub const MAX_DIGITS: u32 = 300;
+
 /// One basis value `Fₖ` with its parameters.
 #[derive(Clone, Debug)]
 pub struct BasisValue {
@@ -87,7 +90,8 @@ pub fn basis_points(
 }
 
 /// Identifies the limit `limit` (certain to `trusted` digits) of a walk of `pFq(p, q, z)` from
-/// `start` (module documentation). Coefficients are bounded by `max_coeff`.
+/// `start` (module documentation), at no more than [`MAX_DIGITS`] digits. Coefficients are bounded
+/// by `max_coeff`.
 pub fn identify_pfq_limit(
     p: usize,
     q: usize,
@@ -97,6 +101,7 @@ pub fn identify_pfq_limit(
     trusted: u32,
     max_coeff: u64,
 ) -> Result<PfqLimit, IdentifyError> {
+    let trusted = trusted.min(MAX_DIGITS);
     let mut basis = Vec::new();
     for (x, y) in basis_points(p, q, z, start) {
         match pfq_value(&x, &y, z, trusted.max(20) + 5) {

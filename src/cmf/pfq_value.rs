@@ -28,7 +28,7 @@
 use crate::pcf::limit::{bits_for_digits, log10_abs};
 use rug::float::Round;
 use rug::ops::Pow;
-use rug::{Float, Rational};
+use rug::{Float, Integer, Rational};
 use thiserror::Error;
 
 /// Most terms summed directly before giving up.
@@ -327,19 +327,21 @@ fn richardson(
     }
     let mut num = Float::new(wp);
     let mut den = Float::new(wp);
+    // w_j = 1/∏_{i≠j}(1/N_j − 1/N_i) = ∏_{i≠j} N_i·N_j/(N_i − N_j)
+    //     = (∏_i N_i)·N_j^{K−1}·(−1)^j/(j!·(K−j)!) ∝ (−1)^j·C(K, j)·N_j^{K−1};
+    // the common factor cancels in the ratio.
+    let mut binom = Integer::from(1);
     for (j, sum) in sums.iter().enumerate() {
-        let nj = (n0 + j) as u64;
-        // w_j = 1/∏_{i≠j}(1/N_j − 1/N_i) = ∏ N_j·N_i/(N_i − N_j)
-        let mut w = Float::with_val(wp, 1);
-        for i in 0..=k {
-            if i != j {
-                let ni = (n0 + i) as u64;
-                w *= nj * ni;
-                w /= i as i64 - j as i64;
-            }
+        let nj = Integer::from((n0 + j) as u64);
+        let mut w = Integer::from((&nj).pow((k as u32).saturating_sub(1)));
+        w *= &binom;
+        if j % 2 == 1 {
+            w = -w;
         }
-        let pw = Float::with_val(wp, Float::with_val(wp, nj).pow(e));
-        let wpw = Float::with_val(wp, &w * &pw);
+        binom *= (k - j) as u64;
+        binom /= (j + 1) as u64;
+        let pw = Float::with_val(wp, Float::with_val(wp, &nj).pow(e));
+        let wpw = Float::with_val(wp, &pw * &w);
         num += Float::with_val(wp, &wpw * sum);
         den += wpw;
     }
@@ -375,7 +377,7 @@ fn extrapolated(
             log10_abs(&b) - log10_abs(&diff)
         };
         let got = (agree - 1.0).floor();
-        if got >= f64::from(digits) || n0 >= 8 * (2 * digits as usize + 40) {
+        if got >= f64::from(digits) || n0 >= 4 * (2 * digits as usize + 40) {
             if got < 1.0 {
                 return Err(SeriesError::TooSlow {
                     series: series.to_string(),
