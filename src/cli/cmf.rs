@@ -1,7 +1,7 @@
 //! `apery cmf`: conservative matrix fields — list, check, walk, trajectory → PCF.
 
 use anyhow::{bail, Context, Result};
-use apery::cmf::pfq_limit::{closed_form, identify_pfq_limit, legend, PfqLimit};
+use apery::cmf::pfq_limit::{closed_form, legend, PfqLimit};
 use apery::cmf::shift::{parse_start, shifted, show, split_start};
 use apery::cmf::spec::{parse_rational, Generated};
 use apery::cmf::to_pcf::trajectory_to_pcf;
@@ -327,7 +327,7 @@ fn walk(a: WalkArgs) -> Result<()> {
         None => None,
     };
     let id = identify(&lim, trusted, cmf.constant.as_deref())?;
-    let hyper = hypergeometric(&original, &path.start, &lim, trusted)?;
+    let hyper = hypergeometric(&original, &path.start, &lim, trusted);
     if a.path.json {
         let mut j = json!({
             "field": original.name,
@@ -412,14 +412,14 @@ fn hypergeometric(
     start: &[Rational],
     lim: &WalkLimit,
     trusted: u32,
-) -> Result<Option<Hypergeometric>> {
+) -> Option<Hypergeometric> {
     let Some(Generated::Pfq(p, q, z)) = &cmf.generator else {
-        return Ok(None);
+        return None;
     };
     let x = Float::with_val(bits_for_digits(trusted) + 64, &lim.exact);
-    let limit = identify_pfq_limit(*p, *q, z, start, &x, trusted, 1000)?;
-    let closed = closed_form(z, &x, trusted)?;
-    Ok(Some(Hypergeometric { limit, closed }))
+    let limit = PfqLimit::of_walk((*p, *q, z), start, &x, trusted);
+    let closed = closed_form(z, &x, trusted).ok().flatten();
+    Some(Hypergeometric { limit, closed })
 }
 
 impl Hypergeometric {

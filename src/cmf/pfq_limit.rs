@@ -66,6 +66,22 @@ pub enum PfqLimit {
     Unavailable(SeriesError),
 }
 
+impl PfqLimit {
+    /// Runs [`identify_pfq_limit`]; an input PSLQ cannot work on (a value that is not finite)
+    /// becomes [`PfqLimit::NoRelation`] with no basis, so a walk's report is never lost to it.
+    pub fn of_walk(
+        (p, q, z): (usize, usize, &Rational),
+        start: &[Rational],
+        limit: &Float,
+        trusted: u32,
+    ) -> PfqLimit {
+        identify_pfq_limit(p, q, z, start, limit, trusted, 1000).unwrap_or(PfqLimit::NoRelation {
+            basis: Vec::new(),
+            digits: 0,
+        })
+    }
+}
+
 /// The parameter points of the basis `F₀ … F_{N−1}` for a walk of `pFq(p, q, z)` from `start`
 /// (`x₀ … x_{p−1}, y₀ … y_{q−1}`): `y₀` shifted by `0 … N−1`, or `x₀` when `q = 0`.
 pub fn basis_points(
