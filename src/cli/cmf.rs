@@ -436,6 +436,9 @@ impl Hypergeometric {
                     println!("          {l}");
                 }
             }
+            PfqLimit::NoRelation { basis, .. } if basis.is_empty() => {
+                println!("identity  the values at the start could not be compared with the limit")
+            }
             PfqLimit::NoRelation { basis, digits } if *digits < 12 => {
                 println!("identity  {digits} certain digits are too few to identify (12 needed); the values at the start are");
                 for l in legend(basis, shown) {
