@@ -392,7 +392,7 @@ fn walk(a: WalkArgs) -> Result<()> {
             i.relation_string(),
             i.verified_digits
         ),
-        (None, Some(h)) => h.print(trusted),
+        (None, Some(h)) => h.print(),
         (None, None) => match &cmf.constant {
             Some(c) => println!("identity  no Möbius relation with {c} found"),
             None => println!("identity  (the field names no constant)"),
@@ -423,8 +423,8 @@ fn hypergeometric(
 }
 
 impl Hypergeometric {
-    fn print(&self, trusted: u32) {
-        let shown = trusted.min(20);
+    fn print(&self) {
+        let shown = 20; // digits of each start value shown (at most its certain ones)
         match &self.limit {
             PfqLimit::Identified(i) => {
                 println!(
