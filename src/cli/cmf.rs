@@ -1,7 +1,9 @@
 //! `apery cmf`: conservative matrix fields — list, check, walk, trajectory → PCF.
 
 use anyhow::{bail, Context, Result};
-use apery::cmf::spec::parse_rational;
+use apery::cmf::pfq_limit::{closed_form, legend, PfqLimit};
+use apery::cmf::shift::{parse_start, shifted, show, split_start};
+use apery::cmf::spec::{parse_rational, Generated};
 use apery::cmf::to_pcf::trajectory_to_pcf;
 use apery::cmf::walk::{WalkLimit, WalkOptions, Walker};
 use apery::cmf::{bundled, load, Cmf};
@@ -19,6 +21,8 @@ const EXAMPLES: &str = "Examples:
   apery cmf walk zeta3 --trajectory 1,0 --start 1,1 --depth 1000
   apery cmf walk cmf1 --param a=2 --param b=3 --digits 80
   apery cmf pcf zeta3 --trajectory 1,1 --start 1,1        Apéry's PCF (34n^3+51n^2+27n+5, -n^6)
+  apery cmf walk \"pfq(2,1,1/2)\" --trajectory 1,1,2 --start 1,1,2   identified with 2F1 values
+  apery cmf walk zeta3 --trajectory 1,1 --start 1/2,1      a rational start
   apery cmf search search-spaces/cmf-zeta3.toml           trajectories -> verified formulas in the catalog
   apery cmf search search-spaces/cmf-pi.toml --shard 0/4 -j 2";
 
@@ -79,9 +83,10 @@ struct PathArgs {
     /// Trajectory, one integer per axis (default: the field's own walk).
     #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
     trajectory: Vec<i64>,
-    /// Start point, one integer per axis (default: the field's own walk).
-    #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
-    start: Vec<i64>,
+    /// Start point, one integer or fraction p/q per axis, e.g. 1/2,1,3/2 (default: the field's
+    /// own walk). A fractional start walks the field shifted by the fractional part.
+    #[arg(long, allow_hyphen_values = true)]
+    start: Option<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -218,7 +223,19 @@ fn check(a: FieldArgs) -> Result<()> {
     Ok(())
 }
 
-fn path(a: &PathArgs, cmf: &Cmf) -> Result<(Vec<i64>, Vec<i64>)> {
+/// A trajectory and start as walked: the start's integer part, in the field shifted by its
+/// fractional part (`apery::cmf::shift`).
+struct Path {
+    trajectory: Vec<i64>,
+    /// The start as given.
+    start: Vec<Rational>,
+    /// `⌊start⌋`, the start in `field`.
+    integer_start: Vec<i64>,
+    /// The field shifted by `start − ⌊start⌋` (the field itself for integer starts).
+    field: Cmf,
+}
+
+fn path(a: &PathArgs, cmf: &Cmf) -> Result<Path> {
     let spec = load(&a.field.field)?;
     let default = spec.default_walk();
     let t = if a.trajectory.is_empty() {
@@ -232,15 +249,42 @@ fn path(a: &PathArgs, cmf: &Cmf) -> Result<(Vec<i64>, Vec<i64>)> {
     } else {
         a.trajectory.clone()
     };
-    let s = if a.start.is_empty() {
-        match default {
-            Some(w) => w.start.clone(),
-            None => vec![1; cmf.dim()],
-        }
-    } else {
-        a.start.clone()
+    let s: Vec<Rational> = match &a.start {
+        Some(text) => parse_start(text).map_err(|e| anyhow::anyhow!("--start: {e}"))?,
+        None => match default {
+            Some(w) => w.start.iter().map(|&v| Rational::from(v)).collect(),
+            None => vec![Rational::from(1); cmf.dim()],
+        },
     };
-    Ok((t, s))
+    if s.len() != cmf.dim() {
+        bail!(
+            "--start {}: {} coordinates, the field {} has {} axes ({})",
+            show(&s),
+            s.len(),
+            cmf.name,
+            cmf.dim(),
+            cmf.axes.join(", ")
+        );
+    }
+    let (integer_start, frac) = split_start(&s).map_err(|e| anyhow::anyhow!("--start: {e}"))?;
+    Ok(Path {
+        trajectory: t,
+        field: shifted(cmf, &frac),
+        start: s,
+        integer_start,
+    })
+}
+
+/// The start for JSON: integers as numbers, fractions as "p/q".
+fn start_json(s: &[Rational]) -> serde_json::Value {
+    s.iter()
+        .map(
+            |v| match v.is_integer().then(|| v.numer().to_i64()).flatten() {
+                Some(i) => json!(i),
+                None => json!(v.to_string()),
+            },
+        )
+        .collect()
 }
 
 fn fmt_vec(v: &[i64]) -> String {
@@ -251,14 +295,16 @@ fn fmt_vec(v: &[i64]) -> String {
 }
 
 fn walk(a: WalkArgs) -> Result<()> {
-    let cmf = field(&a.path.field)?;
-    let (t, s) = path(&a.path, &cmf)?;
-    let walker = Walker::new(&cmf)?;
+    let original = field(&a.path.field)?;
+    let path = path(&a.path, &original)?;
+    let (t, s) = (&path.trajectory, &path.integer_start);
+    let cmf = &path.field;
+    let walker = Walker::new(cmf)?;
     let lim = match a.depth {
-        Some(d) => walker.limit_at_depth(&t, &s, d)?,
+        Some(d) => walker.limit_at_depth(t, s, d)?,
         None => walker.limit(
-            &t,
-            &s,
+            t,
+            s,
             &WalkOptions {
                 digits: a.digits.unwrap_or(50),
                 start_depth: 16,
@@ -281,11 +327,12 @@ fn walk(a: WalkArgs) -> Result<()> {
         None => None,
     };
     let id = identify(&lim, trusted, cmf.constant.as_deref())?;
+    let hyper = hypergeometric(&original, &path.start, &lim, trusted);
     if a.path.json {
-        let j = json!({
-            "field": cmf.name,
+        let mut j = json!({
+            "field": original.name,
             "trajectory": t,
-            "start": s,
+            "start": start_json(&path.start),
             "limit": value,
             "certain_digits": trusted,
             "depth": lim.depth,
@@ -300,15 +347,21 @@ fn walk(a: WalkArgs) -> Result<()> {
                 "verified_digits": i.verified_digits,
             })),
         });
+        if let Some(h) = &hyper {
+            j["hypergeometric"] = h.json();
+        }
         println!("{}", serde_json::to_string_pretty(&j)?);
         return Ok(());
     }
     println!(
         "field     {} trajectory ({}) from ({})",
-        cmf.name,
-        fmt_vec(&t),
-        fmt_vec(&s)
+        original.name,
+        fmt_vec(t),
+        show(&path.start)
     );
+    if cmf.name != original.name {
+        println!("walked    {} from ({})", cmf.name, fmt_vec(s));
+    }
     println!("limit     {value}");
     println!(
         "certain   {} digits (depth {}){}",
@@ -332,19 +385,131 @@ fn walk(a: WalkArgs) -> Result<()> {
     if let Some((l, d)) = stated {
         println!("stated    {l}: agrees to {} digits", d.floor());
     }
-    match id {
-        Some(i) => println!(
+    match (id, &hyper) {
+        (Some(i), _) => println!(
             "identity  {}   [{}; agrees to {} digits]",
             i.formula(),
             i.relation_string(),
             i.verified_digits
         ),
-        None => match &cmf.constant {
+        (None, Some(h)) => h.print(),
+        (None, None) => match &cmf.constant {
             Some(c) => println!("identity  no Möbius relation with {c} found"),
             None => println!("identity  (the field names no constant)"),
         },
     }
     Ok(())
+}
+
+/// A `pFq` walk's limit against the hypergeometric values at its start, and against the library.
+struct Hypergeometric {
+    limit: PfqLimit,
+    closed: Option<apery::identify::Identification>,
+}
+
+fn hypergeometric(
+    cmf: &Cmf,
+    start: &[Rational],
+    lim: &WalkLimit,
+    trusted: u32,
+) -> Option<Hypergeometric> {
+    let Some(Generated::Pfq(p, q, z)) = &cmf.generator else {
+        return None;
+    };
+    let x = Float::with_val(bits_for_digits(trusted) + 64, &lim.exact);
+    let limit = PfqLimit::of_walk((*p, *q, z), start, &x, trusted);
+    let closed = closed_form(z, &x, trusted).ok().flatten();
+    Some(Hypergeometric { limit, closed })
+}
+
+impl Hypergeometric {
+    fn print(&self) {
+        let shown = 20; // digits of each start value shown (at most its certain ones)
+        match &self.limit {
+            PfqLimit::Identified(i) => {
+                println!(
+                    "identity  {}   [agrees to {} digits], where",
+                    i.formula(),
+                    i.verified_digits
+                );
+                for l in i.legend(shown) {
+                    println!("          {l}");
+                }
+            }
+            PfqLimit::NoRelation { basis, .. } if basis.is_empty() => {
+                println!("identity  the values at the start could not be compared with the limit")
+            }
+            PfqLimit::NoRelation { basis, digits } if *digits < 12 => {
+                println!("identity  {digits} certain digits are too few to identify (12 needed); the values at the start are");
+                for l in legend(basis, shown) {
+                    println!("          {l}");
+                }
+            }
+            PfqLimit::NoRelation { basis, digits } => {
+                println!("identity  no relation x = (Σ aᵢFᵢ)/(Σ bᵢFᵢ) (|aᵢ|, |bᵢ| ≤ 1000, {digits} digits) with");
+                for l in legend(basis, shown) {
+                    println!("          {l}");
+                }
+            }
+            PfqLimit::Unavailable(e) => {
+                println!("identity  the hypergeometric values at the start cannot be computed: {e}")
+            }
+        }
+        if let Some(c) = &self.closed {
+            println!(
+                "closed    {}   [{}; agrees to {} digits]",
+                c.formula(),
+                c.relation_string(),
+                c.verified_digits
+            );
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let basis = |b: &[apery::cmf::pfq_limit::BasisValue]| -> Vec<serde_json::Value> {
+            b.iter()
+                .enumerate()
+                .map(|(k, v)| {
+                    json!({
+                        "name": format!("F{k}"),
+                        "series": v.label,
+                        "value": decimal(&v.value.value, v.value.digits.max(1) as usize),
+                        "certain_digits": v.value.digits,
+                        "method": v.value.method,
+                    })
+                })
+                .collect()
+        };
+        let closed = self.closed.as_ref().map(|i| {
+            json!({
+                "formula": i.formula(),
+                "relation": i.relation_string(),
+                "constants": i.constants,
+                "verified_digits": i.verified_digits,
+            })
+        });
+        match &self.limit {
+            PfqLimit::Identified(i) => json!({
+                "formula": i.formula(),
+                "numerator": i.numerator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                "denominator": i.denominator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                "basis": basis(&i.basis),
+                "verified_digits": i.verified_digits,
+                "closed_form": closed,
+            }),
+            PfqLimit::NoRelation { basis: b, digits } => json!({
+                "formula": null,
+                "basis": basis(b),
+                "searched_digits": digits,
+                "closed_form": closed,
+            }),
+            PfqLimit::Unavailable(e) => json!({
+                "formula": null,
+                "error": e.to_string(),
+                "closed_form": closed,
+            }),
+        }
+    }
 }
 
 fn int_digits(l: &WalkLimit) -> usize {
@@ -379,18 +544,20 @@ fn identify(
 }
 
 fn pcf(a: PathArgs) -> Result<()> {
-    let cmf = field(&a.field)?;
-    let (t, s) = path(&a, &cmf)?;
-    let r = trajectory_to_pcf(&cmf, &t, &s)?;
+    let original = field(&a.field)?;
+    let path = path(&a, &original)?;
+    let (t, s) = (&path.trajectory, &path.integer_start);
+    let cmf = &path.field;
+    let r = trajectory_to_pcf(cmf, t, s)?;
     let n = vec!["n".to_string()];
     if a.json {
         let step: Vec<Vec<String>> = (0..2)
             .map(|i| (0..2).map(|j| r.step.get(i, j).display(&n)).collect())
             .collect();
         let j = json!({
-            "field": cmf.name,
+            "field": original.name,
             "trajectory": t,
-            "start": s,
+            "start": start_json(&path.start),
             "step_matrix": step,
             "a_inflated": r.a_inflated.python(),
             "b_inflated": r.b_inflated.python(),
@@ -407,10 +574,13 @@ fn pcf(a: PathArgs) -> Result<()> {
     }
     println!(
         "field       {} trajectory ({}) from ({})",
-        cmf.name,
-        fmt_vec(&t),
-        fmt_vec(&s)
+        original.name,
+        fmt_vec(t),
+        show(&path.start)
     );
+    if cmf.name != original.name {
+        println!("walked      {} from ({})", cmf.name, fmt_vec(s));
+    }
     println!(
         "T(n)        [[{}, {}], [{}, {}]]",
         r.step.get(0, 0).display(&n),

@@ -14,7 +14,10 @@
 //! * [`walk`]: exact trajectory products, walk values and limits with honest digits;
 //! * [`to_pcf`]: the PCF of a trajectory (inflated, then deflated);
 //! * [`pfq`]: the generated hypergeometric fields `pFq(p, q, z)` (θ-operator companion matrices);
+//! * [`pfq_value`]: `pFq` values at rational parameters; [`pfq_limit`]: a `pFq` walk's limit
+//!   identified with the hypergeometric values at its start;
 //! * [`meijer`]: the generated Meijer-G fields `meijerg(m, n, p, q, z)`;
+//! * [`shift`]: rational start points (the field shifted by the fractional part);
 //! * [`search`]: enumerating a field's (trajectory, start) pairs into catalog conjectures.
 
 pub mod ffbar;
@@ -22,7 +25,10 @@ pub mod generalize;
 pub mod matrix;
 pub mod meijer;
 pub mod pfq;
+pub mod pfq_limit;
+pub mod pfq_value;
 pub mod search;
+pub mod shift;
 pub mod spec;
 pub mod to_pcf;
 pub mod walk;
