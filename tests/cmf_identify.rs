@@ -355,6 +355,35 @@ mod cli {
             assert!(out.stdout.is_empty(), "{start}");
         }
     }
+
+    /// A field's stated limit holds from its default walk's start: from another start the walk is
+    /// a different number, and reporting "agrees to 0 digits" read as a failed formula.
+    #[test]
+    fn stated_limit_is_compared_only_from_its_own_start() {
+        let at = |start: &str| {
+            json(&[
+                "cmf", "walk", "zeta3", "--start", start, "--depth", "100", "--json",
+            ])
+        };
+        let own = at("1,1");
+        assert!(own["stated_limit"]["agreeing_digits"].as_f64().unwrap() > 250.0);
+        let other = at("1/2,1");
+        assert!(other["stated_limit"].is_null(), "{other}");
+        // the walk from (1/2, 1) is still identified: (8 - 7ζ(3))/(7ζ(3))
+        assert_eq!(
+            other["identification"]["formula"].as_str(),
+            Some("x = (8 - 7*zeta3)/(7*zeta3)")
+        );
+        let out = apery()
+            .args(["cmf", "walk", "zeta3", "--start", "2,1", "--depth", "100"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("is the limit from (1,1); not compared from this start"),
+            "{text}"
+        );
+    }
 }
 
 mod laws {

@@ -233,6 +233,9 @@ struct Path {
     integer_start: Vec<i64>,
     /// The field shifted by `start − ⌊start⌋` (the field itself for integer starts).
     field: Cmf,
+    /// The start of the field's default walk, where its stated limit holds (`None`: the field
+    /// file names no default walk, so the stated limit is taken to hold from any start).
+    stated_start: Option<Vec<i64>>,
 }
 
 fn path(a: &PathArgs, cmf: &Cmf) -> Result<Path> {
@@ -272,6 +275,7 @@ fn path(a: &PathArgs, cmf: &Cmf) -> Result<Path> {
         field: shifted(cmf, &frac),
         start: s,
         integer_start,
+        stated_start: default.map(|w| w.start.clone()),
     })
 }
 
@@ -316,15 +320,21 @@ fn walk(a: WalkArgs) -> Result<()> {
     let shown = (lim.digits.floor() as usize).clamp(1, wanted as usize);
     let value = decimal(&lim.value, shown + 1 + int_digits(&lim));
     let trusted = (lim.digits.floor() as u32).min(wanted);
-    // agreement with the field's stated limit
+    // agreement with the field's stated limit, which holds from its default walk's start only
+    let stated_here = match &path.stated_start {
+        Some(st) => {
+            st.len() == path.start.len() && st.iter().zip(&path.start).all(|(a, b)| *b == *a)
+        }
+        None => true,
+    };
     let stated = match &cmf.limit {
-        Some(l) => {
+        Some(l) if stated_here => {
             let prec = bits_for_digits(trusted.max(20) + 20);
             let v = constants::evaluate(l, prec).with_context(|| format!("the limit '{l}'"))?;
             let agree = -log10_abs(&Float::with_val(prec, &lim.value - &v));
             Some((l.clone(), agree.min(f64::from(trusted))))
         }
-        None => None,
+        _ => None,
     };
     let id = identify(&lim, trusted, cmf.constant.as_deref())?;
     let hyper = hypergeometric(&original, &path.start, &lim, trusted);
@@ -382,8 +392,13 @@ fn walk(a: WalkArgs) -> Result<()> {
         None => println!("delta     undefined"),
     }
     println!("{}", super::rate_line(lim.rate, lim.geometric, "step"));
-    if let Some((l, d)) = stated {
-        println!("stated    {l}: agrees to {} digits", d.floor());
+    match (&stated, &cmf.limit, &path.stated_start) {
+        (Some((l, d)), _, _) => println!("stated    {l}: agrees to {} digits", d.floor()),
+        (None, Some(l), Some(st)) => println!(
+            "stated    {l} is the limit from ({}); not compared from this start",
+            fmt_vec(st)
+        ),
+        _ => {}
     }
     match (id, &hyper) {
         (Some(i), _) => println!(
