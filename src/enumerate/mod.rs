@@ -85,6 +85,31 @@ struct BTables {
     shapes: Vec<BShape>,
     /// The `b` indices of the live `b`'s, increasing.
     live: Vec<u32>,
+    /// `zeros[i]` = number of zero `b`'s of index `< i` (`b_count + 1` entries).
+    zeros: Vec<u32>,
+    /// `vanishing[i]` = number of nonzero `b`'s of index `< i` with a zero at `1 ≤ n ≤ depth`.
+    vanishing: Vec<u32>,
+    /// The largest number of coefficients of a `b` (without trailing zeros).
+    max_len: usize,
+    /// `b_max[n]` = the largest `|b(n)|` of a live `b`, `n = 0..=depth` (for
+    /// [`FirstPass::never_rescales`]).
+    b_max: Vec<f64>,
+}
+
+impl BTables {
+    /// The filter counts of the `b` indices `range` for a row whose `a` (nonzero, positive leading
+    /// coefficient) cannot meet the balanced-degree rule with any `b` (`2·len(a) − 1 > max_len`):
+    /// `(symmetric, vanishing)`, the others reach the first pass.
+    fn row_counts(&self, range: Range<usize>, a_vanishes: bool) -> (u64, u64) {
+        let n = (range.end - range.start) as u64;
+        let symmetric = u64::from(self.zeros[range.end] - self.zeros[range.start]);
+        let vanishing = if a_vanishes {
+            n - symmetric
+        } else {
+            u64::from(self.vanishing[range.end] - self.vanishing[range.start])
+        };
+        (symmetric, vanishing)
+    }
 }
 
 impl BTables {
@@ -135,6 +160,8 @@ impl BTables {
         let mut shapes = Vec::with_capacity(b_count as usize);
         let mut live = Vec::new();
         let mut values = Vec::new();
+        let (mut zeros, mut vanishing) = (vec![0u32], vec![0u32]);
+        let mut b_max = vec![0.0f64; fp.depth() + 1];
         decode(0, ranges, &mut cb);
         for ib in 0..b_count {
             fp.table(&cb, &mut tb);
@@ -145,6 +172,9 @@ impl BTables {
                 vanishes: FirstPass::vanishes(&tb),
             };
             shapes.push(sh);
+            let (z, v) = (*zeros.last().unwrap_or(&0), *vanishing.last().unwrap_or(&0));
+            zeros.push(z + u32::from(sh.len == 0));
+            vanishing.push(v + u32::from(sh.len > 0 && sh.vanishes));
             if sh.len > 0 && !sh.vanishes {
                 let i = live.len() % LANES;
                 if i == 0 {
@@ -154,15 +184,21 @@ impl BTables {
                 let block = values.len() - Self::block_len(fp);
                 for (n, v) in tb.iter().enumerate() {
                     values[block + n * LANES + i] = *v;
+                    b_max[n] = b_max[n].max(v.abs());
                 }
                 live.push(ib as u32);
             }
             advance(&mut cb, ranges);
         }
+        let max_len = shapes.iter().map(|s| s.len).max().unwrap_or(0);
         BTables {
             values,
             shapes,
             live,
+            zeros,
+            vanishing,
+            max_len,
+            b_max,
         }
     }
 }
@@ -332,12 +368,25 @@ impl Enumerator {
         mut visit: impl FnMut(u64, &[i64], &[i64], Screen),
     ) -> ScanStats {
         let (mut ca, mut cb) = (Vec::new(), Vec::new());
+        // The coefficients of the last visited index (a decoded once per row, b advanced).
+        let mut at: Option<(u64, u64)> = None;
         self.scan_blocks(range, |blk| {
             for (index, screen) in blk.kept() {
                 match &self.family {
                     Family::Ranges { a, b } => {
-                        decode(index / self.b_count, a, &mut ca);
-                        decode(index % self.b_count, b, &mut cb);
+                        let (ia, ib) = (index / self.b_count, index % self.b_count);
+                        match at {
+                            Some((ja, jb)) if ja == ia && jb <= ib && ib - jb <= LANES as u64 => {
+                                for _ in jb..ib {
+                                    advance(&mut cb, b);
+                                }
+                            }
+                            _ => {
+                                decode(ia, a, &mut ca);
+                                decode(ib, b, &mut cb);
+                            }
+                        }
+                        at = Some((ia, ib));
                     }
                     Family::Template { .. } => {
                         let pcf = self.candidate(index);
@@ -393,19 +442,38 @@ impl Enumerator {
                     };
                     index = row + ib_end;
                     if let Some(t) = cache {
-                        // The counts from the shapes of every b of the row, the recurrences on the
-                        // live b's only, LANES at a time.
-                        for sh in &t.shapes[ib0 as usize..ib_end as usize] {
-                            match filter(sh) {
-                                Some(Skip::Symmetric) => st.symmetric += 1,
-                                Some(Skip::Divergent) => st.divergent += 1,
-                                Some(Skip::Vanishing) => st.vanishing += 1,
-                                None => st.screened += 1,
-                            }
-                        }
-                        if a_vanishes || a_len == 0 || la < 0 {
+                        // The counts of the row, the recurrences on the live b's only, LANES at a
+                        // time.
+                        let span = ib0 as usize..ib_end as usize;
+                        let n = ib_end - ib0;
+                        if a_len == 0 || la < 0 {
+                            st.symmetric += n;
                             continue;
                         }
+                        // Without a b of the balanced degree, prefix counts give the row's counts
+                        // and every live b is kept.
+                        let simple = 2 * a_len - 1 > t.max_len;
+                        if simple {
+                            let (symmetric, vanishing) = t.row_counts(span, a_vanishes);
+                            st.symmetric += symmetric;
+                            st.vanishing += vanishing;
+                            st.screened += n - symmetric - vanishing;
+                        } else {
+                            for sh in &t.shapes[span] {
+                                match filter(sh) {
+                                    Some(Skip::Symmetric) => st.symmetric += 1,
+                                    Some(Skip::Divergent) => st.divergent += 1,
+                                    Some(Skip::Vanishing) => st.vanishing += 1,
+                                    None => st.screened += 1,
+                                }
+                            }
+                        }
+                        if a_vanishes {
+                            continue;
+                        }
+                        // Usually no PCF of the row comes near the rescaling threshold: then the
+                        // kernels skip its test.
+                        let rescale_free = fp.never_rescales(&ta, &t.b_max);
                         let lo = t.live.partition_point(|&x| u64::from(x) < ib0);
                         let hi = t.live.partition_point(|&x| u64::from(x) < ib_end);
                         let mut s = lo;
@@ -415,15 +483,16 @@ impl Enumerator {
                             let mut kept = 0u32;
                             for k in s..end {
                                 let ib = t.live[k];
-                                if filter(&t.shapes[ib as usize]).is_none() {
+                                if simple || filter(&t.shapes[ib as usize]).is_none() {
                                     kept |= 1 << (k - j * LANES);
                                 }
                                 blk.index[k - j * LANES] = row + u64::from(ib);
                             }
                             if kept != 0 {
-                                fp.run_lanes(
+                                fp.run_lanes_bounded(
                                     &ta,
                                     &t.values[j * block_len..(j + 1) * block_len],
+                                    rescale_free,
                                     &mut blk.screens,
                                 );
                                 blk.kept = kept;

@@ -157,27 +157,80 @@ impl FirstPass {
     /// `b[n·LANES + i]` = b_i(n) for `n = 0..=depth`. `out[i]` is exactly `self.run(a, b_i)`
     /// (never [`Screen::Vanishing`]; the caller filters).
     pub fn run_lanes(&self, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
-        self.run_lanes_with(self.kernel, a, b, out)
+        self.run_lanes_with(self.kernel, a, b, false, out)
     }
 
-    /// [`FirstPass::run_lanes`] with a given kernel; an unsupported one falls back to
+    /// [`FirstPass::run_lanes`], without the rescaling test when `rescale_free` (the answer of
+    /// [`FirstPass::never_rescales`] for `a` and bounds of these `b`'s): then no lane can reach the
+    /// threshold, the test would never fire, and the result is the same.
+    pub fn run_lanes_bounded(
+        &self,
+        a: &[f64],
+        b: &[f64],
+        rescale_free: bool,
+        out: &mut [Screen; LANES],
+    ) {
+        self.run_lanes_with(self.kernel, a, b, rescale_free, out)
+    }
+
+    /// [`FirstPass::run_lanes_bounded`] with a given kernel; an unsupported one falls back to
     /// [`Kernel::Portable`].
-    pub fn run_lanes_with(&self, kernel: Kernel, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+    pub fn run_lanes_with(
+        &self,
+        kernel: Kernel,
+        a: &[f64],
+        b: &[f64],
+        rescale_free: bool,
+        out: &mut [Screen; LANES],
+    ) {
         let depth = self.depth;
         assert!(a.len() > depth && b.len() > depth * LANES + LANES - 1);
         #[cfg(target_arch = "x86_64")]
         {
             if kernel == Kernel::Avx512 && std::arch::is_x86_feature_detected!("avx512f") {
                 // SAFETY: the CPU supports AVX-512F (checked just above).
-                return unsafe { lanes_avx512(depth, a, b, out) };
+                return unsafe {
+                    if rescale_free {
+                        lanes_avx512::<false>(depth, a, b, out)
+                    } else {
+                        lanes_avx512::<true>(depth, a, b, out)
+                    }
+                };
             }
             if kernel == Kernel::Avx2 && std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: the CPU supports AVX2 (checked just above).
-                return unsafe { lanes_avx2(depth, a, b, out) };
+                return unsafe {
+                    if rescale_free {
+                        lanes_avx2::<false>(depth, a, b, out)
+                    } else {
+                        lanes_avx2::<true>(depth, a, b, out)
+                    }
+                };
             }
         }
         let _ = kernel;
-        lanes_portable(depth, a, b, out)
+        if rescale_free {
+            lanes_body::<false>(depth, a, b, out)
+        } else {
+            lanes_portable(depth, a, b, out)
+        }
+    }
+
+    /// Whether no PCF with this `a` table and `|b(n)| ≤ b_max[n]` can reach the rescaling
+    /// threshold 10^150 at a step `1 ≤ n < depth`: `M₋₁ = 1`, `M₀ = max(|a(0)|, 1)`,
+    /// `Mₙ = |a(n)|·Mₙ₋₁ + b_max[n]·Mₙ₋₂` bounds `|pₙ|` and `|qₙ|`, and the answer is `Mₙ ≤ 10^140`
+    /// for all those n (ten decades of margin for the rounding of the f64 recurrence).
+    pub fn never_rescales(&self, a: &[f64], b_max: &[f64]) -> bool {
+        let (mut m2, mut m1) = (1.0f64, a[0].abs().max(1.0));
+        for n in 1..self.depth {
+            let m = a[n].abs() * m1 + b_max[n] * m2;
+            // Also false for NaN.
+            if !(m <= 1e140) {
+                return false;
+            }
+            (m2, m1) = (m1, m);
+        }
+        true
     }
 
     /// Table construction, the vanishing filter and the recurrence for one PCF.
@@ -227,7 +280,12 @@ const SUPERSET_BITS: i64 = 0x5F1 << 52;
 /// divisions are done in vectors. The lanes reproduce [`FirstPass::run`] bit for bit.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn lanes_avx512(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+unsafe fn lanes_avx512<const CHECK: bool>(
+    depth: usize,
+    a: &[f64],
+    b: &[f64],
+    out: &mut [Screen; LANES],
+) {
     use std::arch::x86_64::*;
     const V: usize = LANES / 8;
     let big = _mm512_set1_pd(1e150);
@@ -250,15 +308,17 @@ unsafe fn lanes_avx512(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LA
             q2[v] = q1[v];
             p1[v] = p;
             q1[v] = q;
-            // (p | q) & 0x7FF…F: 0xA8 is (A ∨ B) ∧ C.
-            let m = _mm512_ternarylogic_epi64::<0xA8>(
-                _mm512_castpd_si512(p),
-                _mm512_castpd_si512(q),
-                abs_bits,
-            );
-            k |= _mm512_cmpgt_epi64_mask(m, threshold);
+            if CHECK {
+                // (p | q) & 0x7FF…F: 0xA8 is (A ∨ B) ∧ C.
+                let m = _mm512_ternarylogic_epi64::<0xA8>(
+                    _mm512_castpd_si512(p),
+                    _mm512_castpd_si512(q),
+                    abs_bits,
+                );
+                k |= _mm512_cmpgt_epi64_mask(m, threshold);
+            }
         }
-        if k != 0 {
+        if CHECK && k != 0 {
             for v in 0..V {
                 let k = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(q1[v]), big)
                     | _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(p1[v]), big);
@@ -291,7 +351,12 @@ unsafe fn lanes_avx512(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LA
 /// [`FirstPass::run`] for the same reasons as the AVX-512 kernel.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+unsafe fn lanes_avx2<const CHECK: bool>(
+    depth: usize,
+    a: &[f64],
+    b: &[f64],
+    out: &mut [Screen; LANES],
+) {
     use std::arch::x86_64::*;
     const V: usize = LANES / 4;
     let big = _mm256_set1_pd(1e150);
@@ -315,10 +380,12 @@ unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANE
             q2[v] = q1[v];
             p1[v] = p;
             q1[v] = q;
-            let m = _mm256_castpd_si256(_mm256_and_pd(_mm256_or_pd(p, q), abs_mask));
-            any = _mm256_or_si256(any, _mm256_cmpgt_epi64(m, threshold));
+            if CHECK {
+                let m = _mm256_castpd_si256(_mm256_and_pd(_mm256_or_pd(p, q), abs_mask));
+                any = _mm256_or_si256(any, _mm256_cmpgt_epi64(m, threshold));
+            }
         }
-        if _mm256_movemask_pd(_mm256_castsi256_pd(any)) != 0 {
+        if CHECK && _mm256_movemask_pd(_mm256_castsi256_pd(any)) != 0 {
             for v in 0..V {
                 let m = _mm256_or_pd(
                     _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_and_pd(q1[v], abs_mask), big),
@@ -351,7 +418,7 @@ unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANE
 
 /// Baseline target (SSE2 on x86-64): the lane-wise loop, vectorised by the compiler.
 fn lanes_portable(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
-    lanes_body(depth, a, b, out)
+    lanes_body::<true>(depth, a, b, out)
 }
 
 /// The recurrence of [`FirstPass::run`] on [`LANES`] PCFs at once, written lane-wise so that the
@@ -359,7 +426,7 @@ fn lanes_portable(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES])
 /// are those of `run` (Rust never contracts `x*y + z` into an FMA), and a lane that needs no rescaling
 /// is multiplied by 1.0, which is exact: the results are bit-identical to `run`.
 #[inline(always)]
-fn lanes_body(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+fn lanes_body<const CHECK: bool>(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
     const BIG: f64 = 1e150;
     const SCALE: f64 = 1e-150;
     const L: usize = LANES;
@@ -379,12 +446,14 @@ fn lanes_body(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
             p1[i] = p;
             q1[i] = q;
             // The superset screen of SUPERSET_BITS (integer operations the compiler vectorises).
-            any |= u64::from(
-                ((p.to_bits() | q.to_bits()) & (i64::MAX as u64)) >= SUPERSET_BITS as u64,
-            );
+            if CHECK {
+                any |= u64::from(
+                    ((p.to_bits() | q.to_bits()) & (i64::MAX as u64)) >= SUPERSET_BITS as u64,
+                );
+            }
         }
         // Rare: only then pay for the exact per-lane test and rescaling.
-        if any != 0 {
+        if CHECK && any != 0 {
             for i in 0..L {
                 let f = if q1[i].abs() > BIG || p1[i].abs() > BIG {
                     SCALE
@@ -438,6 +507,27 @@ mod tests {
         assert_eq!(fp.screen(&[-3, 1], &[1]), Screen::Vanishing);
     }
 
+    #[test]
+    fn rescale_bound_separates_slow_and_fast_growth() {
+        let fp = FirstPass::new(32, 3);
+        let (mut ta, mut tb) = (Vec::new(), Vec::new());
+        // The largest a and b of pi-classic: |p_n|, |q_n| stay far below 10^140 up to depth 32.
+        fp.table(&[5, 5, 5], &mut ta);
+        fp.table(&[4, 4, 4, 4], &mut tb);
+        assert!(fp.never_rescales(&ta, &tb));
+        // a(n) = 10^6·n³: p_n ≥ (10^6)^n·(n!)³ passes 10^150 well before n = 32, so the recurrence
+        // rescales and the bound must not claim otherwise.
+        fp.table(&[0, 0, 0, 1_000_000], &mut ta);
+        assert!(!fp.never_rescales(&ta, &tb));
+        let (mut p2, mut p1) = (1.0f64, ta[0]);
+        let mut crossed = false;
+        for n in 1..32 {
+            (p2, p1) = (p1, ta[n] * p1 + tb[n] * p2);
+            crossed |= p1.abs() > 1e150;
+        }
+        assert!(crossed);
+    }
+
     /// Interleaves LANES tables the way `run_lanes` reads them.
     fn interleave(tables: &[Vec<f64>], depth: usize) -> Vec<f64> {
         let mut out = vec![0.0; (depth + 1) * LANES];
@@ -476,17 +566,25 @@ mod tests {
                 })
                 .collect();
             let lanes = interleave(&tables, depth);
-            for kernel in Kernel::available() {
+            let b_max: Vec<f64> = (0..=depth)
+                .map(|n| tables.iter().map(|t| t[n].abs()).fold(0.0, f64::max))
+                .collect();
+            // Without the rescaling test only where the bound allows it.
+            let modes = if fp.never_rescales(&ta, &b_max) { vec![false, true] } else { vec![false] };
+            for (kernel, rescale_free) in Kernel::available()
+                .into_iter()
+                .flat_map(|k| modes.iter().map(move |&m| (k, m)))
+            {
                 let mut out = [Screen::Undefined; LANES];
-                fp.run_lanes_with(kernel, &ta, &lanes, &mut out);
+                fp.run_lanes_with(kernel, &ta, &lanes, rescale_free, &mut out);
                 for (i, t) in tables.iter().enumerate() {
                     let want = fp.run(&ta, t);
                     match (out[i], want) {
                         (Screen::Value { x, err }, Screen::Value { x: x2, err: e2 }) => {
-                            proptest::prop_assert_eq!(x.to_bits(), x2.to_bits(), "{:?} lane {}", kernel, i);
-                            proptest::prop_assert_eq!(err.to_bits(), e2.to_bits(), "{:?} lane {}", kernel, i);
+                            proptest::prop_assert_eq!(x.to_bits(), x2.to_bits(), "{:?} {} lane {}", kernel, rescale_free, i);
+                            proptest::prop_assert_eq!(err.to_bits(), e2.to_bits(), "{:?} {} lane {}", kernel, rescale_free, i);
                         }
-                        (got, want) => proptest::prop_assert_eq!(got, want, "{:?} lane {}", kernel, i),
+                        (got, want) => proptest::prop_assert_eq!(got, want, "{:?} {} lane {}", kernel, rescale_free, i),
                     }
                 }
             }
