@@ -129,13 +129,13 @@ impl BucketIndex {
         let mut slot = vec![u32::MAX; binades + 1];
         let mut fine = Vec::new();
         let mut i = 0usize;
-        for e in 0..=binades {
+        for (e, slot) in slot.iter_mut().enumerate() {
             while i < values.len() && bucket(values[i]) >> FINE_BITS < e {
                 i += 1;
             }
             binade_start.push(i as u32);
             if e < binades && i < values.len() && bucket(values[i]) >> FINE_BITS == e {
-                slot[e] = (fine.len() >> FINE_BITS) as u32;
+                *slot = (fine.len() >> FINE_BITS) as u32;
                 for k in e << FINE_BITS..(e + 1) << FINE_BITS {
                     while i < values.len() && bucket(values[i]) < k {
                         i += 1;

@@ -225,7 +225,7 @@ impl FirstPass {
         for n in 1..self.depth {
             let m = a[n].abs() * m1 + b_max[n] * m2;
             // Also false for NaN.
-            if !(m <= 1e140) {
+            if m.is_nan() || m > 1e140 {
                 return false;
             }
             (m2, m1) = (m1, m);

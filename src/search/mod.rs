@@ -463,7 +463,7 @@ impl<'a> Searcher<'a> {
             // Pass 1: convergence, tolerance and the presence screen of the table, lane by lane
             // (independent probes, so their cache misses overlap).
             let mut probe: [Option<(f64, f64, bool)>; LANES] = [None; LANES];
-            for i in 0..LANES {
+            for (i, probe) in probe.iter_mut().enumerate() {
                 if blk.kept >> i & 1 == 0 {
                     continue;
                 }
@@ -476,7 +476,7 @@ impl<'a> Searcher<'a> {
                     let scale = x.abs().max(1e-300);
                     if err <= CONVERGED_REL_ERR * scale.max(1.0) {
                         let tol = (8.0 * err / scale).max(MIN_REL_TOL);
-                        probe[i] = Some((x, tol, self.table.may_contain(x, tol)));
+                        *probe = Some((x, tol, self.table.may_contain(x, tol)));
                     }
                 } else {
                     words[w] = 1;
