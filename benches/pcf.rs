@@ -35,6 +35,24 @@ fn first_pass(c: &mut Criterion) {
             })
         },
     );
+    // The path of the search: the screens of a block of PCFs sharing a(n) at once, without the
+    // coefficients of each PCF.
+    g.bench_function(
+        "scan_blocks 200k PCFs (deg a 2, deg b 3) at depth 32, one core",
+        |b| {
+            b.iter(|| {
+                let mut acc = 0.0;
+                e.scan_blocks(start..start + n, |blk| {
+                    for (_, s) in blk.kept() {
+                        if let apery::pcf::first_pass::Screen::Value { x, .. } = s {
+                            acc += x;
+                        }
+                    }
+                });
+                black_box(acc)
+            })
+        },
+    );
     g.finish();
 }
 

@@ -74,12 +74,42 @@ struct BShape {
     vanishes: bool,
 }
 
-/// Value tables of `b` polynomials, [`LANES`] consecutive `b` indices per block, interleaved the way
-/// [`FirstPass::run_lanes`] reads them: block `j` holds `b_{j·LANES+i}(n)` at `n·LANES + i`.
+/// Value tables of the *live* `b` polynomials of a space (not zero, no zero at `1 ≤ n ≤ depth`:
+/// the others never reach the first pass, whatever `a`), [`LANES`] live `b`'s per block in index
+/// order, interleaved the way [`FirstPass::run_lanes`] reads them: block `j` holds
+/// `b_{live[j·LANES+i]}(n)` at `n·LANES + i`. No vector lane is spent on a `b` that is filtered.
 #[derive(Debug)]
 struct BTables {
     values: Vec<f64>,
+    /// The shape of every `b`, by `b` index (for the filter counts).
     shapes: Vec<BShape>,
+    /// The `b` indices of the live `b`'s, increasing.
+    live: Vec<u32>,
+    /// `zeros[i]` = number of zero `b`'s of index `< i` (`b_count + 1` entries).
+    zeros: Vec<u32>,
+    /// `vanishing[i]` = number of nonzero `b`'s of index `< i` with a zero at `1 ≤ n ≤ depth`.
+    vanishing: Vec<u32>,
+    /// The largest number of coefficients of a `b` (without trailing zeros).
+    max_len: usize,
+    /// `b_max[n]` = the largest `|b(n)|` of a live `b`, `n = 0..=depth` (for
+    /// [`FirstPass::never_rescales`]).
+    b_max: Vec<f64>,
+}
+
+impl BTables {
+    /// The filter counts of the `b` indices `range` for a row whose `a` (nonzero, positive leading
+    /// coefficient) cannot meet the balanced-degree rule with any `b` (`2·len(a) − 1 > max_len`):
+    /// `(symmetric, vanishing)`, the others reach the first pass.
+    fn row_counts(&self, range: Range<usize>, a_vanishes: bool) -> (u64, u64) {
+        let n = (range.end - range.start) as u64;
+        let symmetric = u64::from(self.zeros[range.end] - self.zeros[range.start]);
+        let vanishing = if a_vanishes {
+            n - symmetric
+        } else {
+            u64::from(self.vanishing[range.end] - self.vanishing[range.start])
+        };
+        (symmetric, vanishing)
+    }
 }
 
 impl BTables {
@@ -124,20 +154,52 @@ impl BTables {
         }
     }
 
+    /// The tables of a space with `b_count < 2^32` `b`'s.
     fn build(fp: &FirstPass, ranges: &[(i64, i64)], b_count: u64) -> BTables {
-        let blocks = b_count.div_ceil(LANES as u64) as usize;
-        let len = Self::block_len(fp);
-        let mut values = vec![0.0; blocks * len];
-        let mut shapes = vec![BShape::default(); blocks * LANES];
-        let mut scratch = (Vec::new(), Vec::new());
-        for (j, (v, sh)) in values
-            .chunks_mut(len)
-            .zip(shapes.chunks_mut(LANES))
-            .enumerate()
-        {
-            Self::fill_block(fp, ranges, b_count, j as u64, v, sh, &mut scratch);
+        let (mut cb, mut tb) = (Vec::new(), Vec::new());
+        let mut shapes = Vec::with_capacity(b_count as usize);
+        let mut live = Vec::new();
+        let mut values = Vec::new();
+        let (mut zeros, mut vanishing) = (vec![0u32], vec![0u32]);
+        let mut b_max = vec![0.0f64; fp.depth() + 1];
+        decode(0, ranges, &mut cb);
+        for ib in 0..b_count {
+            fp.table(&cb, &mut tb);
+            let t = trim(&cb);
+            let sh = BShape {
+                len: t.len(),
+                lead: t.last().copied().unwrap_or(0),
+                vanishes: FirstPass::vanishes(&tb),
+            };
+            shapes.push(sh);
+            let (z, v) = (*zeros.last().unwrap_or(&0), *vanishing.last().unwrap_or(&0));
+            zeros.push(z + u32::from(sh.len == 0));
+            vanishing.push(v + u32::from(sh.len > 0 && sh.vanishes));
+            if sh.len > 0 && !sh.vanishes {
+                let i = live.len() % LANES;
+                if i == 0 {
+                    // A new block, padded with 1.0 (lanes past the last live b are never kept).
+                    values.resize(values.len() + Self::block_len(fp), 1.0);
+                }
+                let block = values.len() - Self::block_len(fp);
+                for (n, v) in tb.iter().enumerate() {
+                    values[block + n * LANES + i] = *v;
+                    b_max[n] = b_max[n].max(v.abs());
+                }
+                live.push(ib as u32);
+            }
+            advance(&mut cb, ranges);
         }
-        BTables { values, shapes }
+        let max_len = shapes.iter().map(|s| s.len).max().unwrap_or(0);
+        BTables {
+            values,
+            shapes,
+            live,
+            zeros,
+            vanishing,
+            max_len,
+            b_max,
+        }
     }
 }
 
@@ -205,6 +267,8 @@ fn structural_filter_shape(a_len: usize, la: i64, b_len: usize, lb: i64) -> Opti
 enum Skip {
     Symmetric,
     Divergent,
+    /// `a(n)` or `b(n)` vanishes in the first-pass range (from the tables, not the structure).
+    Vanishing,
 }
 
 impl Enumerator {
@@ -250,11 +314,9 @@ impl Enumerator {
     fn b_tables(&self, b: &[(i64, i64)]) -> Option<&BTables> {
         self.b_tables
             .get_or_init(|| {
-                let values = self
-                    .b_count
+                self.b_count
                     .checked_mul(self.first_pass.depth() as u64 + 1)
                     .filter(|&v| v <= B_TABLES_MAX_VALUES)?;
-                let _ = values;
                 Some(Arc::new(BTables::build(&self.first_pass, b, self.b_count)))
             })
             .as_deref()
@@ -298,97 +360,181 @@ impl Enumerator {
 
     /// Runs the filters and the first pass on every index of `range`, calling
     /// `visit(index, a_coeffs, b_coeffs, screen)` for each PCF that reaches the first pass
-    /// (coefficients lowest degree first).
+    /// (coefficients lowest degree first), in index order. The search itself uses
+    /// [`Enumerator::scan_blocks`], which does not rebuild the coefficients of every PCF.
     pub fn scan(
         &self,
         range: Range<u64>,
         mut visit: impl FnMut(u64, &[i64], &[i64], Screen),
     ) -> ScanStats {
+        let (mut ca, mut cb) = (Vec::new(), Vec::new());
+        // The coefficients of the last visited index (a decoded once per row, b advanced).
+        let mut at: Option<(u64, u64)> = None;
+        self.scan_blocks(range, |blk| {
+            for (index, screen) in blk.kept() {
+                match &self.family {
+                    Family::Ranges { a, b } => {
+                        let (ia, ib) = (index / self.b_count, index % self.b_count);
+                        match at {
+                            Some((ja, jb)) if ja == ia && jb <= ib && ib - jb <= LANES as u64 => {
+                                for _ in jb..ib {
+                                    advance(&mut cb, b);
+                                }
+                            }
+                            _ => {
+                                decode(ia, a, &mut ca);
+                                decode(ib, b, &mut cb);
+                            }
+                        }
+                        at = Some((ia, ib));
+                    }
+                    Family::Template { .. } => {
+                        let pcf = self.candidate(index);
+                        // The scan only keeps PCFs with i64 coefficients.
+                        ca = pcf.a.to_i64().unwrap_or_default();
+                        cb = pcf.b.to_i64().unwrap_or_default();
+                    }
+                }
+                visit(index, &ca, &cb, screen);
+            }
+        })
+    }
+
+    /// Runs the filters and the first pass on every index of `range`, calling `visit` with the
+    /// screens of each block of consecutive indices that share `a` (at most [`LANES`] of them), in
+    /// index order; only the PCFs that reach the first pass are marked kept in a block.
+    pub fn scan_blocks(&self, range: Range<u64>, mut visit: impl FnMut(&ScreenBlock)) -> ScanStats {
         let mut st = ScanStats::default();
         let range = range.start.min(self.size)..range.end.min(self.size);
         st.enumerated = range.end - range.start;
         let fp = &self.first_pass;
         let mut ta = Vec::new();
+        let mut blk = ScreenBlock {
+            index: [0; LANES],
+            kept: 0,
+            screens: [Screen::Undefined; LANES],
+        };
         match &self.family {
             Family::Ranges { a, b } => {
                 // Each a(n) table is built once per row, each b(n) table once per space (or once per
                 // block of LANES b's in this scan when the space is too big to keep them), and the
-                // recurrences run LANES PCFs at a time. Visits stay in index order.
+                // recurrences run LANES PCFs at a time. Blocks stay in index order.
                 let cache = self.b_tables(b);
                 let block_len = BTables::block_len(fp);
                 let mut own_values = vec![0.0; if cache.is_none() { block_len } else { 0 }];
                 let mut own_shapes = [BShape::default(); LANES];
                 let mut scratch = (Vec::new(), Vec::new());
-                let mut screens = [Screen::Undefined; LANES];
-                let (mut ca, mut cb) = (Vec::new(), Vec::new());
+                let mut ca = Vec::new();
                 let mut index = range.start;
                 while index < range.end {
                     let ia = index / self.b_count;
-                    let ib_end = ((ia + 1) * self.b_count).min(range.end) - ia * self.b_count;
-                    let mut ib = index % self.b_count;
+                    let row = ia * self.b_count;
+                    let ib_end = ((ia + 1) * self.b_count).min(range.end) - row;
+                    let ib0 = index % self.b_count;
                     decode(ia, a, &mut ca);
-                    decode(ib, b, &mut cb);
                     fp.table(&ca, &mut ta);
                     let a_vanishes = FirstPass::vanishes(&ta);
                     let a_trim = trim(&ca);
                     let (a_len, la) = (a_trim.len(), a_trim.last().copied().unwrap_or(0));
+                    let filter = |sh: &BShape| {
+                        structural_filter_shape(a_len, la, sh.len, sh.lead)
+                            .or((a_vanishes || sh.vanishes).then_some(Skip::Vanishing))
+                    };
+                    index = row + ib_end;
+                    if let Some(t) = cache {
+                        // The counts of the row, the recurrences on the live b's only, LANES at a
+                        // time.
+                        let span = ib0 as usize..ib_end as usize;
+                        let n = ib_end - ib0;
+                        if a_len == 0 || la < 0 {
+                            st.symmetric += n;
+                            continue;
+                        }
+                        // Without a b of the balanced degree, prefix counts give the row's counts
+                        // and every live b is kept.
+                        let simple = 2 * a_len - 1 > t.max_len;
+                        if simple {
+                            let (symmetric, vanishing) = t.row_counts(span, a_vanishes);
+                            st.symmetric += symmetric;
+                            st.vanishing += vanishing;
+                            st.screened += n - symmetric - vanishing;
+                        } else {
+                            for sh in &t.shapes[span] {
+                                match filter(sh) {
+                                    Some(Skip::Symmetric) => st.symmetric += 1,
+                                    Some(Skip::Divergent) => st.divergent += 1,
+                                    Some(Skip::Vanishing) => st.vanishing += 1,
+                                    None => st.screened += 1,
+                                }
+                            }
+                        }
+                        if a_vanishes {
+                            continue;
+                        }
+                        // Usually no PCF of the row comes near the rescaling threshold: then the
+                        // kernels skip its test.
+                        let rescale_free = fp.never_rescales(&ta, &t.b_max);
+                        let lo = t.live.partition_point(|&x| u64::from(x) < ib0);
+                        let hi = t.live.partition_point(|&x| u64::from(x) < ib_end);
+                        let mut s = lo;
+                        while s < hi {
+                            let j = s / LANES;
+                            let end = ((j + 1) * LANES).min(hi);
+                            let mut kept = 0u32;
+                            for k in s..end {
+                                let ib = t.live[k];
+                                if simple || filter(&t.shapes[ib as usize]).is_none() {
+                                    kept |= 1 << (k - j * LANES);
+                                }
+                                blk.index[k - j * LANES] = row + u64::from(ib);
+                            }
+                            if kept != 0 {
+                                fp.run_lanes_bounded(
+                                    &ta,
+                                    &t.values[j * block_len..(j + 1) * block_len],
+                                    rescale_free,
+                                    &mut blk.screens,
+                                );
+                                blk.kept = kept;
+                                visit(&blk);
+                            }
+                            s = end;
+                        }
+                        continue;
+                    }
+                    // Too many b's to keep: their tables block by block, LANES consecutive b's.
+                    let mut ib = ib0;
                     while ib < ib_end {
                         let j = ib / LANES as u64;
                         let lane0 = (ib - j * LANES as u64) as usize;
                         let lane_end = (ib_end - j * LANES as u64).min(LANES as u64) as usize;
-                        let (values, shapes): (&[f64], &[BShape]) = match cache {
-                            Some(t) => {
-                                let j = j as usize;
-                                (
-                                    &t.values[j * block_len..(j + 1) * block_len],
-                                    &t.shapes[j * LANES..(j + 1) * LANES],
-                                )
-                            }
-                            None => {
-                                BTables::fill_block(
-                                    fp,
-                                    b,
-                                    self.b_count,
-                                    j,
-                                    &mut own_values,
-                                    &mut own_shapes,
-                                    &mut scratch,
-                                );
-                                (&own_values, &own_shapes)
-                            }
-                        };
-                        let mut keep = [false; LANES];
-                        let mut kept = 0;
-                        for i in lane0..lane_end {
-                            let sh = shapes[i];
-                            match structural_filter_shape(a_len, la, sh.len, sh.lead) {
+                        BTables::fill_block(
+                            fp,
+                            b,
+                            self.b_count,
+                            j,
+                            &mut own_values,
+                            &mut own_shapes,
+                            &mut scratch,
+                        );
+                        let mut kept = 0u32;
+                        for (i, sh) in own_shapes.iter().enumerate().take(lane_end).skip(lane0) {
+                            match filter(sh) {
                                 Some(Skip::Symmetric) => st.symmetric += 1,
                                 Some(Skip::Divergent) => st.divergent += 1,
-                                None if a_vanishes || sh.vanishes => st.vanishing += 1,
-                                None => {
-                                    keep[i] = true;
-                                    kept += 1;
-                                }
+                                Some(Skip::Vanishing) => st.vanishing += 1,
+                                None => kept |= 1 << i,
                             }
+                            blk.index[i] = row + j * LANES as u64 + i as u64;
                         }
-                        if kept > 0 {
-                            st.screened += kept;
-                            fp.run_lanes(&ta, values, &mut screens);
-                        }
-                        for (i, &k) in keep.iter().enumerate().take(lane_end).skip(lane0) {
-                            if k {
-                                visit(
-                                    ia * self.b_count + j * LANES as u64 + i as u64,
-                                    &ca,
-                                    &cb,
-                                    screens[i],
-                                );
-                            }
-                            advance(&mut cb, b);
+                        if kept != 0 {
+                            st.screened += u64::from(kept.count_ones());
+                            fp.run_lanes(&ta, &own_values, &mut blk.screens);
+                            blk.kept = kept;
+                            visit(&blk);
                         }
                         ib = j * LANES as u64 + lane_end as u64;
                     }
-                    index = ia * self.b_count + ib_end;
                 }
             }
             Family::Template { .. } => {
@@ -405,11 +551,15 @@ impl Enumerator {
                     match structural_filter(&ca, &cb) {
                         Some(Skip::Symmetric) => st.symmetric += 1,
                         Some(Skip::Divergent) => st.divergent += 1,
+                        Some(Skip::Vanishing) => st.vanishing += 1,
                         None => match fp.screen(&ca, &cb) {
                             Screen::Vanishing => st.vanishing += 1,
                             s => {
                                 st.screened += 1;
-                                visit(index, &ca, &cb, s)
+                                blk.index[0] = index;
+                                blk.kept = 1;
+                                blk.screens[0] = s;
+                                visit(&blk)
                             }
                         },
                     }
@@ -417,6 +567,30 @@ impl Enumerator {
             }
         }
         st
+    }
+}
+
+const _: () = assert!(LANES <= 32, "ScreenBlock::kept is a u32 bit mask");
+
+/// The first-pass screens of up to [`LANES`] PCFs sharing `a` (a block of
+/// [`Enumerator::scan_blocks`]), in increasing index order.
+#[derive(Clone, Copy, Debug)]
+pub struct ScreenBlock {
+    /// The index of each lane (meaningful for kept lanes).
+    pub index: [u64; LANES],
+    /// Bit `i` set: index `index[i]` reached the first pass and `screens[i]` is its screen (the
+    /// other lanes were filtered, or are padding).
+    pub kept: u32,
+    /// The screens, lane by lane.
+    pub screens: [Screen; LANES],
+}
+
+impl ScreenBlock {
+    /// The kept `(index, screen)` pairs in index order.
+    pub fn kept(&self) -> impl Iterator<Item = (u64, Screen)> + '_ {
+        (0..LANES)
+            .filter(move |&i| self.kept >> i & 1 == 1)
+            .map(move |i| (self.index[i], self.screens[i]))
     }
 }
 
@@ -469,6 +643,7 @@ mod tests {
             match structural_filter(&ca, &cb) {
                 Some(Skip::Symmetric) => st.symmetric += 1,
                 Some(Skip::Divergent) => st.divergent += 1,
+                Some(Skip::Vanishing) => st.vanishing += 1,
                 None => match e.first_pass.screen(&ca, &cb) {
                     Screen::Vanishing => st.vanishing += 1,
                     s => {

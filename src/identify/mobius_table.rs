@@ -26,6 +26,7 @@
 //! q_max²·τ·|x|, e.g. 3·10⁻⁴ for q_max = 1000, τ = 10⁻¹⁰, |x| ≈ 3.
 
 use crate::identify::relation::Identification;
+use rayon::prelude::*;
 use rug::{Float, Integer};
 
 /// Default largest denominator of the rational filter.
@@ -85,9 +86,9 @@ pub struct MobiusTable {
     names: Vec<String>,
     r: u32,
     values: Vec<f64>,
-    /// `buckets[k]` = first index of `values` whose order key (see [`order_key`]) has its top
-    /// `BUCKET_BITS` bits ≥ k; `buckets.len() = 2^BUCKET_BITS + 1`.
-    buckets: Vec<u32>,
+    /// The bucket index: [`MobiusTable::bucket_start`]`(k)` = first index of `values` whose order
+    /// key (see [`order_key`]) has its top `BUCKET_BITS` bits ≥ k.
+    buckets: BucketIndex,
     /// `fingerprints[i]` = the 16 order-key bits of `values[i]` below its bucket bits ([`fingerprint`]):
     /// a quarter of the size of `values`, so the search inside a bucket stays in cache and touches
     /// `values` only where a fingerprint matches.
@@ -99,10 +100,67 @@ pub struct MobiusTable {
     rational_max_den: u64,
 }
 
-/// Stride of the sampled first-level index.
 /// Bits of the bucket index: sign, exponent and the top 10 mantissa bits of an f64, i.e. buckets
-/// of relative width 2⁻¹⁰ (16 MiB of offsets).
+/// of relative width 2⁻¹⁰.
 const BUCKET_BITS: u32 = 22;
+
+/// Bits of a bucket number below its binade (sign and exponent): the top mantissa bits.
+const FINE_BITS: u32 = BUCKET_BITS - 12;
+
+/// The first index of each bucket, stored only for the binades (sign and exponent) that hold
+/// values: 2^FINE_BITS offsets per occupied binade and one offset per binade, about 0.2 MiB for a
+/// table whose values span a few dozen binades instead of 4 · 2^BUCKET_BITS bytes.
+#[derive(Clone, Debug)]
+struct BucketIndex {
+    /// `binade_start[e]` = first index of `values` whose binade is ≥ e (`4097` entries).
+    binade_start: Vec<u32>,
+    /// `slot[e]` = position of binade e's offsets in `fine` (`u32::MAX`: the binade is empty, all
+    /// its buckets start at `binade_start[e]`).
+    slot: Vec<u32>,
+    /// For occupied binades, the first index of each of their 2^FINE_BITS buckets.
+    fine: Vec<u32>,
+}
+
+impl BucketIndex {
+    /// The index of sorted `values`.
+    fn build(values: &[f64]) -> BucketIndex {
+        let binades = 1usize << (BUCKET_BITS - FINE_BITS);
+        let mut binade_start = Vec::with_capacity(binades + 1);
+        let mut slot = vec![u32::MAX; binades + 1];
+        let mut fine = Vec::new();
+        let mut i = 0usize;
+        for (e, slot) in slot.iter_mut().enumerate() {
+            while i < values.len() && bucket(values[i]) >> FINE_BITS < e {
+                i += 1;
+            }
+            binade_start.push(i as u32);
+            if e < binades && i < values.len() && bucket(values[i]) >> FINE_BITS == e {
+                *slot = (fine.len() >> FINE_BITS) as u32;
+                for k in e << FINE_BITS..(e + 1) << FINE_BITS {
+                    while i < values.len() && bucket(values[i]) < k {
+                        i += 1;
+                    }
+                    fine.push(i as u32);
+                }
+            }
+        }
+        BucketIndex {
+            binade_start,
+            slot,
+            fine,
+        }
+    }
+
+    /// First index of `values` whose bucket is ≥ k, for `k ≤ 2^BUCKET_BITS`.
+    #[inline]
+    fn start(&self, k: usize) -> usize {
+        let e = k >> FINE_BITS;
+        match self.slot[e] {
+            u32::MAX => self.binade_start[e] as usize,
+            s => self.fine[((s as usize) << FINE_BITS) | (k & ((1 << FINE_BITS) - 1))] as usize,
+        }
+    }
+}
 
 /// An order-preserving map of finite f64 to u64: `a < b ⇔ order_key(a) < order_key(b)`.
 #[inline]
@@ -165,44 +223,45 @@ impl MobiusTable {
             }
             let k_hi = k.to_f64();
             let k_lo = Float::with_val(k.prec().max(128), k - k_hi).to_f64();
-            for d0 in 0..=ri {
-                for d1 in -ri..=ri {
-                    if d0 == 0 && d1 <= 0 {
-                        continue;
-                    }
-                    let den = dd_linear(d0, d1, k_hi, k_lo);
-                    for c0 in -ri..=ri {
-                        for c1 in -ri..=ri {
-                            if c0 * d1 == c1 * d0 || gcd4(c0, c1, d0, d1) != 1 {
-                                continue;
+            // One d₀ per task (in parallel), concatenated in the order of d₀: the rows, hence the
+            // sorted table, are those of the sequential loop.
+            let per_d0: Vec<Vec<(f64, PackedEntry)>> = (0..=ri)
+                .into_par_iter()
+                .map(|d0| {
+                    let mut rows = Vec::new();
+                    for d1 in -ri..=ri {
+                        if d0 == 0 && d1 <= 0 {
+                            continue;
+                        }
+                        let den = dd_linear(d0, d1, k_hi, k_lo);
+                        for c0 in -ri..=ri {
+                            for c1 in -ri..=ri {
+                                if c0 * d1 == c1 * d0 || gcd4(c0, c1, d0, d1) != 1 {
+                                    continue;
+                                }
+                                let num = dd_linear(c0, c1, k_hi, k_lo);
+                                let value = dd_div(num, den);
+                                if !value.is_finite() {
+                                    continue;
+                                }
+                                rows.push((
+                                    value,
+                                    PackedEntry {
+                                        coeffs: [c0 as i8, c1 as i8, d0 as i8, d1 as i8],
+                                        target: t as u16,
+                                    },
+                                ));
                             }
-                            let num = dd_linear(c0, c1, k_hi, k_lo);
-                            let value = dd_div(num, den);
-                            if !value.is_finite() {
-                                continue;
-                            }
-                            rows.push((
-                                value,
-                                PackedEntry {
-                                    coeffs: [c0 as i8, c1 as i8, d0 as i8, d1 as i8],
-                                    target: t as u16,
-                                },
-                            ));
                         }
                     }
-                }
-            }
+                    rows
+                })
+                .collect();
+            rows.extend(per_d0.into_iter().flatten());
         }
         rows.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let (values, entries): (Vec<f64>, _) = rows.into_iter().unzip();
-        let mut buckets = Vec::with_capacity((1 << BUCKET_BITS) + 1);
-        let mut i = 0usize;
-        for k in 0..=(1usize << BUCKET_BITS) {
-            while i < values.len() && bucket(values[i]) < k {
-                i += 1;
-            }
-            buckets.push(i as u32);
-        }
+        let buckets = BucketIndex::build(&values);
         let fingerprints = values.iter().map(|&v| fingerprint(v)).collect();
         let mut presence = vec![0u64; 1 << (PRESENCE_BITS - 6)];
         for &v in &values {
@@ -278,19 +337,14 @@ impl MobiusTable {
         if !x.is_finite() || (rel_tol.is_nan() || rel_tol < 0.0) {
             return 0..0;
         }
-        let half = rel_tol * x.abs() * (1.0 + 1e-12) + f64::MIN_POSITIVE;
-        let lo = x - half;
-        let hi = x + half;
-        // Every value in [lo, hi] has its cell in cell(lo)..=cell(hi) (the key is monotone): when
-        // that is at most two cells and neither is marked present, there is none.
-        let (c_lo, c_hi) = (cell(lo), cell(hi));
-        if c_hi - c_lo <= 1 && !self.present(c_lo) && !self.present(c_hi) {
+        if !self.may_contain(x, rel_tol) {
             return 0..0;
         }
+        let (lo, hi) = search_window(x, rel_tol);
         // Every value in [lo, hi] lies in the buckets bucket(lo)..=bucket(hi) (the key is monotone).
         let (b_lo, b_hi) = (bucket(lo), bucket(hi));
-        let mut first = self.buckets[b_lo] as usize;
-        let mut last = self.buckets[b_hi + 1] as usize;
+        let mut first = self.buckets.start(b_lo);
+        let mut last = self.buckets.start(b_hi + 1);
         if b_lo == b_hi {
             // One bucket (the usual case): its values in [lo, hi] have fingerprints in
             // [fingerprint(lo), fingerprint(hi)], so the fingerprints narrow the range first.
@@ -305,6 +359,22 @@ impl MobiusTable {
         let start = first + slice.partition_point(|&v| v < lo);
         let end = first + slice.partition_point(|&v| v <= hi);
         start..end
+    }
+
+    /// False when no entry lies within `rel_tol`·|x| of x (then [`Self::lookup`] returns nothing);
+    /// true when one may. One or two probes of the presence bitmap and no access to the sorted
+    /// arrays: a search screens a block of values with it first, so that the probes' cache misses
+    /// overlap, and looks up only those that pass.
+    #[inline]
+    pub fn may_contain(&self, x: f64, rel_tol: f64) -> bool {
+        if !x.is_finite() || (rel_tol.is_nan() || rel_tol < 0.0) {
+            return false;
+        }
+        let (lo, hi) = search_window(x, rel_tol);
+        // Every value in [lo, hi] has its cell in cell(lo)..=cell(hi) (the key is monotone): when
+        // that is at most two cells and neither is marked present, there is none.
+        let (c_lo, c_hi) = (cell(lo), cell(hi));
+        c_hi - c_lo > 1 || self.present(c_lo) || self.present(c_hi)
     }
 
     /// True if some value may lie in cell `c` (false: certainly none).
@@ -346,6 +416,14 @@ impl MobiusTable {
         )
         .ok()
     }
+}
+
+/// The closed interval [x − τ|x|, x + τ|x|] of a lookup, slightly widened (the exact test is applied
+/// to the entries in it).
+#[inline]
+fn search_window(x: f64, rel_tol: f64) -> (f64, f64) {
+    let half = rel_tol * x.abs() * (1.0 + 1e-12) + f64::MIN_POSITIVE;
+    (x - half, x + half)
 }
 
 /// The rational p/q (q ≤ `max_den`) with |x − p/q| ≤ `rel_tol`·|x|, searched among the continued

@@ -1,7 +1,7 @@
 //! The first pass: a PCF evaluated to a fixed small depth in double precision.
 //!
 //! `p_n = a(n)p_{n−1} + b(n)p_{n−2}` and the same for `q`, with the pair rescaled whenever it
-//! grows past 2^±500 so that nothing overflows. The values `a(n)`, `b(n)` come from tables
+//! grows past 10^150 (multiplied by 10^−150) so that nothing overflows. The values `a(n)`, `b(n)` come from tables
 //! `Σ cᵢ·nⁱ` built once per polynomial, so the enumeration of a space with `k` choices of `a` and
 //! `m` choices of `b` evaluates each polynomial once, not `k·m` times. Its only job is to screen:
 //! anything it flags is recomputed exactly.
@@ -29,7 +29,7 @@ pub const LANES: usize = 16;
 
 /// An implementation of [`FirstPass::run_lanes`]. Every kernel performs, lane by lane, exactly the
 /// operations of [`FirstPass::run`] in the same order (no fused multiply–add, rescaling of a lane by
-/// a multiplication by 2^±500 or by 1), so all kernels return bit-identical screens: which one ran
+/// a multiplication by 10^−150 or by 1), so all kernels return bit-identical screens: which one ran
 /// never changes a result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kernel {
@@ -157,27 +157,80 @@ impl FirstPass {
     /// `b[n·LANES + i]` = b_i(n) for `n = 0..=depth`. `out[i]` is exactly `self.run(a, b_i)`
     /// (never [`Screen::Vanishing`]; the caller filters).
     pub fn run_lanes(&self, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
-        self.run_lanes_with(self.kernel, a, b, out)
+        self.run_lanes_with(self.kernel, a, b, false, out)
     }
 
-    /// [`FirstPass::run_lanes`] with a given kernel; an unsupported one falls back to
+    /// [`FirstPass::run_lanes`], without the rescaling test when `rescale_free` (the answer of
+    /// [`FirstPass::never_rescales`] for `a` and bounds of these `b`'s): then no lane can reach the
+    /// threshold, the test would never fire, and the result is the same.
+    pub fn run_lanes_bounded(
+        &self,
+        a: &[f64],
+        b: &[f64],
+        rescale_free: bool,
+        out: &mut [Screen; LANES],
+    ) {
+        self.run_lanes_with(self.kernel, a, b, rescale_free, out)
+    }
+
+    /// [`FirstPass::run_lanes_bounded`] with a given kernel; an unsupported one falls back to
     /// [`Kernel::Portable`].
-    pub fn run_lanes_with(&self, kernel: Kernel, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+    pub fn run_lanes_with(
+        &self,
+        kernel: Kernel,
+        a: &[f64],
+        b: &[f64],
+        rescale_free: bool,
+        out: &mut [Screen; LANES],
+    ) {
         let depth = self.depth;
         assert!(a.len() > depth && b.len() > depth * LANES + LANES - 1);
         #[cfg(target_arch = "x86_64")]
         {
             if kernel == Kernel::Avx512 && std::arch::is_x86_feature_detected!("avx512f") {
                 // SAFETY: the CPU supports AVX-512F (checked just above).
-                return unsafe { lanes_avx512(depth, a, b, out) };
+                return unsafe {
+                    if rescale_free {
+                        lanes_avx512::<false>(depth, a, b, out)
+                    } else {
+                        lanes_avx512::<true>(depth, a, b, out)
+                    }
+                };
             }
             if kernel == Kernel::Avx2 && std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: the CPU supports AVX2 (checked just above).
-                return unsafe { lanes_avx2(depth, a, b, out) };
+                return unsafe {
+                    if rescale_free {
+                        lanes_avx2::<false>(depth, a, b, out)
+                    } else {
+                        lanes_avx2::<true>(depth, a, b, out)
+                    }
+                };
             }
         }
         let _ = kernel;
-        lanes_portable(depth, a, b, out)
+        if rescale_free {
+            lanes_body::<false>(depth, a, b, out)
+        } else {
+            lanes_portable(depth, a, b, out)
+        }
+    }
+
+    /// Whether no PCF with this `a` table and `|b(n)| ≤ b_max[n]` can reach the rescaling
+    /// threshold 10^150 at a step `1 ≤ n < depth`: `M₋₁ = 1`, `M₀ = max(|a(0)|, 1)`,
+    /// `Mₙ = |a(n)|·Mₙ₋₁ + b_max[n]·Mₙ₋₂` bounds `|pₙ|` and `|qₙ|`, and the answer is `Mₙ ≤ 10^140`
+    /// for all those n (ten decades of margin for the rounding of the f64 recurrence).
+    pub fn never_rescales(&self, a: &[f64], b_max: &[f64]) -> bool {
+        let (mut m2, mut m1) = (1.0f64, a[0].abs().max(1.0));
+        for n in 1..self.depth {
+            let m = a[n].abs() * m1 + b_max[n] * m2;
+            // Also false for NaN.
+            if m.is_nan() || m > 1e140 {
+                return false;
+            }
+            (m2, m1) = (m1, m);
+        }
+        true
     }
 
     /// Table construction, the vanishing filter and the recurrence for one PCF.
@@ -197,27 +250,48 @@ impl FirstPass {
 fn finish(an: f64, bn: f64, p1: f64, p2: f64, q1: f64, q2: f64) -> Screen {
     let p = an * p1 + bn * p2;
     let q = an * q1 + bn * q2;
+    classify(p / q, p1 / q1, q, q1)
+}
+
+/// The screen from `x = p/q`, `x₋ = p₁/q₁` and the two denominators, as in [`finish`] (the
+/// divisions are correctly rounded whether done one at a time or in a vector).
+#[inline(always)]
+fn classify(x: f64, x_prev: f64, q: f64, q1: f64) -> Screen {
     if q == 0.0 || q1 == 0.0 {
         return Screen::Undefined;
     }
-    let x = p / q;
-    let err = (x - p1 / q1).abs();
+    let err = (x - x_prev).abs();
     if !x.is_finite() || !err.is_finite() {
         return Screen::Undefined;
     }
     Screen::Value { x, err }
 }
 
-/// AVX-512F: two 8-lane vectors per step. Per lane: `a·p1 + b·p2` as two products and a sum (no FMA),
-/// and the rescaling applied under the exact mask `|p| > 2^500 ∨ |q| > 2^500` (ordered compares, as
-/// `>` on `f64`), so the lanes reproduce [`FirstPass::run`] bit for bit.
+/// Bits of the smallest f64 of the binade of the rescaling threshold 10^150 (biased exponent
+/// 0x5F1): `|v| > 10^150` implies `bits(|v|) ≥ SUPERSET_BITS`, and `bits(|p|) | bits(|q|)` is at
+/// least the larger of the two, so one OR, one AND and one integer compare per vector screen a
+/// step for rescaling. When it fires (in practice only near the threshold) the exact test
+/// `|p| > 10^150 ∨ |q| > 10^150` decides, so the rescaling schedule is that of [`FirstPass::run`].
+const SUPERSET_BITS: i64 = 0x5F1 << 52;
+
+/// AVX-512F: two 8-lane vectors per step. Per lane: `a·p1 + b·p2` as two products and a sum (no FMA).
+/// Rescaling is screened by the superset test of [`SUPERSET_BITS`] and then applied under the exact
+/// mask `|p| > 10^150 ∨ |q| > 10^150` (ordered compares, as `>` on `f64`); the last step and the two
+/// divisions are done in vectors. The lanes reproduce [`FirstPass::run`] bit for bit.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn lanes_avx512(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+unsafe fn lanes_avx512<const CHECK: bool>(
+    depth: usize,
+    a: &[f64],
+    b: &[f64],
+    out: &mut [Screen; LANES],
+) {
     use std::arch::x86_64::*;
     const V: usize = LANES / 8;
     let big = _mm512_set1_pd(1e150);
     let scale = _mm512_set1_pd(1e-150);
+    let abs_bits = _mm512_set1_epi64(i64::MAX);
+    let threshold = _mm512_set1_epi64(SUPERSET_BITS - 1);
     let mut p1 = [_mm512_set1_pd(a[0]); V];
     let mut p2 = [_mm512_set1_pd(1.0); V];
     let mut q1 = [_mm512_set1_pd(1.0); V];
@@ -225,7 +299,7 @@ unsafe fn lanes_avx512(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LA
     for n in 1..depth {
         let an = _mm512_set1_pd(a[n]);
         let row = &b[n * LANES..n * LANES + LANES];
-        let mut k = [0u8; V];
+        let mut k: __mmask8 = 0;
         for v in 0..V {
             let bn = _mm512_loadu_pd(row.as_ptr().add(8 * v));
             let p = _mm512_add_pd(_mm512_mul_pd(an, p1[v]), _mm512_mul_pd(bn, p2[v]));
@@ -234,49 +308,62 @@ unsafe fn lanes_avx512(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LA
             q2[v] = q1[v];
             p1[v] = p;
             q1[v] = q;
-            k[v] = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(q), big)
-                | _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(p), big);
+            if CHECK {
+                // (p | q) & 0x7FF…F: 0xA8 is (A ∨ B) ∧ C.
+                let m = _mm512_ternarylogic_epi64::<0xA8>(
+                    _mm512_castpd_si512(p),
+                    _mm512_castpd_si512(q),
+                    abs_bits,
+                );
+                k |= _mm512_cmpgt_epi64_mask(m, threshold);
+            }
         }
-        if k.iter().fold(0, |acc, &m| acc | m) != 0 {
+        if CHECK && k != 0 {
             for v in 0..V {
-                p1[v] = _mm512_mask_mul_pd(p1[v], k[v], p1[v], scale);
-                p2[v] = _mm512_mask_mul_pd(p2[v], k[v], p2[v], scale);
-                q1[v] = _mm512_mask_mul_pd(q1[v], k[v], q1[v], scale);
-                q2[v] = _mm512_mask_mul_pd(q2[v], k[v], q2[v], scale);
+                let k = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(q1[v]), big)
+                    | _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(p1[v]), big);
+                p1[v] = _mm512_mask_mul_pd(p1[v], k, p1[v], scale);
+                p2[v] = _mm512_mask_mul_pd(p2[v], k, p2[v], scale);
+                q1[v] = _mm512_mask_mul_pd(q1[v], k, q1[v], scale);
+                q2[v] = _mm512_mask_mul_pd(q2[v], k, q2[v], scale);
             }
         }
     }
+    let an = _mm512_set1_pd(a[depth]);
+    let row = &b[depth * LANES..depth * LANES + LANES];
     let mut st = [[0.0f64; LANES]; 4];
     for v in 0..V {
-        _mm512_storeu_pd(st[0].as_mut_ptr().add(8 * v), p1[v]);
-        _mm512_storeu_pd(st[1].as_mut_ptr().add(8 * v), p2[v]);
-        _mm512_storeu_pd(st[2].as_mut_ptr().add(8 * v), q1[v]);
-        _mm512_storeu_pd(st[3].as_mut_ptr().add(8 * v), q2[v]);
+        let bn = _mm512_loadu_pd(row.as_ptr().add(8 * v));
+        let p = _mm512_add_pd(_mm512_mul_pd(an, p1[v]), _mm512_mul_pd(bn, p2[v]));
+        let q = _mm512_add_pd(_mm512_mul_pd(an, q1[v]), _mm512_mul_pd(bn, q2[v]));
+        _mm512_storeu_pd(st[0].as_mut_ptr().add(8 * v), _mm512_div_pd(p, q));
+        _mm512_storeu_pd(st[1].as_mut_ptr().add(8 * v), _mm512_div_pd(p1[v], q1[v]));
+        _mm512_storeu_pd(st[2].as_mut_ptr().add(8 * v), q);
+        _mm512_storeu_pd(st[3].as_mut_ptr().add(8 * v), q1[v]);
     }
-    let an = a[depth];
     for (i, o) in out.iter_mut().enumerate() {
-        *o = finish(
-            an,
-            b[depth * LANES + i],
-            st[0][i],
-            st[1][i],
-            st[2][i],
-            st[3][i],
-        );
+        *o = classify(st[0][i], st[1][i], st[2][i], st[3][i]);
     }
 }
 
-/// AVX2: four 4-lane vectors per step; lanes that need no rescaling are multiplied by 1.0 (exact).
-/// Bit-identical to [`FirstPass::run`] for the same reasons as the AVX-512 kernel.
+/// AVX2: four 4-lane vectors per step, the same superset screen of the rescaling as the AVX-512
+/// kernel; lanes that need no rescaling are multiplied by 1.0 (exact). Bit-identical to
+/// [`FirstPass::run`] for the same reasons as the AVX-512 kernel.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+unsafe fn lanes_avx2<const CHECK: bool>(
+    depth: usize,
+    a: &[f64],
+    b: &[f64],
+    out: &mut [Screen; LANES],
+) {
     use std::arch::x86_64::*;
     const V: usize = LANES / 4;
     let big = _mm256_set1_pd(1e150);
     let scale = _mm256_set1_pd(1e-150);
     let one = _mm256_set1_pd(1.0);
     let abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(i64::MAX));
+    let threshold = _mm256_set1_epi64x(SUPERSET_BITS - 1);
     let mut p1 = [_mm256_set1_pd(a[0]); V];
     let mut p2 = [_mm256_set1_pd(1.0); V];
     let mut q1 = [_mm256_set1_pd(1.0); V];
@@ -284,8 +371,7 @@ unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANE
     for n in 1..depth {
         let an = _mm256_set1_pd(a[n]);
         let row = &b[n * LANES..n * LANES + LANES];
-        let mut m = [_mm256_setzero_pd(); V];
-        let mut any = _mm256_setzero_pd();
+        let mut any = _mm256_setzero_si256();
         for v in 0..V {
             let bn = _mm256_loadu_pd(row.as_ptr().add(4 * v));
             let p = _mm256_add_pd(_mm256_mul_pd(an, p1[v]), _mm256_mul_pd(bn, p2[v]));
@@ -294,15 +380,18 @@ unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANE
             q2[v] = q1[v];
             p1[v] = p;
             q1[v] = q;
-            m[v] = _mm256_or_pd(
-                _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_and_pd(q, abs_mask), big),
-                _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_and_pd(p, abs_mask), big),
-            );
-            any = _mm256_or_pd(any, m[v]);
+            if CHECK {
+                let m = _mm256_castpd_si256(_mm256_and_pd(_mm256_or_pd(p, q), abs_mask));
+                any = _mm256_or_si256(any, _mm256_cmpgt_epi64(m, threshold));
+            }
         }
-        if _mm256_movemask_pd(any) != 0 {
+        if CHECK && _mm256_movemask_pd(_mm256_castsi256_pd(any)) != 0 {
             for v in 0..V {
-                let f = _mm256_blendv_pd(one, scale, m[v]);
+                let m = _mm256_or_pd(
+                    _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_and_pd(q1[v], abs_mask), big),
+                    _mm256_cmp_pd::<_CMP_GT_OQ>(_mm256_and_pd(p1[v], abs_mask), big),
+                );
+                let f = _mm256_blendv_pd(one, scale, m);
                 p1[v] = _mm256_mul_pd(p1[v], f);
                 p2[v] = _mm256_mul_pd(p2[v], f);
                 q1[v] = _mm256_mul_pd(q1[v], f);
@@ -310,29 +399,26 @@ unsafe fn lanes_avx2(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANE
             }
         }
     }
+    let an = _mm256_set1_pd(a[depth]);
+    let row = &b[depth * LANES..depth * LANES + LANES];
     let mut st = [[0.0f64; LANES]; 4];
     for v in 0..V {
-        _mm256_storeu_pd(st[0].as_mut_ptr().add(4 * v), p1[v]);
-        _mm256_storeu_pd(st[1].as_mut_ptr().add(4 * v), p2[v]);
-        _mm256_storeu_pd(st[2].as_mut_ptr().add(4 * v), q1[v]);
-        _mm256_storeu_pd(st[3].as_mut_ptr().add(4 * v), q2[v]);
+        let bn = _mm256_loadu_pd(row.as_ptr().add(4 * v));
+        let p = _mm256_add_pd(_mm256_mul_pd(an, p1[v]), _mm256_mul_pd(bn, p2[v]));
+        let q = _mm256_add_pd(_mm256_mul_pd(an, q1[v]), _mm256_mul_pd(bn, q2[v]));
+        _mm256_storeu_pd(st[0].as_mut_ptr().add(4 * v), _mm256_div_pd(p, q));
+        _mm256_storeu_pd(st[1].as_mut_ptr().add(4 * v), _mm256_div_pd(p1[v], q1[v]));
+        _mm256_storeu_pd(st[2].as_mut_ptr().add(4 * v), q);
+        _mm256_storeu_pd(st[3].as_mut_ptr().add(4 * v), q1[v]);
     }
-    let an = a[depth];
     for (i, o) in out.iter_mut().enumerate() {
-        *o = finish(
-            an,
-            b[depth * LANES + i],
-            st[0][i],
-            st[1][i],
-            st[2][i],
-            st[3][i],
-        );
+        *o = classify(st[0][i], st[1][i], st[2][i], st[3][i]);
     }
 }
 
 /// Baseline target (SSE2 on x86-64): the lane-wise loop, vectorised by the compiler.
 fn lanes_portable(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
-    lanes_body(depth, a, b, out)
+    lanes_body::<true>(depth, a, b, out)
 }
 
 /// The recurrence of [`FirstPass::run`] on [`LANES`] PCFs at once, written lane-wise so that the
@@ -340,7 +426,7 @@ fn lanes_portable(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES])
 /// are those of `run` (Rust never contracts `x*y + z` into an FMA), and a lane that needs no rescaling
 /// is multiplied by 1.0, which is exact: the results are bit-identical to `run`.
 #[inline(always)]
-fn lanes_body(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
+fn lanes_body<const CHECK: bool>(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
     const BIG: f64 = 1e150;
     const SCALE: f64 = 1e-150;
     const L: usize = LANES;
@@ -351,7 +437,7 @@ fn lanes_body(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
     for n in 1..depth {
         let an = a[n];
         let bn: &[f64; L] = b[n * L..n * L + L].try_into().unwrap();
-        let mut big = [false; L];
+        let mut any = 0u64;
         for i in 0..L {
             let p = an * p1[i] + bn[i] * p2[i];
             let q = an * q1[i] + bn[i] * q2[i];
@@ -359,12 +445,21 @@ fn lanes_body(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
             q2[i] = q1[i];
             p1[i] = p;
             q1[i] = q;
-            big[i] = q.abs() > BIG || p.abs() > BIG;
+            // The superset screen of SUPERSET_BITS (integer operations the compiler vectorises).
+            if CHECK {
+                any |= u64::from(
+                    ((p.to_bits() | q.to_bits()) & (i64::MAX as u64)) >= SUPERSET_BITS as u64,
+                );
+            }
         }
-        // Rare: only then pay for the per-lane rescaling.
-        if big.iter().fold(false, |acc, &x| acc | x) {
+        // Rare: only then pay for the exact per-lane test and rescaling.
+        if CHECK && any != 0 {
             for i in 0..L {
-                let f = if big[i] { SCALE } else { 1.0 };
+                let f = if q1[i].abs() > BIG || p1[i].abs() > BIG {
+                    SCALE
+                } else {
+                    1.0
+                };
                 p1[i] *= f;
                 p2[i] *= f;
                 q1[i] *= f;
@@ -373,8 +468,16 @@ fn lanes_body(depth: usize, a: &[f64], b: &[f64], out: &mut [Screen; LANES]) {
         }
     }
     let an = a[depth];
+    let bn: &[f64; L] = b[depth * L..depth * L + L].try_into().unwrap();
+    let (mut x, mut x1, mut q) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
+    for i in 0..L {
+        let p = an * p1[i] + bn[i] * p2[i];
+        q[i] = an * q1[i] + bn[i] * q2[i];
+        x[i] = p / q[i];
+        x1[i] = p1[i] / q1[i];
+    }
     for (i, o) in out.iter_mut().enumerate() {
-        *o = finish(an, b[depth * L + i], p1[i], p2[i], q1[i], q2[i]);
+        *o = classify(x[i], x1[i], q[i], q1[i]);
     }
 }
 
@@ -404,6 +507,27 @@ mod tests {
         assert_eq!(fp.screen(&[-3, 1], &[1]), Screen::Vanishing);
     }
 
+    #[test]
+    fn rescale_bound_separates_slow_and_fast_growth() {
+        let fp = FirstPass::new(32, 3);
+        let (mut ta, mut tb) = (Vec::new(), Vec::new());
+        // The largest a and b of pi-classic: |p_n|, |q_n| stay far below 10^140 up to depth 32.
+        fp.table(&[5, 5, 5], &mut ta);
+        fp.table(&[4, 4, 4, 4], &mut tb);
+        assert!(fp.never_rescales(&ta, &tb));
+        // a(n) = 10^6·n³: p_n ≥ (10^6)^n·(n!)³ passes 10^150 well before n = 32, so the recurrence
+        // rescales and the bound must not claim otherwise.
+        fp.table(&[0, 0, 0, 1_000_000], &mut ta);
+        assert!(!fp.never_rescales(&ta, &tb));
+        let (mut p2, mut p1) = (1.0f64, ta[0]);
+        let mut crossed = false;
+        for n in 1..32 {
+            (p2, p1) = (p1, ta[n] * p1 + tb[n] * p2);
+            crossed |= p1.abs() > 1e150;
+        }
+        assert!(crossed);
+    }
+
     /// Interleaves LANES tables the way `run_lanes` reads them.
     fn interleave(tables: &[Vec<f64>], depth: usize) -> Vec<f64> {
         let mut out = vec![0.0; (depth + 1) * LANES];
@@ -420,7 +544,7 @@ mod tests {
 
         /// Every kernel returns exactly (bit for bit) what the one-PCF recurrence returns, so the
         /// screening never depends on the CPU: no candidate the scalar path keeps is dropped and none
-        /// it drops is kept. Large coefficients force the 2^±500 rescaling; zeros give undefined values.
+        /// it drops is kept. Large coefficients force the 10^−150 rescaling; zeros give undefined values.
         #[test]
         fn every_kernel_equals_the_scalar_recurrence(
             depth in 1usize..48,
@@ -442,17 +566,25 @@ mod tests {
                 })
                 .collect();
             let lanes = interleave(&tables, depth);
-            for kernel in Kernel::available() {
+            let b_max: Vec<f64> = (0..=depth)
+                .map(|n| tables.iter().map(|t| t[n].abs()).fold(0.0, f64::max))
+                .collect();
+            // Without the rescaling test only where the bound allows it.
+            let modes = if fp.never_rescales(&ta, &b_max) { vec![false, true] } else { vec![false] };
+            for (kernel, rescale_free) in Kernel::available()
+                .into_iter()
+                .flat_map(|k| modes.iter().map(move |&m| (k, m)))
+            {
                 let mut out = [Screen::Undefined; LANES];
-                fp.run_lanes_with(kernel, &ta, &lanes, &mut out);
+                fp.run_lanes_with(kernel, &ta, &lanes, rescale_free, &mut out);
                 for (i, t) in tables.iter().enumerate() {
                     let want = fp.run(&ta, t);
                     match (out[i], want) {
                         (Screen::Value { x, err }, Screen::Value { x: x2, err: e2 }) => {
-                            proptest::prop_assert_eq!(x.to_bits(), x2.to_bits(), "{:?} lane {}", kernel, i);
-                            proptest::prop_assert_eq!(err.to_bits(), e2.to_bits(), "{:?} lane {}", kernel, i);
+                            proptest::prop_assert_eq!(x.to_bits(), x2.to_bits(), "{:?} {} lane {}", kernel, rescale_free, i);
+                            proptest::prop_assert_eq!(err.to_bits(), e2.to_bits(), "{:?} {} lane {}", kernel, rescale_free, i);
                         }
-                        (got, want) => proptest::prop_assert_eq!(got, want, "{:?} lane {}", kernel, i),
+                        (got, want) => proptest::prop_assert_eq!(got, want, "{:?} {} lane {}", kernel, rescale_free, i),
                     }
                 }
             }

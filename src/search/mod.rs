@@ -18,7 +18,7 @@ use crate::enumerate::{Enumerator, ScanStats};
 use crate::identify::MobiusTable;
 use crate::pcf::canonical::simplicity_key;
 use crate::pcf::factorial_reduction::{self, FrVerdict};
-use crate::pcf::first_pass::Screen;
+use crate::pcf::first_pass::{Screen, LANES};
 use crate::pcf::limit::{bits_for_digits, EvalOptions};
 use crate::pcf::Pcf;
 use crate::space::SearchSpace;
@@ -327,8 +327,9 @@ const WITNESS_P: u64 = (1 << 61) - 1;
 /// The base of the witness's polynomial hash.
 const WITNESS_B: u64 = 0x1d6b_5a3c_93e1_7f25 % WITNESS_P;
 
-/// Folds `v` into the polynomial hash `h` (mod 2^61 − 1).
-#[inline]
+/// Folds `v` into the polynomial hash `h` (mod 2^61 − 1): the definition of the witness hash,
+/// computed a block at a time by [`fold_many`].
+#[cfg(test)]
 fn fold(h: u64, v: u64) -> u64 {
     // (h·B + (v mod P)) mod P with P = 2^61 − 1, reduced by folding (2^61 ≡ 1): the same value as
     // the 128-bit remainder without a 128-bit division. h < 2^64 and B < P, so the sum is < 2^126.
@@ -340,6 +341,46 @@ fn fold(h: u64, v: u64) -> u64 {
         r - WITNESS_P
     } else {
         r
+    }
+}
+
+/// `B^k mod P` for `k = 0..=3·LANES` (the most words a block folds).
+const WITNESS_POWERS: [u64; 3 * LANES + 1] = {
+    let mut p = [1u64; 3 * LANES + 1];
+    let mut k = 1;
+    while k < p.len() {
+        p[k] = ((p[k - 1] as u128 * WITNESS_B as u128) % WITNESS_P as u128) as u64;
+        k += 1;
+    }
+    p
+};
+
+/// `vs.iter().fold(h, fold)` for `h < P` and at most `3·LANES` words, without the serial chain:
+/// `h·B^m + Σⱼ vⱼ·B^(m−1−j) mod P` with `m = vs.len()`. Every product is independent of the
+/// others; one reduction at the end.
+#[inline]
+fn fold_many(h: u64, vs: &[u64]) -> u64 {
+    /// A value `≡ a·b (mod P)` below 2^63 for `a < 2^62`, `b < P` (product below 2^123).
+    #[inline(always)]
+    fn mul_partial(a: u64, b: u64) -> u64 {
+        let x = a as u128 * b as u128;
+        ((x & WITNESS_P as u128) + (x >> 61)) as u64
+    }
+    let m = vs.len();
+    debug_assert!(m < WITNESS_POWERS.len() && h < WITNESS_P);
+    let mut acc = mul_partial(h, WITNESS_POWERS[m]) as u128;
+    for (j, &v) in vs.iter().enumerate() {
+        // v ≡ (v & P) + (v >> 61) < 2^61 + 8 (2^61 ≡ 1).
+        let v = (v & WITNESS_P) + (v >> 61);
+        acc += mul_partial(v, WITNESS_POWERS[m - 1 - j]) as u128;
+    }
+    // acc < 49·2^63 < 2^69: two folds bring it below 2^61 + 2^8, then one subtraction.
+    let f = (acc & WITNESS_P as u128) + (acc >> 61);
+    let f = ((f & WITNESS_P as u128) + (f >> 61)) as u64;
+    if f >= WITNESS_P {
+        f - WITNESS_P
+    } else {
+        f
     }
 }
 
@@ -412,33 +453,63 @@ impl<'a> Searcher<'a> {
         let mut candidates = Vec::new();
         let mut slow = Vec::new();
         let mut h = 0u64;
-        let scan = self
-            .enumerator
-            .scan(range.clone(), |index, _a, _b, screen| {
-                h = fold(h, index);
-                match screen {
-                    Screen::Value { x, err } => {
-                        h = fold(fold(h, x.to_bits()), err.to_bits());
-                        let scale = x.abs().max(1e-300);
-                        if err > CONVERGED_REL_ERR * scale.max(1.0) {
-                            unconverged += 1;
-                            if self.space.factorial_reduction {
-                                slow.push(index);
-                            }
-                            return;
-                        }
-                        let tol = (8.0 * err / scale).max(MIN_REL_TOL);
-                        let before = candidates.len();
-                        for c in self.table.lookup(x, tol) {
-                            candidates.push((index, c));
-                        }
-                        if candidates.len() == before && self.space.factorial_reduction {
-                            slow.push(index); // no table hit: FR screen and PSLQ with larger coefficients
-                        }
-                    }
-                    _ => h = fold(h, 1),
+        let fr = self.space.factorial_reduction;
+        let scan = self.enumerator.scan_blocks(range.clone(), |blk| {
+            // The witness hash of the block: per kept PCF its index, then its value and error bits
+            // (or 1 when undefined), folded in one go (see `fold_many`).
+            let mut words = [0u64; 3 * LANES];
+            let mut w = 0;
+            // Pass 1: convergence, tolerance and the presence screen of the table, lane by lane
+            // (independent probes, so their cache misses overlap).
+            let mut probe: [Option<(f64, f64, bool)>; LANES] = [None; LANES];
+            for (i, probe) in probe.iter_mut().enumerate() {
+                if blk.kept >> i & 1 == 0 {
+                    continue;
                 }
-            });
+                words[w] = blk.index[i];
+                w += 1;
+                if let Screen::Value { x, err } = blk.screens[i] {
+                    words[w] = x.to_bits();
+                    words[w + 1] = err.to_bits();
+                    w += 2;
+                    let scale = x.abs().max(1e-300);
+                    if err <= CONVERGED_REL_ERR * scale.max(1.0) {
+                        let tol = (8.0 * err / scale).max(MIN_REL_TOL);
+                        *probe = Some((x, tol, self.table.may_contain(x, tol)));
+                    }
+                } else {
+                    words[w] = 1;
+                    w += 1;
+                }
+            }
+            h = fold_many(h, &words[..w]);
+            // Pass 2, in index order: unconverged PCFs, lookups where the screen passed.
+            for (i, probe) in probe.iter().enumerate() {
+                if blk.kept >> i & 1 == 0 {
+                    continue;
+                }
+                let Screen::Value { .. } = blk.screens[i] else {
+                    continue;
+                };
+                let index = blk.index[i];
+                let Some((x, tol, maybe)) = *probe else {
+                    unconverged += 1;
+                    if fr {
+                        slow.push(index);
+                    }
+                    continue;
+                };
+                let before = candidates.len();
+                if maybe {
+                    for c in self.table.lookup(x, tol) {
+                        candidates.push((index, c));
+                    }
+                }
+                if candidates.len() == before && fr {
+                    slow.push(index); // no table hit: FR screen and PSLQ with larger coefficients
+                }
+            }
+        });
         let n_candidates = candidates.len() as u64;
         let mut found: Vec<Found> = Vec::new();
         // Candidates come in index order; all table entries of one PCF are tried on one evaluation.
@@ -809,6 +880,22 @@ mod tests {
             let want = ((h as u128 * WITNESS_B as u128 + (v % WITNESS_P) as u128)
                 % WITNESS_P as u128) as u64;
             prop_assert_eq!(fold(h, v), want);
+        }
+
+        /// The block fold of the witness is the word-by-word fold (old and new witnesses agree).
+        #[test]
+        fn fold_many_equals_folding_word_by_word(
+            h in 0..WITNESS_P,
+            vs in proptest::collection::vec(any::<u64>(), 0..=3 * LANES),
+            top in proptest::bool::ANY,
+        ) {
+            // Also the largest words: u64::MAX and P itself reduce to small residues.
+            let mut vs = vs;
+            if top {
+                vs.iter_mut().step_by(2).for_each(|v| *v = u64::MAX - (*v & 7));
+            }
+            let want = vs.iter().fold(h, |h, &v| fold(h, v));
+            prop_assert_eq!(fold_many(h, &vs), want);
         }
     }
 }
