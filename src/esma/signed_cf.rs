@@ -369,8 +369,34 @@ pub fn expand_value(x: &Float, period: &[i8], depth: usize) -> SignedCfExpansion
 /// (num ← a_i·num + s_i·den, den ← num), so a vanishing tail is detected exactly and the value is
 /// rounded once, correctly, at the end: one division instead of one `prec`-bit division per term.
 pub fn evaluate(terms: &[Integer], period: &[i8], prec: u32) -> Option<Float> {
+    evaluate_tails(terms, period, prec, Integer::clone, |out, num, a| {
+        out.assign(a * num)
+    })
+}
+
+/// [`evaluate`] for partial quotients that are machine integers (the same exact tails, the same
+/// single rounding, hence the same value).
+pub fn evaluate_i64(terms: &[i64], period: &[i8], prec: u32) -> Option<Float> {
+    evaluate_tails(
+        terms,
+        period,
+        prec,
+        |&a| Integer::from(a),
+        |out, num, &a| out.assign(num * a),
+    )
+}
+
+/// The exact tail recurrence of [`evaluate`] for any representation `T` of the partial quotients:
+/// `int(a)` converts one, `set_product(out, num, a)` sets `out = a·num`.
+fn evaluate_tails<T>(
+    terms: &[T],
+    period: &[i8],
+    prec: u32,
+    int: impl Fn(&T) -> Integer,
+    set_product: impl Fn(&mut Integer, &Integer, &T),
+) -> Option<Float> {
     let (last, rest) = terms.split_last()?;
-    let mut num = last.clone();
+    let mut num = int(last);
     let mut den = Integer::from(1);
     let mut next = Integer::new();
     for (i, a) in rest.iter().enumerate().rev() {
@@ -378,31 +404,7 @@ pub fn evaluate(terms: &[Integer], period: &[i8], prec: u32) -> Option<Float> {
             return None;
         }
         // next = a·num + s·den
-        next.assign(a * &num);
-        if sign_at(period, i) > 0 {
-            next += &den;
-        } else {
-            next -= &den;
-        }
-        std::mem::swap(&mut den, &mut num);
-        std::mem::swap(&mut num, &mut next);
-    }
-    Some(exact_quotient(&num, &den, prec))
-}
-
-/// [`evaluate`] for partial quotients that are machine integers (the same exact tails, the same
-/// single rounding, hence the same value).
-pub fn evaluate_i64(terms: &[i64], period: &[i8], prec: u32) -> Option<Float> {
-    let (&last, rest) = terms.split_last()?;
-    let mut num = Integer::from(last);
-    let mut den = Integer::from(1);
-    let mut next = Integer::new();
-    for (i, &a) in rest.iter().enumerate().rev() {
-        if num.is_zero() {
-            return None;
-        }
-        // next = a·num + s·den
-        next.assign(&num * a);
+        set_product(&mut next, &num, a);
         if sign_at(period, i) > 0 {
             next += &den;
         } else {
