@@ -1148,6 +1148,36 @@ fn poly_matrix_mul(a: &[Poly], b: &[Poly], d: usize) -> Vec<Poly> {
     c
 }
 
+/// `a/g` when `g` divides `a` with an integer quotient (synthetic division in place).
+fn div_exact_poly(a: &Poly, g: &Poly) -> Option<Poly> {
+    let (Some(da), Some(dg)) = (a.degree(), g.degree()) else {
+        return a.is_zero().then(Poly::default);
+    };
+    if da < dg {
+        return None;
+    }
+    let gc = g.coeffs();
+    let lc = &gc[dg];
+    let mut r = a.coeffs().to_vec();
+    let mut q = vec![Integer::new(); da - dg + 1];
+    for i in (0..=da - dg).rev() {
+        if r[i + dg] == 0 {
+            continue;
+        }
+        if !r[i + dg].is_divisible(lc) {
+            return None;
+        }
+        let t = Integer::from(r[i + dg].div_exact_ref(lc));
+        for (j, c) in gc.iter().enumerate() {
+            if *c != 0 {
+                r[i + j] -= &t * c;
+            }
+        }
+        q[i] = t;
+    }
+    r[..dg].iter().all(|c| *c == 0).then(|| Poly::new(q))
+}
+
 /// Divides the entries of a polynomial matrix by their gcd (a polynomial of positive degree,
 /// returned) and by the integer content of what remains.
 fn remove_content(m: &mut [Poly]) -> Option<Poly> {
@@ -1163,7 +1193,7 @@ fn remove_content(m: &mut [Poly]) -> Option<Poly> {
         'widen: while gg.degree().is_some_and(|d| d > 0) {
             let mut quotients = Vec::with_capacity(order.len());
             for &j in &order {
-                match m[j].div_poly(&gg) {
+                match div_exact_poly(&m[j], &gg) {
                     Some(q) => quotients.push(q),
                     None => {
                         gg = gg.gcd(&m[j]);
