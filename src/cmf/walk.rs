@@ -1735,6 +1735,49 @@ pub fn projective_image(entries: &[Rational], prime: u64) -> Option<Vec<u64>> {
 mod tests {
     use super::*;
 
+    /// Newton's forward differences recover `D!·p` from `p(0), …, p(D)`, in `i128` and in GMP
+    /// (values beyond `i128`), also when `D` exceeds the degree.
+    #[test]
+    fn interpolation_recovers_the_polynomial() {
+        let p = Poly::from_i64(&[7, -2, 0, 3]); // 3k³ − 2k + 7
+        let vals: Vec<Integer> = (0..6).map(|k| p.eval(k)).collect();
+        assert_eq!(interpolate_scaled(&vals), p.scale(&Integer::from(120)));
+        let big = p.scale(&(Integer::from(1) << 200));
+        let vals: Vec<Integer> = (0..4).map(|k| big.eval(k)).collect();
+        assert_eq!(interpolate_scaled(&vals), big.scale(&Integer::from(6)));
+    }
+
+    /// Exact division by a factor, and refusal of a non-factor or a quotient that is not integral.
+    #[test]
+    fn exact_division_by_a_polynomial_factor() {
+        let f = Poly::from_i64(&[1, 1]); // k + 1
+        let q = &Poly::from_i64(&[-2, 1]) * &Poly::from_i64(&[3, 2]); // (k − 2)(2k + 3)
+        assert_eq!(div_exact_poly(&(&f * &q), &f), Some(q.clone()));
+        assert_eq!(div_exact_poly(&q, &f), None);
+        assert_eq!(
+            div_exact_poly(&Poly::from_i64(&[1, 1]), &Poly::from_i64(&[1, 2])),
+            None
+        );
+        // gcd (k + 1) of the entries of a matrix is removed, with the integer content 2
+        let mut m = vec![
+            (&f * &q).scale(&Integer::from(2)),
+            f.scale(&Integer::from(4)),
+            Poly::default(),
+            (&f * &f).scale(&Integer::from(6)),
+        ];
+        let g = remove_content(&mut m);
+        assert_eq!(g, Some(f.clone()));
+        assert_eq!(
+            m,
+            vec![
+                q,
+                Poly::constant(2),
+                Poly::default(),
+                f.scale(&Integer::from(3))
+            ]
+        );
+    }
+
     /// Faddeev–LeVerrier against the cofactor definition `adj[i][j] = (−1)^{i+j}·det(minor_{ji})`,
     /// in GMP and in `i128`, for sizes 1 … 6.
     #[test]
