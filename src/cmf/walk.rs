@@ -604,7 +604,10 @@ impl<'a> Walker<'a> {
             }
             if poly.is_some() {
                 // a singular point of the polynomial step: the moves one by one, in GMP
-                let (mut m, _) = self.step(traj, &mut x)?;
+                let mut m = match self.step_pfq_any_order(traj, &x) {
+                    Some(m) => m,
+                    None => self.step(traj, &mut x)?.0,
+                };
                 let g = m.content();
                 if g > 1 {
                     for e in &mut m.e {
@@ -1357,6 +1360,55 @@ impl Walker<'_> {
             small,
             checks,
         })
+    }
+
+    /// For `pFq` fields: the step from `x` up to a scalar, from the operator form alone (no expanded
+    /// matrices), in the first order of the moves (natural, then [`alternative_orders`]) that
+    /// meets no zero of the operator form's denominators and no singular matrix; by conservation
+    /// every such order gives the same matrix. `None` if no order does.
+    fn step_pfq_any_order(&self, traj: &[i64], x: &[i64]) -> Option<IntMatrix> {
+        if !matches!(self.cmf.generator, Some(super::spec::Generated::Pfq(..))) {
+            return None;
+        }
+        let natural: Vec<usize> = (0..traj.len()).filter(|&i| traj[i] != 0).collect();
+        std::iter::once(natural.clone())
+            .chain(alternative_orders(&natural))
+            .find_map(|order| self.step_pfq_in_order(traj, x, &order))
+    }
+
+    fn step_pfq_in_order(&self, traj: &[i64], start: &[i64], order: &[usize]) -> Option<IntMatrix> {
+        let mut x = start.to_vec();
+        let mut factors = Vec::new();
+        for &i in order {
+            let t = traj[i];
+            let backward = self.cmf.backward[i];
+            for _ in 0..t.unsigned_abs() {
+                let invert = (t > 0) == backward;
+                if t < 0 && !backward {
+                    x[i] -= 1;
+                }
+                if t > 0 && backward {
+                    x[i] += 1;
+                }
+                let (n, _) = self.eval_pfq(i, &x)?;
+                factors.push(Node::Big(if invert {
+                    let (adj, det) = adjugate(&n);
+                    if det == 0 {
+                        return None;
+                    }
+                    adj
+                } else {
+                    n
+                }));
+                if t > 0 && !backward {
+                    x[i] += 1;
+                }
+                if t < 0 && backward {
+                    x[i] -= 1;
+                }
+            }
+        }
+        Some(product(&factors, self.cmf.rank()))
     }
 
     /// The polynomial step of `(traj, start)`, built once per walker (if `build`; otherwise only
