@@ -21,6 +21,7 @@ pub mod dynamics;
 pub mod enumerate;
 pub mod esma;
 pub mod identify;
+pub mod matrix;
 pub mod pcf;
 pub mod poly;
 pub mod proof;

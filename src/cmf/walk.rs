@@ -15,10 +15,17 @@
 //! point instead of failing somewhere inside the arithmetic.
 
 use super::{Cmf, PolyMatrix};
-use crate::pcf::limit::{bits_for_digits, log10_int};
+use crate::matrix::mul_i128;
+use crate::matrix::product::{product, Node};
+pub use crate::matrix::IntMatrix;
+use crate::pcf::limit::{
+    bits_for_digits, delta_between, doubling_bound, geometric_bound, log10_int,
+};
 use crate::poly::multi::{power_table, IntPoly, MPoly};
+use crate::poly::Poly;
 use rug::ops::RemRounding;
 use rug::{Float, Integer, Rational};
+use std::sync::{Arc, Mutex};
 use thiserror::Error;
 
 /// Why a walk could not be taken.
@@ -68,74 +75,6 @@ pub enum WalkError {
         /// The depth.
         depth: usize,
     },
-}
-
-/// A square integer matrix, row-major.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IntMatrix {
-    /// Size.
-    pub dim: usize,
-    /// Entries, row-major.
-    pub e: Vec<Integer>,
-}
-
-impl IntMatrix {
-    /// The identity.
-    pub fn identity(dim: usize) -> IntMatrix {
-        IntMatrix {
-            dim,
-            e: (0..dim * dim)
-                .map(|k| Integer::from(u8::from(k / dim == k % dim)))
-                .collect(),
-        }
-    }
-
-    /// Entry `(i, j)`.
-    pub fn get(&self, i: usize, j: usize) -> &Integer {
-        &self.e[i * self.dim + j]
-    }
-
-    /// `self · o`.
-    pub fn mul(&self, o: &IntMatrix) -> IntMatrix {
-        let d = self.dim;
-        let mut e = Vec::with_capacity(d * d);
-        let mut t = Integer::new();
-        for i in 0..d {
-            for j in 0..d {
-                let mut acc = Integer::new();
-                for k in 0..d {
-                    rug::Assign::assign(&mut t, self.get(i, k) * o.get(k, j));
-                    acc += &t;
-                }
-                e.push(acc);
-            }
-        }
-        IntMatrix { dim: d, e }
-    }
-
-    /// The gcd of all entries.
-    pub fn content(&self) -> Integer {
-        self.e.iter().fold(Integer::new(), |g, x| g.gcd(x))
-    }
-
-    /// The walk value `self[0][last] / self[1][last]`, if the denominator is nonzero.
-    pub fn value(&self) -> Option<Rational> {
-        let l = self.dim - 1;
-        let q = self.get(1, l);
-        (*q != 0).then(|| Rational::from((self.get(0, l).clone(), q.clone())))
-    }
-}
-
-/// Product of a slice of matrices by a balanced product tree.
-pub fn product_tree(ms: &[IntMatrix], dim: usize) -> IntMatrix {
-    match ms.len() {
-        0 => IntMatrix::identity(dim),
-        1 => ms[0].clone(),
-        n => {
-            let (a, b) = ms.split_at(n / 2);
-            product_tree(a, dim).mul(&product_tree(b, dim))
-        }
-    }
 }
 
 /// A polynomial's terms with `i128` coefficients.
@@ -216,7 +155,12 @@ pub struct Walker<'a> {
     /// Each axis prepared on first use (expanding a generated field's matrices can cost more than
     /// a walk that evaluates them from the operator).
     axes: Vec<std::sync::OnceLock<AxisEval>>,
+    /// Polynomial step matrices of the trajectories walked (`None`: not worth building).
+    poly_steps: PolyStepCache,
 }
+
+/// Trajectory, start and the polynomial step matrix built for them.
+type PolyStepCache = Mutex<Vec<(Vec<i64>, Vec<i64>, Option<Arc<PolyStep>>)>>;
 
 fn show_point(cmf: &Cmf, p: &[i64]) -> String {
     format!(
@@ -249,7 +193,11 @@ impl<'a> Walker<'a> {
             .iter()
             .map(|_| std::sync::OnceLock::new())
             .collect();
-        Ok(Walker { cmf, axes })
+        Ok(Walker {
+            cmf,
+            axes,
+            poly_steps: Mutex::new(Vec::new()),
+        })
     }
 
     /// Axis `i` prepared for evaluation.
@@ -338,6 +286,14 @@ impl<'a> Walker<'a> {
     /// (`C[k+1][k] = L`, `C[k][N−1] = −D'_k`), so `I + Θ/c = (c·L·I + C)/(c·L)` with `c = x_i` or
     /// `y_j − 1`. `None` where that denominator vanishes (the general path reports the pole).
     fn eval_pfq(&self, i: usize, x: &[i64]) -> Option<(IntMatrix, Rational)> {
+        let (m, den) = self.eval_pfq_raw(i, x)?;
+        (den != 0).then(|| (m, Rational::from(den)))
+    }
+
+    /// The numerator `c·L·I + C` and denominator `c·L` of [`Walker::eval_pfq`] at `X`, also where
+    /// the denominator vanishes (both are polynomials in `X`); `None` for fields not generated as
+    /// `pFq`.
+    fn eval_pfq_raw(&self, i: usize, x: &[i64]) -> Option<(IntMatrix, Integer)> {
         let Some(super::spec::Generated::Pfq(p, q, z)) = &self.cmf.generator else {
             return None;
         };
@@ -374,14 +330,8 @@ impl<'a> Walker<'a> {
         let n = self.cmf.rank();
         dk.truncate(n + 1);
         let lead = dk[n].clone();
-        if lead == 0 {
-            return None; // the leading coefficient vanishes here: general path
-        }
         let c = if i < p { x[i] } else { x[i] - 1 };
         let den = Integer::from(&lead * c);
-        if den == 0 {
-            return None;
-        }
         let mut e = vec![Integer::new(); n * n];
         for k in 0..n {
             e[k * n + k] += &den;
@@ -390,7 +340,7 @@ impl<'a> Walker<'a> {
             }
             e[k * n + n - 1] -= &dk[k];
         }
-        Some((IntMatrix { dim: n, e }, Rational::from(den)))
+        Some((IntMatrix { dim: n, e }, den))
     }
 
     /// `N_i(X)` in `i128` arithmetic, `None` on overflow or without a fast path.
@@ -452,7 +402,7 @@ impl<'a> Walker<'a> {
         }
         let d = self.cmf.rank();
         let mut small: Option<Vec<i128>> = None;
-        let mut big: Option<Vec<Integer>> = None;
+        let mut big: Option<IntMatrix> = None;
         let mut scale = want_scale.then(|| Rational::from(1));
         for (i, &t) in traj.iter().enumerate() {
             let backward = self.cmf.backward[i];
@@ -484,14 +434,11 @@ impl<'a> Walker<'a> {
                     n
                 };
                 if let Some(b) = big.as_mut() {
-                    *b = mul_big_small(b, &f, d);
+                    *b = b.mul_small(&f);
                 } else if let Some(a) = small.take() {
                     match mul_i128(&a, &f, d) {
                         Some(p) => small = Some(p),
-                        None => {
-                            let a: Vec<Integer> = a.into_iter().map(Integer::from).collect();
-                            big = Some(mul_big_small(&a, &f, d));
-                        }
+                        None => big = Some(IntMatrix::from_i128(d, &a).mul_small(&f)),
                     }
                 } else {
                     small = Some(f);
@@ -504,11 +451,11 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        let e = match big {
+        let m = match big {
             Some(b) => b,
-            None => small?.into_iter().map(Integer::from).collect(),
+            None => IntMatrix::from_i128(d, &small?),
         };
-        Some((IntMatrix { dim: d, e }, scale))
+        Some((m, scale))
     }
 
     /// The step from `x` (updated; garbage on `None`) in `i128` arithmetic for fields with constant
@@ -618,11 +565,14 @@ impl<'a> Walker<'a> {
             }
         }
         assert!(!factors.is_empty(), "the trajectory is not zero");
-        Ok((product_tree(&factors, self.cmf.rank()), scale))
+        let factors: Vec<Node> = factors.into_iter().map(Node::Big).collect();
+        Ok((product(&factors, self.cmf.rank()), scale))
     }
 
     /// The step matrices `T_k`, `lo ≤ k < hi`, each divided by the gcd of its entries (a scalar,
-    /// which the walk value does not see), with the exact scalar factors if `want_scale`.
+    /// which the walk value does not see), with the exact scalar factors if `want_scale`. Without
+    /// them, the steps are `N(k)` of the polynomial step matrix ([`PolyStep`]) where that is
+    /// proportional to `T_k`.
     fn step_matrices(
         &self,
         traj: &[i64],
@@ -630,14 +580,42 @@ impl<'a> Walker<'a> {
         lo: usize,
         hi: usize,
         want_scale: bool,
-    ) -> Result<(Vec<IntMatrix>, Vec<Rational>), WalkError> {
+    ) -> Result<(Vec<Node>, Vec<Rational>), WalkError> {
         self.check_dims(traj, start)?;
+        let poly = if want_scale {
+            None
+        } else {
+            self.cached_poly_step(traj, start, hi.saturating_sub(lo) >= POLY_STEP_MIN_SPAN)
+        };
         let mut ms = Vec::with_capacity(hi.saturating_sub(lo));
         let mut scales = Vec::new();
         let mut x = vec![0i64; start.len()];
         for k in lo..hi {
+            if let Some(p) = &poly {
+                if let Ok(ki) = i64::try_from(k) {
+                    if p.proportional_at(ki) {
+                        ms.push(p.at(ki));
+                        continue;
+                    }
+                }
+            }
             for (xi, (s, t)) in x.iter_mut().zip(start.iter().zip(traj)) {
                 *xi = s + k as i64 * t;
+            }
+            if poly.is_some() {
+                // a singular point of the polynomial step: the moves one by one, in GMP
+                let mut m = match self.step_pfq_any_order(traj, &x) {
+                    Some(m) => m,
+                    None => self.step(traj, &mut x)?.0,
+                };
+                let g = m.content();
+                if g > 1 {
+                    for e in &mut m.e {
+                        e.div_exact_mut(&g);
+                    }
+                }
+                ms.push(Node::Big(m));
+                continue;
             }
             if let Some((mut m, mut s)) = self.step_small(traj, &mut x, want_scale) {
                 let mut g = 0u128;
@@ -655,10 +633,7 @@ impl<'a> Walker<'a> {
                         *s *= Rational::from(Integer::from(g));
                     }
                 }
-                ms.push(IntMatrix {
-                    dim: self.cmf.rank(),
-                    e: m.into_iter().map(Integer::from).collect(),
-                });
+                ms.push(Node::Small(self.cmf.rank(), m));
                 if let Some(s) = s {
                     scales.push(s);
                 }
@@ -688,7 +663,7 @@ impl<'a> Walker<'a> {
                     s *= Rational::from(g);
                 }
             }
-            ms.push(m);
+            ms.push(Node::Big(m));
             if want_scale {
                 scales.push(s);
             }
@@ -706,7 +681,7 @@ impl<'a> Walker<'a> {
     ) -> Result<Walk, WalkError> {
         let (ms, scales) = self.step_matrices(traj, start, lo, hi, true)?;
         Ok(Walk {
-            p: product_tree(&ms, self.cmf.rank()),
+            p: product(&ms, self.cmf.rank()),
             scale: rational_product(&scales),
         })
     }
@@ -721,7 +696,7 @@ impl<'a> Walker<'a> {
         hi: usize,
     ) -> Result<IntMatrix, WalkError> {
         let (ms, _) = self.step_matrices(traj, start, lo, hi, false)?;
-        Ok(product_tree(&ms, self.cmf.rank()))
+        Ok(product(&ms, self.cmf.rank()))
     }
 
     /// The walk of depth `n`: `P(n) = ∏_{k<n} T_k`, exactly (`p · scale`).
@@ -778,39 +753,6 @@ pub fn alternative_orders(natural: &[usize]) -> Vec<Vec<usize>> {
         }
     }
     out
-}
-
-/// `a·b` of `dim × dim` `i128` matrices, `None` on overflow.
-fn mul_i128(a: &[i128], b: &[i128], dim: usize) -> Option<Vec<i128>> {
-    let mut c = vec![0i128; dim * dim];
-    for r in 0..dim {
-        for col in 0..dim {
-            let mut acc: i128 = 0;
-            for k in 0..dim {
-                acc = acc.checked_add(a[r * dim + k].checked_mul(b[k * dim + col])?)?;
-            }
-            c[r * dim + col] = acc;
-        }
-    }
-    Some(c)
-}
-
-/// `a·b` of a GMP matrix by an `i128` matrix.
-fn mul_big_small(a: &[Integer], b: &[i128], dim: usize) -> Vec<Integer> {
-    let mut c = Vec::with_capacity(dim * dim);
-    for r in 0..dim {
-        for col in 0..dim {
-            let mut acc = Integer::new();
-            for k in 0..dim {
-                let y = b[k * dim + col];
-                if y != 0 {
-                    acc += Integer::from(&a[r * dim + k] * y);
-                }
-            }
-            c.push(acc);
-        }
-    }
-    c
 }
 
 /// `(adj(m), det(m))` in checked `i128` (cofactor expansion skipping zero entries); `None` on
@@ -1046,6 +988,448 @@ fn int_det(m: &[Integer], d: usize) -> Integer {
     }
 }
 
+/// Largest number of moves per step, and largest matrix size, for which a walk builds the step as
+/// a polynomial matrix (beyond, the symbolic product can cost more than it saves).
+const POLY_STEP_MAX_MOVES: u64 = 64;
+const POLY_STEP_MAX_RANK: usize = 4;
+/// Largest degree of a polynomial step matrix.
+const POLY_STEP_MAX_DEGREE: usize = 96;
+/// Shortest span of steps for which the polynomial step matrix is built.
+const POLY_STEP_MIN_SPAN: usize = 8;
+
+/// One trajectory step as a polynomial matrix of the step index `k`: `T_k = c_k·N(k)` with a
+/// scalar `c_k ≠ 0` at every `k` where none of the `checks` vanishes.
+///
+/// Every move of the step is a polynomial matrix of `k` (the point `X = s + k·t + offset` is
+/// linear in `k`): `N_i(X)` for a forward move (`M_i = N_i/d_i`), `adj N_i(X)` for an inverting
+/// one (`M_i⁻¹ = d_i·adj N_i / det N_i`). Each is found by interpolation from its values at
+/// `k = 0, …, D` (`D` the degree bound in `X` times the entries' degree in `N`), as
+/// `D!·p(k) = Σ_j Δʲp(0)·(D!/j!)·k(k−1)···(k−j+1)` (Newton's forward differences, all in integers).
+/// The product of the moves is kept primitive: after every multiplication the gcd `g(k)` of the
+/// entries (as polynomials) and the integer content are divided out. The scalars `d_i(k)`,
+/// `det N_i(k)` and `g(k)` are the `checks`: where one vanishes, `N(k)` need not be proportional to
+/// `T_k`, and the walk takes that step by evaluating the moves one by one.
+struct PolyStep {
+    dim: usize,
+    entries: Vec<Poly>,
+    /// `entries` with `i128` coefficients, when they fit.
+    small: Option<Vec<Vec<i128>>>,
+    checks: Vec<(Poly, Option<Vec<i128>>)>,
+}
+
+/// `p(k)` by Horner's rule in checked `i128`.
+fn horner_i128(c: &[i128], k: i128) -> Option<i128> {
+    let mut acc: i128 = 0;
+    for &x in c.iter().rev() {
+        acc = acc.checked_mul(k)?.checked_add(x)?;
+    }
+    Some(acc)
+}
+
+fn poly_to_i128(p: &Poly) -> Option<Vec<i128>> {
+    p.coeffs().iter().map(|c| c.to_i128()).collect()
+}
+
+impl PolyStep {
+    /// Whether `N(k)` is proportional to `T_k` (no check vanishes at `k`).
+    fn proportional_at(&self, k: i64) -> bool {
+        self.checks.iter().all(|(p, small)| {
+            match small.as_ref().and_then(|c| horner_i128(c, i128::from(k))) {
+                Some(v) => v != 0,
+                None => p.eval(k) != 0,
+            }
+        })
+    }
+
+    /// `N(k)`.
+    fn at(&self, k: i64) -> Node {
+        if let Some(small) = &self.small {
+            let vals: Option<Vec<i128>> = small
+                .iter()
+                .map(|c| horner_i128(c, i128::from(k)))
+                .collect();
+            if let Some(v) = vals {
+                return Node::Small(self.dim, v);
+            }
+        }
+        Node::Big(IntMatrix {
+            dim: self.dim,
+            e: self.entries.iter().map(|p| p.eval(k)).collect(),
+        })
+    }
+}
+
+/// `D!·p(k)` for the polynomial `p` of degree `≤ D = v.len() − 1` with `p(j) = v[j]`: Newton's
+/// forward differences, `p(k) = Σ_j Δʲp(0)·C(k, j)`, in integers.
+fn interpolate_scaled(v: &[Integer]) -> Poly {
+    if let Some(p) = interpolate_scaled_i128(v) {
+        return p;
+    }
+    let dd = v.len() - 1;
+    let mut row = v.to_vec();
+    let mut coeffs = vec![Integer::new(); dd + 1];
+    // falling factorial k(k−1)···(k−j+1), lowest power first
+    let mut ff = vec![Integer::from(1)];
+    for j in 0..=dd {
+        if j > 0 {
+            let r = (j - 1) as u64;
+            let mut next = vec![Integer::new(); ff.len() + 1];
+            for (i, c) in ff.iter().enumerate() {
+                next[i + 1] += c;
+                next[i] -= Integer::from(c * r);
+            }
+            ff = next;
+        }
+        let diff = &row[0];
+        if *diff != 0 {
+            // weight Δʲp(0)·D!/j!
+            let mut w = diff.clone();
+            for f in (j + 1)..=dd {
+                w *= f as u64;
+            }
+            for (i, c) in ff.iter().enumerate() {
+                coeffs[i] += &w * c;
+            }
+        }
+        for i in 0..row.len() - 1 {
+            let next = Integer::from(&row[i + 1] - &row[i]);
+            row[i] = next;
+        }
+        row.pop();
+    }
+    Poly::new(coeffs)
+}
+
+/// [`interpolate_scaled`] in checked `i128`; `None` on overflow.
+fn interpolate_scaled_i128(v: &[Integer]) -> Option<Poly> {
+    let dd = v.len() - 1;
+    let mut row: Vec<i128> = v.iter().map(|x| x.to_i128()).collect::<Option<_>>()?;
+    let mut coeffs = vec![0i128; dd + 1];
+    let mut ff = vec![1i128];
+    for j in 0..=dd {
+        if j > 0 {
+            let r = (j - 1) as i128;
+            let mut next = vec![0i128; ff.len() + 1];
+            for (i, &c) in ff.iter().enumerate() {
+                next[i + 1] = next[i + 1].checked_add(c)?;
+                next[i] = next[i].checked_sub(c.checked_mul(r)?)?;
+            }
+            ff = next;
+        }
+        if row[0] != 0 {
+            let mut w = row[0];
+            for f in (j + 1)..=dd {
+                w = w.checked_mul(f as i128)?;
+            }
+            for (i, &c) in ff.iter().enumerate() {
+                coeffs[i] = coeffs[i].checked_add(w.checked_mul(c)?)?;
+            }
+        }
+        for i in 0..row.len() - 1 {
+            row[i] = row[i + 1].checked_sub(row[i])?;
+        }
+        row.pop();
+    }
+    Some(Poly::new(coeffs.into_iter().map(Integer::from).collect()))
+}
+
+/// `a·b` of square matrices of polynomials.
+fn poly_matrix_mul(a: &[Poly], b: &[Poly], d: usize) -> Vec<Poly> {
+    let mut c = Vec::with_capacity(d * d);
+    for r in 0..d {
+        for col in 0..d {
+            let mut acc = Poly::default();
+            for k in 0..d {
+                let (x, y) = (&a[r * d + k], &b[k * d + col]);
+                if !x.is_zero() && !y.is_zero() {
+                    acc = &acc + &(x * y);
+                }
+            }
+            c.push(acc);
+        }
+    }
+    c
+}
+
+/// `a/g` when `g` divides `a` with an integer quotient (synthetic division in place).
+fn div_exact_poly(a: &Poly, g: &Poly) -> Option<Poly> {
+    let (Some(da), Some(dg)) = (a.degree(), g.degree()) else {
+        return a.is_zero().then(Poly::default);
+    };
+    if da < dg {
+        return None;
+    }
+    let gc = g.coeffs();
+    let lc = &gc[dg];
+    let mut r = a.coeffs().to_vec();
+    let mut q = vec![Integer::new(); da - dg + 1];
+    for i in (0..=da - dg).rev() {
+        if r[i + dg] == 0 {
+            continue;
+        }
+        if !r[i + dg].is_divisible(lc) {
+            return None;
+        }
+        let t = Integer::from(r[i + dg].div_exact_ref(lc));
+        for (j, c) in gc.iter().enumerate() {
+            if *c != 0 {
+                r[i + j] -= &t * c;
+            }
+        }
+        q[i] = t;
+    }
+    r[..dg].iter().all(|c| *c == 0).then(|| Poly::new(q))
+}
+
+/// Divides the entries of a polynomial matrix by their gcd (a polynomial of positive degree,
+/// returned) and by the integer content of what remains.
+fn remove_content(m: &mut [Poly]) -> Option<Poly> {
+    let mut order: Vec<usize> = (0..m.len()).filter(|&j| !m[j].is_zero()).collect();
+    order.sort_by_key(|&j| m[j].degree());
+    let mut g: Option<Poly> = None;
+    if let Some(&first) = order.first() {
+        // the gcd of the two lowest entries, widened until it divides every entry
+        let mut gg = match order.get(1) {
+            Some(&second) => m[first].gcd(&m[second]),
+            None => m[first].primitive(),
+        };
+        'widen: while gg.degree().is_some_and(|d| d > 0) {
+            let mut quotients = Vec::with_capacity(order.len());
+            for &j in &order {
+                match div_exact_poly(&m[j], &gg) {
+                    Some(q) => quotients.push(q),
+                    None => {
+                        gg = gg.gcd(&m[j]);
+                        continue 'widen;
+                    }
+                }
+            }
+            for (&j, q) in order.iter().zip(quotients) {
+                m[j] = q;
+            }
+            g = Some(gg);
+            break;
+        }
+    }
+    let content = m.iter().fold(Integer::new(), |c, e| c.gcd(&e.content()));
+    if content > 1 {
+        for e in m.iter_mut() {
+            *e = e.div_exact(&content);
+        }
+    }
+    g
+}
+
+impl Walker<'_> {
+    /// Degree bound of axis `i`'s polynomial form (numerator and denominator) in the coordinates.
+    fn axis_degree(&self, i: usize) -> usize {
+        if let Some(super::spec::Generated::Pfq(p, q, _)) = &self.cmf.generator {
+            return (*p).max(*q + 1) + 1;
+        }
+        let ax = self.ax(i);
+        let num = ax
+            .num
+            .iter()
+            .flat_map(|p| p.terms().iter().map(|(m, _)| m.iter().sum::<u32>()))
+            .max()
+            .unwrap_or(0);
+        num.max(ax.den.total_degree().unwrap_or(0)) as usize
+    }
+
+    /// `(N_i(X), d_i(X)·l)` of axis `i`'s polynomial form, also at poles (`l` clears the
+    /// denominators of `d_i`'s coefficients).
+    fn eval_axis_raw(&self, i: usize, x: &[i64], den_lcm: &Integer) -> (IntMatrix, Integer) {
+        if let Some(r) = self.eval_pfq_raw(i, x) {
+            return r;
+        }
+        let ax = self.ax(i);
+        let xi: Vec<Integer> = x.iter().map(|&v| Integer::from(v)).collect();
+        let powers = power_table(&xi, &ax.max);
+        let e = ax.num.iter().map(|p| p.eval_with_powers(&powers)).collect();
+        let d = ax
+            .den
+            .eval(&x.iter().map(|&v| Rational::from(v)).collect::<Vec<_>>())
+            * Rational::from(den_lcm);
+        let (d, one) = d.into_numer_denom();
+        debug_assert_eq!(one, 1);
+        (
+            IntMatrix {
+                dim: self.cmf.rank(),
+                e,
+            },
+            d,
+        )
+    }
+
+    /// The step along `traj` from `start + k·traj` as a polynomial matrix of `k` (moves in the
+    /// natural order), or `None` when that does not pay or does not fit (see the constants above).
+    fn poly_step(&self, traj: &[i64], start: &[i64]) -> Option<PolyStep> {
+        let r = self.cmf.rank();
+        let moves: u64 = traj.iter().map(|t| t.unsigned_abs()).sum();
+        if r > POLY_STEP_MAX_RANK || moves > POLY_STEP_MAX_MOVES {
+            return None;
+        }
+        let k = traj.len();
+        let mut off = vec![0i64; k];
+        let mut acc: Option<Vec<Poly>> = None;
+        let mut checks: Vec<Poly> = Vec::new();
+        for i in (0..k).filter(|&i| traj[i] != 0) {
+            let t = traj[i];
+            let backward = self.cmf.backward[i];
+            let deg = self.axis_degree(i);
+            let den_lcm = if matches!(self.cmf.generator, Some(super::spec::Generated::Pfq(..))) {
+                Integer::from(1)
+            } else {
+                self.ax(i).den.denominator_lcm()
+            };
+            for _ in 0..t.unsigned_abs() {
+                let invert = (t > 0) == backward;
+                if t < 0 && !backward {
+                    off[i] -= 1;
+                }
+                if t > 0 && backward {
+                    off[i] += 1;
+                }
+                let points = if invert { r * deg } else { deg } + 1;
+                let mut f_vals = vec![Vec::with_capacity(points); r * r];
+                let mut d_vals = Vec::with_capacity(points);
+                let mut det_vals = Vec::with_capacity(points);
+                for n in 0..points as i64 {
+                    let x = (0..k)
+                        .map(|j| {
+                            start[j]
+                                .checked_add(off[j])?
+                                .checked_add(traj[j].checked_mul(n)?)
+                        })
+                        .collect::<Option<Vec<i64>>>()?;
+                    let (m, d) = self.eval_axis_raw(i, &x, &den_lcm);
+                    let f = if invert {
+                        let (adj, det) = adjugate(&m);
+                        det_vals.push(det);
+                        adj
+                    } else {
+                        m
+                    };
+                    for (vals, e) in f_vals.iter_mut().zip(f.e) {
+                        vals.push(e);
+                    }
+                    d_vals.push(d);
+                }
+                if t > 0 && !backward {
+                    off[i] += 1;
+                }
+                if t < 0 && backward {
+                    off[i] -= 1;
+                }
+                let f: Vec<Poly> = f_vals.iter().map(|v| interpolate_scaled(v)).collect();
+                checks.push(interpolate_scaled(&d_vals));
+                if invert {
+                    checks.push(interpolate_scaled(&det_vals));
+                }
+                let mut prod = match acc {
+                    None => f,
+                    Some(a) => poly_matrix_mul(&a, &f, r),
+                };
+                if let Some(g) = remove_content(&mut prod) {
+                    checks.push(g);
+                }
+                if prod
+                    .iter()
+                    .any(|e| e.degree().unwrap_or(0) > POLY_STEP_MAX_DEGREE)
+                {
+                    return None;
+                }
+                acc = Some(prod);
+            }
+        }
+        let entries = acc?;
+        if checks.iter().any(|c| c.is_zero()) {
+            return None; // a pole or singular matrix on the whole line: the general path reports it
+        }
+        let small = entries.iter().map(poly_to_i128).collect();
+        let checks = checks
+            .into_iter()
+            .map(|c| {
+                let s = poly_to_i128(&c);
+                (c, s)
+            })
+            .collect();
+        Some(PolyStep {
+            dim: r,
+            entries,
+            small,
+            checks,
+        })
+    }
+
+    /// For `pFq` fields: the step from `x` up to a scalar, from the operator form alone (no expanded
+    /// matrices), in the first order of the moves (natural, then [`alternative_orders`]) that
+    /// meets no zero of the operator form's denominators and no singular matrix; by conservation
+    /// every such order gives the same matrix. `None` if no order does.
+    fn step_pfq_any_order(&self, traj: &[i64], x: &[i64]) -> Option<IntMatrix> {
+        if !matches!(self.cmf.generator, Some(super::spec::Generated::Pfq(..))) {
+            return None;
+        }
+        let natural: Vec<usize> = (0..traj.len()).filter(|&i| traj[i] != 0).collect();
+        std::iter::once(natural.clone())
+            .chain(alternative_orders(&natural))
+            .find_map(|order| self.step_pfq_in_order(traj, x, &order))
+    }
+
+    fn step_pfq_in_order(&self, traj: &[i64], start: &[i64], order: &[usize]) -> Option<IntMatrix> {
+        let mut x = start.to_vec();
+        let mut factors = Vec::new();
+        for &i in order {
+            let t = traj[i];
+            let backward = self.cmf.backward[i];
+            for _ in 0..t.unsigned_abs() {
+                let invert = (t > 0) == backward;
+                if t < 0 && !backward {
+                    x[i] -= 1;
+                }
+                if t > 0 && backward {
+                    x[i] += 1;
+                }
+                let (n, _) = self.eval_pfq(i, &x)?;
+                factors.push(Node::Big(if invert {
+                    let (adj, det) = adjugate(&n);
+                    if det == 0 {
+                        return None;
+                    }
+                    adj
+                } else {
+                    n
+                }));
+                if t > 0 && !backward {
+                    x[i] += 1;
+                }
+                if t < 0 && backward {
+                    x[i] -= 1;
+                }
+            }
+        }
+        Some(product(&factors, self.cmf.rank()))
+    }
+
+    /// The polynomial step of `(traj, start)`, built once per walker (if `build`; otherwise only
+    /// one built before).
+    fn cached_poly_step(&self, traj: &[i64], start: &[i64], build: bool) -> Option<Arc<PolyStep>> {
+        let mut cache = self.poly_steps.lock().expect("not poisoned");
+        if let Some((_, _, p)) = cache.iter().find(|(t, s, _)| t == traj && s == start) {
+            return p.clone();
+        }
+        if !build {
+            return None;
+        }
+        let p = self.poly_step(traj, start).map(Arc::new);
+        if cache.len() >= 8 {
+            cache.remove(0);
+        }
+        cache.push((traj.to_vec(), start.to_vec(), p.clone()));
+        p
+    }
+}
+
 /// How far to walk for a limit.
 #[derive(Clone, Copy, Debug)]
 pub struct WalkOptions {
@@ -1172,17 +1556,9 @@ impl Walker<'_> {
             let d_double = -log10_rat(&Rational::from(&hi.x - &lo.x));
             let gain = hi.c - lo.c;
             let geometric = gain.is_finite() && gain >= 3.5;
-            let mut digits = match prev_double {
-                Some(dp) if d_double.is_finite() && d_double > dp => {
-                    let r_m1 = ((d_double - dp).min(300.0) * std::f64::consts::LN_10).exp_m1();
-                    d_double + r_m1.log10() - 1.5f64.log10()
-                }
-                _ => f64::NEG_INFINITY,
-            };
+            let mut digits = doubling_bound(d_double, prev_double);
             if geometric {
-                let steps = (hi.depth - lo.depth) as f64;
-                let rho_m1 = (gain / steps * std::f64::consts::LN_10).exp_m1();
-                digits = digits.max(hi.c + rho_m1.log10() - std::f64::consts::LOG10_2);
+                digits = digits.max(geometric_bound(hi.c, gain, hi.depth - lo.depth));
             }
             let exact = d_double.is_infinite() && hi.c.is_infinite();
             if exact {
@@ -1217,17 +1593,9 @@ impl Walker<'_> {
 }
 
 /// `δ = −log|l − p/q| / log q − 1` for the reduced fraction `p/q = approx` (`None` if `q = 1` or
-/// `approx = l`).
+/// `approx = l`): [`delta_between`], the δ of PCF limits.
 pub fn delta_of(approx: &Rational, l: &Rational) -> Option<f64> {
-    let q = approx.denom();
-    if *q <= 1 {
-        return None;
-    }
-    let err = log10_rat(&Rational::from(l - approx));
-    if !err.is_finite() {
-        return None;
-    }
-    Some(-err / log10_int(q) - 1.0)
+    delta_between(approx.numer(), approx.denom(), l.numer(), l.denom())
 }
 
 /// The trajectory matrix `T(k)` exactly, as rationals (row-major): the product of the moves of one
@@ -1418,6 +1786,49 @@ pub fn projective_image(entries: &[Rational], prime: u64) -> Option<Vec<u64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Newton's forward differences recover `D!·p` from `p(0), …, p(D)`, in `i128` and in GMP
+    /// (values beyond `i128`), also when `D` exceeds the degree.
+    #[test]
+    fn interpolation_recovers_the_polynomial() {
+        let p = Poly::from_i64(&[7, -2, 0, 3]); // 3k³ − 2k + 7
+        let vals: Vec<Integer> = (0..6).map(|k| p.eval(k)).collect();
+        assert_eq!(interpolate_scaled(&vals), p.scale(&Integer::from(120)));
+        let big = p.scale(&(Integer::from(1) << 200));
+        let vals: Vec<Integer> = (0..4).map(|k| big.eval(k)).collect();
+        assert_eq!(interpolate_scaled(&vals), big.scale(&Integer::from(6)));
+    }
+
+    /// Exact division by a factor, and refusal of a non-factor or a quotient that is not integral.
+    #[test]
+    fn exact_division_by_a_polynomial_factor() {
+        let f = Poly::from_i64(&[1, 1]); // k + 1
+        let q = &Poly::from_i64(&[-2, 1]) * &Poly::from_i64(&[3, 2]); // (k − 2)(2k + 3)
+        assert_eq!(div_exact_poly(&(&f * &q), &f), Some(q.clone()));
+        assert_eq!(div_exact_poly(&q, &f), None);
+        assert_eq!(
+            div_exact_poly(&Poly::from_i64(&[1, 1]), &Poly::from_i64(&[1, 2])),
+            None
+        );
+        // gcd (k + 1) of the entries of a matrix is removed, with the integer content 2
+        let mut m = vec![
+            (&f * &q).scale(&Integer::from(2)),
+            f.scale(&Integer::from(4)),
+            Poly::default(),
+            (&f * &f).scale(&Integer::from(6)),
+        ];
+        let g = remove_content(&mut m);
+        assert_eq!(g, Some(f.clone()));
+        assert_eq!(
+            m,
+            vec![
+                q,
+                Poly::constant(2),
+                Poly::default(),
+                f.scale(&Integer::from(3))
+            ]
+        );
+    }
 
     /// Faddeev–LeVerrier against the cofactor definition `adj[i][j] = (−1)^{i+j}·det(minor_{ji})`,
     /// in GMP and in `i128`, for sizes 1 … 6.

@@ -2,10 +2,12 @@
 //!
 //! The product `M(lo)·M(lo+1)···M(hi)` of the step matrices `M(n) = [[0, b(n)], [1, a(n)]]` is
 //! computed sequentially for short spans (each step is the three-term recurrence done in place)
-//! and by a balanced product tree for long ones, so that GMP's fast multiplication does the work
-//! when the entries have hundreds of thousands of digits.
+//! and by the crate's balanced product tree ([`crate::matrix::product`], shared with CMF walks)
+//! for long ones, so that GMP's fast multiplication does the work when the entries have hundreds
+//! of thousands of digits.
 
 use super::Pcf;
+use crate::matrix::product::{balanced_product, TreeMatrix};
 use rug::Integer;
 
 /// Spans at most this long are multiplied out sequentially.
@@ -61,24 +63,19 @@ impl Mat2 {
     }
 }
 
-/// `M(lo)·M(lo+1)···M(hi)` (identity when `lo > hi`).
+impl TreeMatrix for Mat2 {
+    fn tree_mul(&self, o: &Mat2) -> Mat2 {
+        self.mul(o)
+    }
+}
+
+/// `M(lo)·M(lo+1)···M(hi)` (identity when `lo > hi`), by the crate's balanced product tree
+/// ([`crate::matrix::product`]) with leaves of up to [`LEAF_SPAN`] steps.
 pub fn step_product(pcf: &Pcf, lo: usize, hi: usize) -> Mat2 {
     if lo > hi {
         return Mat2::identity();
     }
-    if hi - lo < LEAF_SPAN {
-        return leaf_product(pcf, lo, hi);
-    }
-    let mid = lo + (hi - lo) / 2;
-    let (left, right) = if hi - lo > 4096 {
-        rayon::join(
-            || step_product(pcf, lo, mid),
-            || step_product(pcf, mid + 1, hi),
-        )
-    } else {
-        (step_product(pcf, lo, mid), step_product(pcf, mid + 1, hi))
-    };
-    left.mul(&right)
+    balanced_product(lo, hi + 1, LEAF_SPAN, &|a, b| leaf_product(pcf, a, b - 1))
 }
 
 /// `M(lo)···M(hi)` by the in-place recurrence; `a(n)`, `b(n)` in machine integers when they fit.

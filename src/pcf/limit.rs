@@ -252,13 +252,7 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
         let geometric = gain.is_finite() && gain >= 3.5;
         // Doubling bound: the differences of successive doublings shrink by r = 10^(d − d_prev);
         // if they keep doing so, |x_∞ − x_{2N}| ≤ |x_{2N} − x_N|/(r − 1). A safety factor 1.5 is kept.
-        let mut digits = match prev_double {
-            Some(dp) if d_double.is_finite() && d_double > dp => {
-                let r_m1 = (d_double - dp).min(300.0).exp10_m1();
-                d_double + r_m1.log10() - 1.5f64.log10()
-            }
-            _ => f64::NEG_INFINITY,
-        };
+        let mut digits = doubling_bound(d_double, prev_double);
         if !geometric {
             // Without geometric convergence the error changes little from one convergent to the
             // next, so convergents still |x_{2N} − x_{2N−1}| = 10^(−c) apart are not within much
@@ -268,10 +262,7 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
             digits = digits.min(hi.c + 0.5);
         }
         if geometric {
-            // ρ − 1 = 10^{gain/N} − 1, tail ≤ diff_{2N}/(ρ − 1).
-            let rho_m1 = (gain / n as f64 * std::f64::consts::LN_10).exp_m1();
-            // A safety factor 2 covers the pre-asymptotic wobble of ρ.
-            digits = digits.max(hi.c + rho_m1.log10() - std::f64::consts::LOG10_2);
+            digits = digits.max(geometric_bound(hi.c, gain, n));
         }
         if d_double.is_infinite() && hi.c > max_digits {
             digits = max_digits; // the convergents agree to all working precision
@@ -330,6 +321,30 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
     }
 }
 
+/// The doubling bound in digits: with `d = −log10|x_{2N} − x_N|` and `d_prev` the same one
+/// doubling earlier, the differences shrink by `r = 10^{d − d_prev}` per doubling and
+/// `|x_∞ − x_{2N}| ≤ |x_{2N} − x_N|/(r − 1)`, with a safety factor 1.5. `−∞` when the differences
+/// do not shrink (or `d_prev` is unknown). Shared by PCF limits and CMF walks.
+pub fn doubling_bound(d: f64, d_prev: Option<f64>) -> f64 {
+    match d_prev {
+        Some(dp) if d.is_finite() && d > dp => {
+            let r_m1 = (d - dp).min(300.0).exp10_m1();
+            d + r_m1.log10() - 1.5f64.log10()
+        }
+        _ => f64::NEG_INFINITY,
+    }
+}
+
+/// The geometric tail bound in digits: with `c = −log10|x_{2N} − x_{2N−1}|` gaining `gain` digits
+/// over `steps` steps, the per-step ratio is `ρ = 10^{gain/steps}` and
+/// `|x_∞ − x_{2N}| ≤ |x_{2N} − x_{2N−1}|/(ρ − 1)`, with a safety factor 2 for the
+/// pre-asymptotic wobble of `ρ`. Shared by PCF limits and CMF walks.
+pub fn geometric_bound(c: f64, gain: f64, steps: usize) -> f64 {
+    // ρ − 1 = 10^{gain/N} − 1, tail ≤ diff_{2N}/(ρ − 1).
+    let rho_m1 = (gain / steps as f64 * std::f64::consts::LN_10).exp_m1();
+    c + rho_m1.log10() - std::f64::consts::LOG10_2
+}
+
 trait Exp10M1 {
     fn exp10_m1(self) -> f64;
 }
@@ -345,8 +360,14 @@ impl Exp10M1 for f64 {
 /// `δ = −log|L − p/q| / log(q/gcd(p, q)) − 1`. `None` when the reduced `q` is 1, a denominator
 /// vanishes or the two convergents are equal.
 pub fn blind_delta(at: &Convergents, limit: &Convergents) -> Option<f64> {
-    let (p, q) = (at.p(), at.q());
-    let (pm, qm) = (limit.p(), limit.q());
+    delta_between(at.p(), at.q(), limit.p(), limit.q())
+}
+
+/// δ of the approximation `p/q` (reduced by `gcd(p, q)` for the measure) against the limit
+/// estimate `p_M/q_M`, in exact integers: `|p_M/q_M − p/q| = |p_M q − p q_M| / |q_M q|` and
+/// `δ = −log|L − p/q| / log(q/gcd(p, q)) − 1`. `None` when the reduced `q` is 1, a denominator
+/// vanishes or the two are equal. The one δ of PCF limits ([`blind_delta`]) and CMF walks.
+pub fn delta_between(p: &Integer, q: &Integer, pm: &Integer, qm: &Integer) -> Option<f64> {
     if q.is_zero() || qm.is_zero() {
         return None;
     }
@@ -355,7 +376,7 @@ pub fn blind_delta(at: &Convergents, limit: &Convergents) -> Option<f64> {
         return None;
     }
     let log_err = log10_int(&cross) - log10_int(qm) - log10_int(q);
-    let log_q = log10_int(q) - log10_int(&at.gcd());
+    let log_q = log10_int(q) - log10_int(&Integer::from(p.gcd_ref(q)));
     (log_q > 0.0).then(|| -log_err / log_q - 1.0)
 }
 

@@ -1,0 +1,104 @@
+//! The shared product tree (`apery::matrix::product`) against the naive left-to-right product,
+//! and the CMF walk's polynomial step matrices against the walk that evaluates every move.
+
+use apery::cmf::load;
+use apery::cmf::walk::Walker;
+use apery::matrix::product::{balanced_product, product, Node};
+use apery::matrix::IntMatrix;
+use proptest::prelude::*;
+use rug::Integer;
+
+/// `ms[0]·ms[1]···` from left to right: the slow oracle.
+fn naive(ms: &[IntMatrix], dim: usize) -> IntMatrix {
+    ms.iter()
+        .fold(IntMatrix::identity(dim), |acc, m| acc.mul(m))
+}
+
+/// An entry: mostly small, sometimes near the ends of `i64` or `i128` (so that products overflow
+/// machine integers at the first level of the tree).
+fn entry() -> impl Strategy<Value = i128> {
+    prop_oneof![
+        4 => -9i128..=9,
+        2 => any::<i64>().prop_map(i128::from),
+        1 => any::<i128>().prop_map(|v| v >> 1),
+        1 => Just(i128::MAX),
+        1 => Just(i128::MIN + 1),
+    ]
+}
+
+fn matrices() -> impl Strategy<Value = (usize, Vec<Vec<i128>>, usize)> {
+    (2usize..=5).prop_flat_map(|d| {
+        (
+            Just(d),
+            prop::collection::vec(prop::collection::vec(entry(), d * d), 0..40),
+            1usize..6,
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The tree over machine-integer leaves (with GMP above the first overflow) equals the naive
+    /// product, for dimensions 2–5, and so does the tree with leaves of several factors.
+    #[test]
+    fn tree_equals_naive_product((d, ms, span) in matrices()) {
+        let big: Vec<IntMatrix> = ms.iter().map(|m| IntMatrix::from_i128(d, m)).collect();
+        let expected = naive(&big, d);
+        let nodes: Vec<Node> = ms.iter().map(|m| Node::Small(d, m.clone())).collect();
+        prop_assert_eq!(&product(&nodes, d), &expected);
+        // mixed leaves: every third one already in GMP
+        let mixed: Vec<Node> = ms
+            .iter()
+            .enumerate()
+            .map(|(k, m)| if k % 3 == 0 { Node::Big(IntMatrix::from_i128(d, m)) } else { Node::Small(d, m.clone()) })
+            .collect();
+        prop_assert_eq!(&product(&mixed, d), &expected);
+        if !ms.is_empty() {
+            let spans = balanced_product(0, big.len(), span, &|a, b| naive(&big[a..b], d));
+            prop_assert_eq!(&spans, &expected);
+        }
+    }
+}
+
+/// Whether two matrices are proportional by a nonzero factor (`a[i]·b[j] = a[j]·b[i]` for all
+/// entries, and neither is zero).
+fn proportional(a: &IntMatrix, b: &IntMatrix) -> bool {
+    let nz = |m: &IntMatrix| m.e.iter().any(|x| *x != 0);
+    nz(a)
+        && nz(b)
+        && (0..a.e.len()).all(|i| {
+            (0..a.e.len())
+                .all(|j| Integer::from(&a.e[i] * &b.e[j]) == Integer::from(&a.e[j] * &b.e[i]))
+        })
+}
+
+/// The projective walk (steps from the polynomial step matrix, moves evaluated one by one only at
+/// its singular points) is a scalar multiple of the exact walk (every move evaluated), for the ζ(3)
+/// field along (1,1), (2,1) and a trajectory with a backward move, and for pFq(4,3,1) along the
+/// ramanujantools benchmark trajectory, whose first steps are singular points of the polynomial step.
+#[test]
+fn polynomial_step_walk_is_proportional_to_the_exact_walk() {
+    let zeta3 = load("zeta3").unwrap().build(&[]).unwrap();
+    let f43 = load("pfq(4,3,1)").unwrap().build(&[]).unwrap();
+    let cases: Vec<(&apery::cmf::Cmf, Vec<i64>, Vec<i64>, usize)> = vec![
+        (&zeta3, vec![1, 1], vec![1, 1], 120),
+        (&zeta3, vec![2, 1], vec![1, 1], 60),
+        (&zeta3, vec![1, -1], vec![1, 80], 40),
+        (
+            &f43,
+            vec![1, 1, 2, 2, 3, 3, 4],
+            vec![1, 1, 2, 2, 3, 3, 4],
+            40,
+        ),
+    ];
+    for (cmf, t, s, n) in cases {
+        let exact = Walker::new(cmf).unwrap().walk(&t, &s, n).unwrap();
+        let proj = Walker::new(cmf)
+            .unwrap()
+            .walk_projective(&t, &s, n)
+            .unwrap();
+        assert!(proportional(&exact.p, &proj), "{t:?} from {s:?}");
+        assert_eq!(exact.p.value(), proj.value(), "{t:?} from {s:?}");
+    }
+}
