@@ -10,12 +10,13 @@
 //!
 //! p_N·qₙ − pₙ·q_N = t₀₁·(pₙ₋₁qₙ − pₙqₙ₋₁) = t₀₁·det Πₙ = t₀₁·∏_{k=1}^{n} (−b(k)).
 //!
-//! So no product of two full-size convergents is needed. The column (t₀₁, t₁₁)ᵀ = T·e₁ satisfies
-//! the backward recurrence T⁽ⁿ⁻¹⁾e₁ = M(n)·T⁽ⁿ⁾e₁, i.e. (u, v) ← (b(n)·v, u + a(n)·v), which is run
-//! on [`IntBall`]s of a few hundred bits. Every value taken from a ball (the truncated mantissa
-//! behind `ln_abs`, the 256-bit rounding of the limit, a sign, the |L| ≥ 1000 test) is certified
-//! to be the one the exact integers give; when a ball cannot certify it (heavy cancellation, a
-//! value that is exactly 0 or sits on a rounding boundary) the exact computation is used instead.
+//! So no product of two full-size convergents is needed. The column (t₀₁, t₁₁)ᵀ = T·e₁ and the
+//! values at D are carried as [`IntBall`]s of a few hundred bits, multiplied by exact blocks of 64
+//! steps (error bounds pass through entry-wise absolute values only at block joins). Every value
+//! taken from a ball (the truncated mantissa behind `ln_abs`, the 256-bit rounding of the limit,
+//! a sign, the |L| ≥ 1000 test) is certified to be the one the exact integers give; when a ball
+//! cannot certify it (heavy cancellation, a value that is exactly 0 or sits on a rounding
+//! boundary) the exact computation is used instead.
 //! The fast path therefore returns bit-identical metrics.
 
 use rug::{Float, Integer};
