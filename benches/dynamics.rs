@@ -1,7 +1,7 @@
 //! Benchmark: Blind-δ metrics at depth 2000 for representative PCFs of the 1,768,900-PCF space
-//! (a, b of degree ≤ 2, coefficients in [−5, 5]).
+//! (a, b of degree ≤ 2, coefficients in [−5, 5]), by `metrics` and by the exact path alone.
 
-use apery::dynamics::metrics;
+use apery::dynamics::{metrics, metrics_exact, MetricsConfig};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
@@ -24,6 +24,17 @@ fn bench_metrics(c: &mut Criterion) {
     for (name, a, b) in cases {
         group.bench_function(name, |bench| {
             bench.iter(|| metrics(black_box(&a), black_box(&b), 2000).unwrap())
+        });
+    }
+    group.finish();
+    // The same PCFs by the exact path alone (the fallback of `metrics`, and the method before the
+    // certified tail): before/after in one run.
+    let config = MetricsConfig::default();
+    let mut group = c.benchmark_group("metrics_depth_2000_exact");
+    group.sample_size(20);
+    for (name, a, b) in cases {
+        group.bench_function(name, |bench| {
+            bench.iter(|| metrics_exact(black_box(&a), black_box(&b), &config).unwrap())
         });
     }
     group.finish();

@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::convergents::{poly_at, poly_at_big};
-use super::delta::{ln_abs, DeltaError};
+use super::delta::DeltaError;
 use super::fit::least_squares;
+use super::measure::{measure_exact, measure_fast, Measured, BALL_PREC};
 
 /// The authors' default depth (`delta2_job.json`).
 pub const DEFAULT_DEPTH: usize = 2000;
@@ -257,6 +258,44 @@ pub fn metrics_with(
     b: &[i64],
     config: &MetricsConfig,
 ) -> Result<PcfMetrics, MetricsError> {
+    if let Some(early) = check_input(a, b, config)? {
+        return Ok(early);
+    }
+    let depth = config.depth;
+    let d = depth;
+    let xs = sample_points(d, config.p_ratio);
+    let measured = match measure_fast(a, b, d, &xs, BALL_PREC) {
+        Some(m) => m,
+        None => measure_exact(&walk(a, b, depth, &wanted_entries(&xs, d))?, d, &xs),
+    };
+    Ok(finish(a, b, config, xs, measured))
+}
+
+/// Metrics of the PCF (a, b) with exact big integers throughout: convergents by the shared
+/// product tree, full-size cross terms P\[D\]·Q\[x\] − P\[x\]·Q\[D\] and gcds. This is the
+/// computation [`metrics_with`] falls back to when its certified approximations cannot decide a
+/// value; the results are identical, only slower at large depths.
+pub fn metrics_exact(
+    a: &[i64],
+    b: &[i64],
+    config: &MetricsConfig,
+) -> Result<PcfMetrics, MetricsError> {
+    if let Some(early) = check_input(a, b, config)? {
+        return Ok(early);
+    }
+    let d = config.depth;
+    let xs = sample_points(d, config.p_ratio);
+    let measured = measure_exact(&walk(a, b, d, &wanted_entries(&xs, d))?, d, &xs);
+    Ok(finish(a, b, config, xs, measured))
+}
+
+/// Validates the input (recipe step 1 included): `Err` for invalid input, `Ok(Some(_))` for the
+/// b(n) = 0 marker, `Ok(None)` to go on.
+fn check_input(
+    a: &[i64],
+    b: &[i64],
+    config: &MetricsConfig,
+) -> Result<Option<PcfMetrics>, MetricsError> {
     if a.is_empty() {
         return Err(MetricsError::EmptyPolynomial { name: "a" });
     }
@@ -282,64 +321,90 @@ pub fn metrics_with(
             None => poly_at_big(b, &Integer::from(ni)).is_zero(),
         };
         if zero {
-            return Ok(PcfMetrics::empty(a, b, depth, MetricsStatus::ZeroB { n }));
+            return Ok(Some(PcfMetrics::empty(
+                a,
+                b,
+                depth,
+                MetricsStatus::ZeroB { n },
+            )));
         }
     }
 
-    let d = depth;
-    let xs = sample_points(d, config.p_ratio);
-    let mut wanted = xs.clone();
+    Ok(None)
+}
+
+/// Metrics of the PCF (a, b) by the recipe exactly as written: every convergent by the three-term
+/// recurrence pₙ = a(n)pₙ₋₁ + b(n)pₙ₋₂, every cross term P\[D\]·Q\[x\] − P\[x\]·Q\[D\] and gcd in
+/// full precision. Slow; the reference that [`metrics_with`] is tested against (the two agree bit
+/// for bit).
+pub fn metrics_reference(
+    a: &[i64],
+    b: &[i64],
+    config: &MetricsConfig,
+) -> Result<PcfMetrics, MetricsError> {
+    let depth = config.depth;
+    if let Some(early) = check_input(a, b, config)? {
+        return Ok(early);
+    }
+    let xs = sample_points(depth, config.p_ratio);
+    let wanted = wanted_entries(&xs, depth);
+    let mut saved = Vec::with_capacity(wanted.len());
+    super::convergents::walk_pcf_convergents(a, b, depth - 1, |n, p, q| {
+        if wanted.binary_search(&(n + 1)).is_ok() {
+            saved.push((n + 1, p.clone(), q.clone()));
+        }
+    })?;
+    Ok(finish(
+        a,
+        b,
+        config,
+        xs.clone(),
+        measure_exact(&saved, depth, &xs),
+    ))
+}
+
+/// The list entries the recipe reads: the sample points and D.
+fn wanted_entries(xs: &[usize], d: usize) -> Vec<usize> {
+    let mut wanted = xs.to_vec();
     wanted.push(d);
     wanted.sort_unstable();
     wanted.dedup();
-    let saved = walk(a, b, depth, &wanted)?;
-    let entry = |k: usize| -> (&Integer, &Integer) {
-        let (_, p, q) = saved
-            .iter()
-            .find(|(s, _, _)| *s == k)
-            .expect("every sample list entry was saved by the walk");
-        (p, q)
-    };
+    wanted
+}
 
+/// The fits, eigenvalue ratio and δs from the readings at the sample points (recipe steps 2–8).
+fn finish(
+    a: &[i64],
+    b: &[i64],
+    config: &MetricsConfig,
+    xs: Vec<usize>,
+    measured: Measured,
+) -> PcfMetrics {
+    let depth = config.depth;
+    let v = match measured {
+        Measured::ZeroDenominator => {
+            let mut m = PcfMetrics::empty(a, b, depth, MetricsStatus::ZeroDenominator);
+            m.sample_points = xs;
+            return m;
+        }
+        Measured::LargeLimit => {
+            let mut m = PcfMetrics::empty(a, b, depth, MetricsStatus::LargeLimit);
+            m.sample_points = xs;
+            return m;
+        }
+        Measured::Values(v) => v,
+    };
     let mut out = PcfMetrics::empty(a, b, depth, MetricsStatus::Computed);
     out.sample_points = xs.clone();
-    let (p_d, q_d) = entry(d);
-    if q_d.is_zero() {
-        let mut m = PcfMetrics::empty(a, b, depth, MetricsStatus::ZeroDenominator);
-        m.sample_points = xs;
-        return Ok(m);
-    }
-
-    // Step 2: L = P[D]/Q[D]; |L| ≥ 1000 → marker.
-    if Integer::from(p_d.abs_ref()) >= Integer::from(q_d.abs_ref()) * LIMIT_BOUND {
-        let mut m = PcfMetrics::empty(a, b, depth, MetricsStatus::LargeLimit);
-        m.sample_points = xs;
-        return Ok(m);
-    }
-    let lim = Float::with_val(256, p_d) / Float::with_val(256, q_d);
-    out.limit = Some(lim.to_f64());
-    out.limit_digits = Some(lim.to_string_radix(10, Some(60)));
-    let ln_qd = ln_abs(q_d);
+    out.limit = Some(v.limit.to_f64());
+    out.limit_digits = Some(v.limit.to_string_radix(10, Some(60)));
+    let ln_qd = v.ln_qd;
+    let ln_q = v.ln_q;
+    let ln_q_red = v.ln_q_red;
+    let z = v.z;
     let mut partial = false;
 
     // Step 4: growth of the reduced denominator at the sample points.
-    let mut ln_q = Vec::with_capacity(xs.len());
-    let mut ln_q_red = Vec::with_capacity(xs.len());
-    let mut z = Vec::with_capacity(xs.len());
-    for &j in &xs {
-        let (p, q) = entry(j);
-        let g = if j <= 1 {
-            Integer::from(1)
-        } else {
-            Integer::from(p.gcd_ref(q))
-        };
-        let lq = ln_abs(q);
-        ln_q.push(lq);
-        ln_q_red.push(lq - ln_abs(&g));
-        // Step 8 operand: ln|P[D]/Q[D] − P[x]/Q[x]| = ln|P_D Q_x − P_x Q_D| − ln|Q_D| − ln|Q_x|.
-        let num = Integer::from(p_d * q) - Integer::from(p * q_d);
-        z.push(ln_abs(&num) - ln_qd - lq);
-    }
     // A sample point whose Q is 0 (or whose convergent equals L exactly) has an infinite
     // logarithm and is left out of the corresponding fit.
     let q_points: Vec<(f64, f64)> = xs
@@ -388,16 +453,10 @@ pub fn metrics_with(
 
     // Step 6: blind δ at list index S against |L|.
     let s_idx = xs.len() - 1;
-    let (p_s, q_s) = entry(xs[s_idx]);
-    if p_s.is_zero() {
-        partial = true;
-    } else {
-        let num = Integer::from(p_d.abs_ref()) * Integer::from(q_s.abs_ref())
-            - Integer::from(p_s.abs_ref()) * Integer::from(q_d.abs_ref());
-        if num.is_zero() {
-            partial = true;
-        } else {
-            let e = -(ln_abs(&num) - ln_qd - ln_q[s_idx]);
+    match v.ln_blind {
+        None => partial = true,
+        Some(ln_num) => {
+            let e = -(ln_num - ln_qd - ln_q[s_idx]);
             out.naive_delta = Some(super::delta::delta_from_logs(-e, ln_q[s_idx]));
             out.fr_delta = Some(super::delta::delta_from_logs(-e, ln_q_red[s_idx]));
         }
@@ -430,5 +489,5 @@ pub fn metrics_with(
     if partial {
         out.status = MetricsStatus::Partial;
     }
-    Ok(out)
+    out
 }
