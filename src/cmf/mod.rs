@@ -95,6 +95,45 @@ impl fmt::Display for NotConservative {
     }
 }
 
+/// Visits the moves of one trajectory step in the given axis order, with `x` at the step's start:
+/// `visit(axis, invert, x)` gets the point at which that axis's matrix enters. Forward axes
+/// contribute `M_i(X)` on a forward move and `M_i(X − e_i)⁻¹` on a backward one; backward axes
+/// (matrices stored for the step `X + e_i → X`) contribute `B_i(X + e_i)⁻¹` forward and `B_i(X)`
+/// backward, `X` being the current point. `x` ends at the step's end point `start + traj` (unless
+/// `visit` fails, which stops the walk and is returned).
+pub(crate) fn try_for_each_move<T, E>(
+    backward: &[bool],
+    traj: &[i64],
+    order: &[usize],
+    x: &mut [T],
+    mut visit: impl FnMut(usize, bool, &[T]) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: std::ops::AddAssign<i64> + std::ops::SubAssign<i64>,
+{
+    for &i in order {
+        let (t, back) = (traj[i], backward[i]);
+        for _ in 0..t.unsigned_abs() {
+            // the matrix of this move is evaluated at X − e_i (forward axis, backward move) or
+            // X + e_i (backward axis, forward move), else at X
+            if t < 0 && !back {
+                x[i] -= 1;
+            }
+            if t > 0 && back {
+                x[i] += 1;
+            }
+            visit(i, (t > 0) == back, x)?;
+            if t > 0 && !back {
+                x[i] += 1;
+            }
+            if t < 0 && back {
+                x[i] -= 1;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Cmf {
     /// All variable names: axes then free parameters.
     pub fn vars(&self) -> Vec<String> {

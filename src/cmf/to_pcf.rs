@@ -140,30 +140,21 @@ struct Move {
 fn step_moves(cmf: &Cmf, traj: &[i64], order: &[usize]) -> Vec<Move> {
     let mut offset = vec![0i64; cmf.dim()];
     let mut moves = Vec::new();
-    for &i in order {
-        let t = traj[i];
-        let backward = cmf.backward[i];
-        for _ in 0..t.unsigned_abs() {
-            let invert = (t > 0) == backward;
-            if t < 0 && !backward {
-                offset[i] -= 1;
-            }
-            if t > 0 && backward {
-                offset[i] += 1;
-            }
+    super::try_for_each_move(
+        &cmf.backward,
+        traj,
+        order,
+        &mut offset,
+        |axis, invert, x| {
             moves.push(Move {
-                axis: i,
+                axis,
                 invert,
-                offset: offset.clone(),
+                offset: x.to_vec(),
             });
-            if t > 0 && !backward {
-                offset[i] += 1;
-            }
-            if t < 0 && backward {
-                offset[i] -= 1;
-            }
-        }
-    }
+            Ok::<(), std::convert::Infallible>(())
+        },
+    )
+    .unwrap_or_else(|never| match never {});
     moves
 }
 

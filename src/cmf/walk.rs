@@ -14,7 +14,7 @@
 //! A pole (a vanishing denominator) or a singular backward step is reported with its axis and
 //! point instead of failing somewhere inside the arithmetic.
 
-use super::{Cmf, PolyMatrix};
+use super::{try_for_each_move, Cmf, PolyMatrix};
 use crate::matrix::mul_i128;
 use crate::matrix::product::{product, Node};
 pub use crate::matrix::IntMatrix;
@@ -404,53 +404,40 @@ impl<'a> Walker<'a> {
         let mut small: Option<Vec<i128>> = None;
         let mut big: Option<IntMatrix> = None;
         let mut scale = want_scale.then(|| Rational::from(1));
-        for (i, &t) in traj.iter().enumerate() {
-            let backward = self.cmf.backward[i];
-            for _ in 0..t.unsigned_abs() {
-                let invert = (t > 0) == backward;
-                if t < 0 && !backward {
-                    x[i] -= 1;
-                }
-                if t > 0 && backward {
-                    x[i] += 1;
-                }
-                let (n, den) = self.eval_axis_i128(i, x, true)?;
-                if den == 0 {
-                    return None;
-                }
-                let f = if invert {
-                    let (adj, det) = adjugate_i128(&n, d)?;
-                    if det == 0 {
-                        return None;
-                    }
-                    if let Some(s) = scale.as_mut() {
-                        *s *= Rational::from((Integer::from(den), Integer::from(det)));
-                    }
-                    adj
-                } else {
-                    if let Some(s) = scale.as_mut() {
-                        *s /= Integer::from(den);
-                    }
-                    n
-                };
-                if let Some(b) = big.as_mut() {
-                    *b = b.mul_small(&f);
-                } else if let Some(a) = small.take() {
-                    match mul_i128(&a, &f, d) {
-                        Some(p) => small = Some(p),
-                        None => big = Some(IntMatrix::from_i128(d, &a).mul_small(&f)),
-                    }
-                } else {
-                    small = Some(f);
-                }
-                if t > 0 && !backward {
-                    x[i] += 1;
-                }
-                if t < 0 && backward {
-                    x[i] -= 1;
-                }
+        let natural: Vec<usize> = (0..traj.len()).collect();
+        try_for_each_move(&self.cmf.backward, traj, &natural, x, |i, invert, x| {
+            let (n, den) = self.eval_axis_i128(i, x, true).ok_or(())?;
+            if den == 0 {
+                return Err(());
             }
-        }
+            let f = if invert {
+                let (adj, det) = adjugate_i128(&n, d).ok_or(())?;
+                if det == 0 {
+                    return Err(());
+                }
+                if let Some(s) = scale.as_mut() {
+                    *s *= Rational::from((Integer::from(den), Integer::from(det)));
+                }
+                adj
+            } else {
+                if let Some(s) = scale.as_mut() {
+                    *s /= Integer::from(den);
+                }
+                n
+            };
+            if let Some(b) = big.as_mut() {
+                *b = b.mul_small(&f);
+            } else if let Some(a) = small.take() {
+                match mul_i128(&a, &f, d) {
+                    Some(p) => small = Some(p),
+                    None => big = Some(IntMatrix::from_i128(d, &a).mul_small(&f)),
+                }
+            } else {
+                small = Some(f);
+            }
+            Ok(())
+        })
+        .ok()?;
         let m = match big {
             Some(b) => b,
             None => IntMatrix::from_i128(d, &small?),
@@ -528,42 +515,24 @@ impl<'a> Walker<'a> {
         // the moves' matrices, multiplied by a balanced product tree at the end
         let mut factors: Vec<IntMatrix> = Vec::new();
         let mut scale = Rational::from(1);
-        for &i in order {
-            let t = traj[i];
-            let backward = self.cmf.backward[i];
-            for _ in 0..t.unsigned_abs() {
-                // forward axes: M(X) forward, M(X − e)⁻¹ backward;
-                // backward axes: B(X + e)⁻¹ forward, B(X) backward
-                let invert = (t > 0) == backward;
-                if t < 0 && !backward {
-                    x[i] -= 1;
+        try_for_each_move(&self.cmf.backward, traj, order, x, |i, invert, x| {
+            let (n, d) = self.eval_axis(i, x)?;
+            if invert {
+                let (adj, det) = adjugate(&n);
+                if det == 0 {
+                    return Err(WalkError::Singular {
+                        axis: self.cmf.axes[i].clone(),
+                        point: show_point(self.cmf, x),
+                    });
                 }
-                if t > 0 && backward {
-                    x[i] += 1;
-                }
-                let (n, d) = self.eval_axis(i, x)?;
-                if invert {
-                    let (adj, det) = adjugate(&n);
-                    if det == 0 {
-                        return Err(WalkError::Singular {
-                            axis: self.cmf.axes[i].clone(),
-                            point: show_point(self.cmf, x),
-                        });
-                    }
-                    factors.push(adj);
-                    scale *= d / Rational::from(det);
-                } else {
-                    factors.push(n);
-                    scale /= d;
-                }
-                if t > 0 && !backward {
-                    x[i] += 1;
-                }
-                if t < 0 && backward {
-                    x[i] -= 1;
-                }
+                factors.push(adj);
+                scale *= d / Rational::from(det);
+            } else {
+                factors.push(n);
+                scale /= d;
             }
-        }
+            Ok(())
+        })?;
         assert!(!factors.is_empty(), "the trajectory is not zero");
         let factors: Vec<Node> = factors.into_iter().map(Node::Big).collect();
         Ok((product(&factors, self.cmf.rank()), scale))
@@ -1273,23 +1242,20 @@ impl Walker<'_> {
         let mut off = vec![0i64; k];
         let mut acc: Option<Vec<Poly>> = None;
         let mut checks: Vec<Poly> = Vec::new();
-        for i in (0..k).filter(|&i| traj[i] != 0) {
-            let t = traj[i];
-            let backward = self.cmf.backward[i];
-            let deg = self.axis_degree(i);
-            let den_lcm = if matches!(self.cmf.generator, Some(super::spec::Generated::Pfq(..))) {
-                Integer::from(1)
-            } else {
-                self.ax(i).den.denominator_lcm()
-            };
-            for _ in 0..t.unsigned_abs() {
-                let invert = (t > 0) == backward;
-                if t < 0 && !backward {
-                    off[i] -= 1;
-                }
-                if t > 0 && backward {
-                    off[i] += 1;
-                }
+        let order: Vec<usize> = (0..k).filter(|&i| traj[i] != 0).collect();
+        let generated_pfq = matches!(self.cmf.generator, Some(super::spec::Generated::Pfq(..)));
+        try_for_each_move(
+            &self.cmf.backward,
+            traj,
+            &order,
+            &mut off,
+            |i, invert, off| {
+                let deg = self.axis_degree(i);
+                let den_lcm = if generated_pfq {
+                    Integer::from(1)
+                } else {
+                    self.ax(i).den.denominator_lcm()
+                };
                 let points = if invert { r * deg } else { deg } + 1;
                 let mut f_vals = vec![Vec::with_capacity(points); r * r];
                 let mut d_vals = Vec::with_capacity(points);
@@ -1301,7 +1267,8 @@ impl Walker<'_> {
                                 .checked_add(off[j])?
                                 .checked_add(traj[j].checked_mul(n)?)
                         })
-                        .collect::<Option<Vec<i64>>>()?;
+                        .collect::<Option<Vec<i64>>>()
+                        .ok_or(())?;
                     let (m, d) = self.eval_axis_raw(i, &x, &den_lcm);
                     let f = if invert {
                         let (adj, det) = adjugate(&m);
@@ -1315,18 +1282,12 @@ impl Walker<'_> {
                     }
                     d_vals.push(d);
                 }
-                if t > 0 && !backward {
-                    off[i] += 1;
-                }
-                if t < 0 && backward {
-                    off[i] -= 1;
-                }
                 let f: Vec<Poly> = f_vals.iter().map(|v| interpolate_scaled(v)).collect();
                 checks.push(interpolate_scaled(&d_vals));
                 if invert {
                     checks.push(interpolate_scaled(&det_vals));
                 }
-                let mut prod = match acc {
+                let mut prod = match acc.take() {
                     None => f,
                     Some(a) => poly_matrix_mul(&a, &f, r),
                 };
@@ -1337,11 +1298,13 @@ impl Walker<'_> {
                     .iter()
                     .any(|e| e.degree().unwrap_or(0) > POLY_STEP_MAX_DEGREE)
                 {
-                    return None;
+                    return Err(());
                 }
                 acc = Some(prod);
-            }
-        }
+                Ok(())
+            },
+        )
+        .ok()?;
         let entries = acc?;
         if checks.iter().any(|c| c.is_zero()) {
             return None; // a pole or singular matrix on the whole line: the general path reports it
@@ -1379,35 +1342,20 @@ impl Walker<'_> {
     fn step_pfq_in_order(&self, traj: &[i64], start: &[i64], order: &[usize]) -> Option<IntMatrix> {
         let mut x = start.to_vec();
         let mut factors = Vec::new();
-        for &i in order {
-            let t = traj[i];
-            let backward = self.cmf.backward[i];
-            for _ in 0..t.unsigned_abs() {
-                let invert = (t > 0) == backward;
-                if t < 0 && !backward {
-                    x[i] -= 1;
+        try_for_each_move(&self.cmf.backward, traj, order, &mut x, |i, invert, x| {
+            let (n, _) = self.eval_pfq(i, x).ok_or(())?;
+            factors.push(Node::Big(if invert {
+                let (adj, det) = adjugate(&n);
+                if det == 0 {
+                    return Err(());
                 }
-                if t > 0 && backward {
-                    x[i] += 1;
-                }
-                let (n, _) = self.eval_pfq(i, &x)?;
-                factors.push(Node::Big(if invert {
-                    let (adj, det) = adjugate(&n);
-                    if det == 0 {
-                        return None;
-                    }
-                    adj
-                } else {
-                    n
-                }));
-                if t > 0 && !backward {
-                    x[i] += 1;
-                }
-                if t < 0 && backward {
-                    x[i] -= 1;
-                }
-            }
-        }
+                adj
+            } else {
+                n
+            }));
+            Ok(())
+        })
+        .ok()?;
         Some(product(&factors, self.cmf.rank()))
     }
 
@@ -1660,48 +1608,32 @@ fn rational_step(
     let mut acc: Vec<Rational> = (0..d * d)
         .map(|k| Rational::from(u8::from(k / d == k % d)))
         .collect();
-    for &i in order {
-        let t = traj[i];
-        let backward = cmf.backward[i];
-        for _ in 0..t.unsigned_abs() {
-            let invert = (t > 0) == backward;
-            if t < 0 && !backward {
-                x[i] -= 1;
-            }
-            if t > 0 && backward {
-                x[i] += 1;
-            }
-            let m = cmf.matrices[i]
-                .entries()
-                .iter()
-                .enumerate()
-                .map(|(k, e)| {
-                    e.eval(&x).map_err(|_| WalkError::Pole {
-                        axis: cmf.axes[i].clone(),
-                        point: show_rational_point(cmf, &x),
-                        row: k / d,
-                        col: k % d,
-                        den: cmf.show(e.den()),
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let m = if invert {
-                rational_inverse(&m, d).ok_or_else(|| WalkError::Singular {
+    try_for_each_move(&cmf.backward, traj, order, &mut x, |i, invert, x| {
+        let m = cmf.matrices[i]
+            .entries()
+            .iter()
+            .enumerate()
+            .map(|(k, e)| {
+                e.eval(x).map_err(|_| WalkError::Pole {
                     axis: cmf.axes[i].clone(),
-                    point: show_rational_point(cmf, &x),
-                })?
-            } else {
-                m
-            };
-            acc = rational_mul(&acc, &m, d);
-            if t > 0 && !backward {
-                x[i] += 1;
-            }
-            if t < 0 && backward {
-                x[i] -= 1;
-            }
-        }
-    }
+                    point: show_rational_point(cmf, x),
+                    row: k / d,
+                    col: k % d,
+                    den: cmf.show(e.den()),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let m = if invert {
+            rational_inverse(&m, d).ok_or_else(|| WalkError::Singular {
+                axis: cmf.axes[i].clone(),
+                point: show_rational_point(cmf, x),
+            })?
+        } else {
+            m
+        };
+        acc = rational_mul(&acc, &m, d);
+        Ok(())
+    })?;
     Ok(acc)
 }
 

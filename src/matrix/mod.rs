@@ -65,54 +65,26 @@ impl IntMatrix {
     /// `self · o` for a matrix `o` of machine integers (row-major).
     pub fn mul_small(&self, o: &[i128]) -> IntMatrix {
         let d = self.dim;
-        let mut e = Vec::with_capacity(d * d);
         let mut t = Integer::new();
-        for i in 0..d {
-            for j in 0..d {
-                let mut acc = Integer::new();
-                for k in 0..d {
-                    let y = o[k * d + j];
-                    let x = self.get(i, k);
-                    if y == 0 || *x == 0 {
-                        continue;
-                    }
-                    if let Ok(y) = i64::try_from(y) {
-                        acc += x * y;
-                    } else {
-                        rug::Assign::assign(&mut t, y);
-                        acc += x * &t;
-                    }
-                }
-                e.push(acc);
-            }
-        }
+        let e = (0..d * d)
+            .map(|ij| {
+                let (i, j) = (ij / d, ij % d);
+                mixed_dot((0..d).map(|k| (self.get(i, k), o[k * d + j])), &mut t)
+            })
+            .collect();
         IntMatrix { dim: d, e }
     }
 
     /// `a · self` for a matrix `a` of machine integers (row-major).
     pub fn small_mul(a: &[i128], m: &IntMatrix) -> IntMatrix {
         let d = m.dim;
-        let mut e = Vec::with_capacity(d * d);
         let mut t = Integer::new();
-        for i in 0..d {
-            for j in 0..d {
-                let mut acc = Integer::new();
-                for k in 0..d {
-                    let x = a[i * d + k];
-                    let y = m.get(k, j);
-                    if x == 0 || *y == 0 {
-                        continue;
-                    }
-                    if let Ok(x) = i64::try_from(x) {
-                        acc += y * x;
-                    } else {
-                        rug::Assign::assign(&mut t, x);
-                        acc += y * &t;
-                    }
-                }
-                e.push(acc);
-            }
-        }
+        let e = (0..d * d)
+            .map(|ij| {
+                let (i, j) = (ij / d, ij % d);
+                mixed_dot((0..d).map(|k| (m.get(k, j), a[i * d + k])), &mut t)
+            })
+            .collect();
         IntMatrix { dim: d, e }
     }
 
@@ -142,4 +114,22 @@ pub fn mul_i128(a: &[i128], b: &[i128], dim: usize) -> Option<Vec<i128>> {
         }
     }
     Some(c)
+}
+
+/// `Σ xₖ·yₖ` for GMP integers `xₖ` and machine integers `yₖ`, skipping zero terms; `t` is scratch
+/// space for a `yₖ` that does not fit an `i64`.
+fn mixed_dot<'a>(terms: impl Iterator<Item = (&'a Integer, i128)>, t: &mut Integer) -> Integer {
+    let mut acc = Integer::new();
+    for (x, y) in terms {
+        if y == 0 || *x == 0 {
+            continue;
+        }
+        if let Ok(y) = i64::try_from(y) {
+            acc += x * y;
+        } else {
+            rug::Assign::assign(&mut *t, y);
+            acc += x * &*t;
+        }
+    }
+    acc
 }
