@@ -771,3 +771,33 @@ mod cli {
             .stderr(contains("axes (x, y)"));
     }
 }
+
+/// Over-claiming guard for walks: the certain digits reported at depth D (a claim tested at the
+/// next depth before it is reported, as for PCF limits) hold against the walk at depth 8D, for
+/// geometric, slow and alternating-field walks alike.
+#[test]
+fn walk_digits_hold_against_a_deeper_walk() {
+    let cases: [(&str, &[i64], &[i64]); 6] = [
+        ("zeta3", &[1, 1], &[1, 1]),
+        ("zeta3", &[2, 1], &[1, 1]),
+        ("pi", &[1, 1], &[1, 1]),
+        ("zeta2", &[1, 1], &[1, 1]),
+        ("e", &[1, 1], &[1, 1]),
+        ("pfq(2,1,1/2)", &[1, 1, 1], &[1, 1, 2]),
+    ];
+    for (name, t, s) in cases {
+        let cmf = load(name).unwrap().build(&[]).unwrap();
+        let w = Walker::new(&cmf).unwrap();
+        for depth in [16, 40, 100] {
+            let l = w.limit_at_depth(t, s, depth).unwrap();
+            let deep = w.limit_at_depth(t, s, 8 * depth).unwrap();
+            let diff = Float::with_val(20_000, Rational::from(&l.exact - &deep.exact));
+            let actual = -log10_abs(&diff);
+            assert!(
+                actual >= l.digits - std::f64::consts::LOG10_2,
+                "{name} {t:?} from {s:?} at depth {depth}: claimed {} digits, {actual} hold",
+                l.digits
+            );
+        }
+    }
+}

@@ -19,7 +19,7 @@ use crate::matrix::mul_i128;
 use crate::matrix::product::{product, Node};
 pub use crate::matrix::IntMatrix;
 use crate::pcf::limit::{
-    bits_for_digits, delta_between, doubling_bound, geometric_bound, log10_int,
+    bits_for_digits, claim_passes, delta_between, doubling_bound, geometric_bound, log10_int,
 };
 use crate::poly::multi::{power_table, IntPoly, MPoly};
 use crate::poly::Poly;
@@ -1477,7 +1477,9 @@ impl Walker<'_> {
         self.limit_over(traj, start, &depths, opts.digits)
     }
 
-    /// The walk at exactly depth `depth`, with its digits judged from depths `depth/4` and `depth/2`.
+    /// The walk at exactly depth `depth`, with its digits judged from depths `depth/8`, `depth/4`
+    /// and `depth/2`: the claim of depth `depth` is reported when the claim of depth `depth/2`
+    /// (which needs the two shallower ones) passes its test at `depth`.
     pub fn limit_at_depth(
         &self,
         traj: &[i64],
@@ -1485,8 +1487,13 @@ impl Walker<'_> {
         depth: usize,
     ) -> Result<WalkLimit, WalkError> {
         self.check_dims(traj, start)?;
-        let depth = depth.max(8);
-        self.limit_over(traj, start, &[depth / 4, depth / 2, depth], u32::MAX)
+        let depth = depth.max(16);
+        self.limit_over(
+            traj,
+            start,
+            &[depth / 8, depth / 4, depth / 2, depth],
+            u32::MAX,
+        )
     }
 
     fn limit_over(
@@ -1499,6 +1506,9 @@ impl Walker<'_> {
         assert!(depths.len() >= 2, "at least two depths");
         let mut lo = self.level(traj, start, None, depths[0])?;
         let mut prev_double: Option<f64> = None;
+        // The previous level's claimed digits, not yet tested (see `pcf::limit`: a claim is
+        // reported only after the next level has tested it).
+        let mut prev_claim: Option<f64> = None;
         for (k, &d) in depths.iter().enumerate().skip(1) {
             let hi = self.level(traj, start, Some(&lo), d)?;
             let d_double = -log10_rat(&Rational::from(&hi.x - &lo.x));
@@ -1513,6 +1523,10 @@ impl Walker<'_> {
                 // x_n is constant from depth D/2 on: the walk is a terminating (rational) value.
                 digits = f64::from(want.min(100_000));
             }
+            let claim = digits;
+            let tested = exact || prev_claim.is_some_and(|c| claim_passes(c, d_double));
+            let digits = if tested { claim } else { 0.0 };
+            prev_claim = Some(claim);
             if digits >= f64::from(want) || k + 1 == depths.len() {
                 let shown = digits.clamp(10.0, 1e6).ceil() as u32;
                 let prec = bits_for_digits(shown + 10);

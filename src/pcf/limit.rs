@@ -288,11 +288,10 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
         // The previous claim |L − v_prev| ≤ 10^(−claim) passes when |v − v_prev| ≤ 2·10^(−claim).
         // A claim of less than one digit says too little to test anything.
         let tested = prev_claim.as_ref().is_some_and(|(v_prev, claim)| {
-            if !claim.is_finite() || *claim < 1.0 {
-                return false;
-            }
-            let moved = -log10_abs(&Float::with_val(prec, value_here - v_prev));
-            moved >= claim - std::f64::consts::LOG10_2
+            claim_passes(
+                *claim,
+                -log10_abs(&Float::with_val(prec, value_here - v_prev)),
+            )
         });
         let claim = digits;
         let digits = if tested { claim } else { 0.0 };
@@ -319,6 +318,14 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
         n *= 2;
         lo = hi;
     }
+}
+
+/// The test of a level's claim `|L − v_prev| ≤ 10^(−claim)` at the next level: any later value
+/// `v` within the same bound satisfies `|v − v_prev| ≤ 2·10^(−claim)`, i.e.
+/// `moved = −log10|v − v_prev| ≥ claim − log10 2`. A claim of less than one digit says too little to
+/// test anything and fails. Shared by PCF limits and CMF walks.
+pub fn claim_passes(claim: f64, moved: f64) -> bool {
+    claim.is_finite() && claim >= 1.0 && moved >= claim - std::f64::consts::LOG10_2
 }
 
 /// The doubling bound in digits: with `d = −log10|x_{2N} − x_N|` and `d_prev` the same one
