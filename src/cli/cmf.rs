@@ -96,7 +96,7 @@ struct PathArgs {
 struct WalkArgs {
     #[command(flatten)]
     path: PathArgs,
-    /// Walk exactly this many trajectory steps (digits judged from depths N/4, N/2, N).
+    /// Walk exactly this many trajectory steps (digits judged from depths N/8, N/4, N/2, N: a claim is reported only once the next depth has tested it).
     #[arg(long, conflicts_with = "digits")]
     depth: Option<usize>,
     /// Digits wanted; the depth doubles until they are certain or --max-depth is reached.
