@@ -18,7 +18,7 @@ use super::anchors::{series_anchor, SeriesAnchor};
 use super::facts::{nonzero_from, SignFact};
 use super::json::{JsonInt, JsonPoly};
 use super::linalg::nullspace;
-use super::{broken, finite_at, Identity, Limit, Mobius, PcfData, ProofError, Proven};
+use super::{broken, check_claim, finite_at, Identity, Limit, Mobius, PcfData, ProofError, Proven};
 use crate::pcf::Pcf;
 use crate::poly::Poly;
 use rug::{Integer, Rational};
@@ -195,16 +195,7 @@ impl EulerFamily {
         )?;
         let full = v.compose(&s.sum.mobius());
         steps.push(finite_at(&s.sum.constant, &full)?);
-        let derived = Limit::from_mobius(&s.sum.constant, &full);
-        if !derived.same_as(&self.claim) {
-            return Err(broken(
-                Identity::Claim,
-                format!(
-                    "the certificate derives {derived}, the claim is {}",
-                    self.claim
-                ),
-            ));
-        }
+        check_claim(&s.sum.constant, &full, &self.claim)?;
         steps.push(format!(
             "limit = a(0) + (f(1)h2(1)/f(0))(1/S - 1) = {}",
             self.claim

@@ -24,7 +24,7 @@
 
 use super::anchors::PcfAnchor;
 use super::equivalence::{
-    build, inflation_coboundary, mat_det, mat_mul, mat_scale, mat_shift, Base, Equivalence,
+    build, coboundary_mismatch, inflation_coboundary, mat_det, mat_mul, Base, Equivalence,
     PolyMatrix,
 };
 use super::json::{JsonInt, JsonPoly};
@@ -176,26 +176,19 @@ fn json_link(ell: Poly, r: Poly, u: PolyMatrix) -> Link {
 
 /// Checks `ℓ(n)·M₁(n)·U(n+1) = r(n)·U(n)·M₂(n)`.
 fn check_link(what: &str, m1: &PolyMatrix, m2: &PolyMatrix, l: &Link) -> Result<(), ProofError> {
-    let u = link_matrix(l);
-    let lhs = mat_scale(&mat_mul(m1, &mat_shift(&u, 1)), &l.ell.0);
-    let rhs = mat_scale(&mat_mul(&u, m2), &l.r.0);
-    for i in 0..2 {
-        for j in 0..2 {
-            if lhs[i][j] != rhs[i][j] {
-                return Err(broken(
-                    Identity::Coboundary,
-                    format!(
-                        "{what}: l(n)*M1(n)*U(n+1) = r(n)*U(n)*M2(n) fails at entry ({}, {}): {} vs {}",
-                        i + 1,
-                        j + 1,
-                        lhs[i][j].pretty(),
-                        rhs[i][j].pretty()
-                    ),
-                ));
-            }
-        }
+    match coboundary_mismatch(m1, m2, &link_matrix(l), &l.ell.0, &l.r.0) {
+        None => Ok(()),
+        Some((i, j, left, right)) => Err(broken(
+            Identity::Coboundary,
+            format!(
+                "{what}: l(n)*M1(n)*U(n+1) = r(n)*U(n)*M2(n) fails at entry ({}, {}): {} vs {}",
+                i + 1,
+                j + 1,
+                left.pretty(),
+                right.pretty()
+            ),
+        )),
     }
-    Ok(())
 }
 
 /// Checks a membership certificate body (the extension point [`super::check_membership`]).

@@ -442,6 +442,20 @@ pub fn denominators(pcf: &Pcf, m: i64) -> Vec<Integer> {
     q
 }
 
+/// The claim check of every certificate: the limit the checked steps derive, `T(K)` for the
+/// constant `K`, must be the certificate's claim.
+pub fn check_claim(constant: &str, t: &Mobius, claim: &Limit) -> Result<(), ProofError> {
+    let derived = Limit::from_mobius(constant, t);
+    if derived.same_as(claim) {
+        Ok(())
+    } else {
+        Err(broken(
+            Identity::Claim,
+            format!("the certificate derives {derived}, the claim is {claim}"),
+        ))
+    }
+}
+
 /// Whether the value `T(K)` is finite (the constant is not the pole of `T`): exact when the
 /// constant is known to be irrational ([`anchors::irrationality`]), otherwise decided numerically
 /// with a margin far above the evaluation error (the value and the pole must differ by more than
