@@ -12,7 +12,10 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use rug::Rational;
 use std::hint::black_box;
 
+mod common;
+
 fn cmf(c: &mut Criterion) {
+    common::gmp_loops();
     let zeta3 = load("zeta3").unwrap().build(&[]).unwrap();
     let mut g = c.benchmark_group("cmf");
     g.bench_function("zeta3 trajectory (1,1) from (1,1) -> deflated PCF", |b| {
@@ -111,6 +114,7 @@ fn peer_cases() -> Vec<(&'static str, &'static str, Vec<i64>, Vec<Rational>)> {
 }
 
 fn ramanujantools_cases(c: &mut Criterion) {
+    common::gmp_loops();
     let mut g = c.benchmark_group("ramanujantools cmf_benchmark");
     for (name, field, traj, start) in peer_cases() {
         let cmf = load(field).unwrap().build(&[]).unwrap();

@@ -7,11 +7,14 @@ use rug::float::Constant;
 use rug::Float;
 use std::hint::black_box;
 
+mod common;
+
 fn bits(digits: u32) -> u32 {
     (f64::from(digits) * std::f64::consts::LOG2_10).ceil() as u32 + 16
 }
 
 fn constants(c: &mut Criterion) {
+    common::gmp_loops();
     let p10k = bits(10_000);
     let mut g = c.benchmark_group("constants");
     g.sample_size(10);

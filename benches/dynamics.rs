@@ -5,7 +5,10 @@ use apery::dynamics::{metrics, metrics_exact, MetricsConfig};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
+mod common;
+
 fn bench_metrics(c: &mut Criterion) {
+    common::gmp_loops();
     // (name, a lowest-degree first, b lowest-degree first)
     let cases: [(&str, [i64; 3], [i64; 3]); 6] = [
         ("pi 3n+1, -2n^2+3n", [1, 3, 0], [0, 3, -2]),

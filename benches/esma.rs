@@ -7,11 +7,14 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use rug::{Float, Integer};
 use std::hint::black_box;
 
+mod common;
+
 fn e(prec: u32) -> Float {
     Float::with_val(prec, 1).exp()
 }
 
 fn bench_bm(c: &mut Criterion) {
+    common::gmp_loops();
     // Simple CF of e (105 terms) and a patternless sequence (simple CF of pi, 105 terms).
     let e105 = expand_value(&e(2000), &[1], 105).terms;
     let pi = Float::with_val(2000, rug::float::Constant::Pi);
@@ -34,6 +37,7 @@ fn bench_bm(c: &mut Criterion) {
 }
 
 fn bench_search(c: &mut Criterion) {
+    common::gmp_loops();
     let mut group = c.benchmark_group("esma_search_e");
     group.sample_size(10);
     for (label, cfg) in [

@@ -6,7 +6,10 @@ use apery::pcf::Pcf;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
+mod common;
+
 fn ffbar(c: &mut Criterion) {
+    common::gmp_loops();
     let mut g = c.benchmark_group("ffbar");
     let opts = FfbarOptions::default();
     for (name, a, b) in [

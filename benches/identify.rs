@@ -7,11 +7,14 @@ use rug::float::Constant;
 use rug::Float;
 use std::hint::black_box;
 
+mod common;
+
 fn pi_target() -> Vec<(String, Float)> {
     vec![("π".to_string(), Float::with_val(128, Constant::Pi))]
 }
 
 fn table_build(c: &mut Criterion) {
+    common::gmp_loops();
     let targets = pi_target();
     let mut g = c.benchmark_group("mobius_table");
     g.sample_size(10);
@@ -22,6 +25,7 @@ fn table_build(c: &mut Criterion) {
 }
 
 fn table_lookup(c: &mut Criterion) {
+    common::gmp_loops();
     let table = MobiusTable::build(&pi_target(), 20).unwrap();
     // 1000 pseudo-random queries in [-5, 5] per iteration.
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
@@ -57,6 +61,7 @@ fn table_lookup(c: &mut Criterion) {
 }
 
 fn pslq_100_digits(c: &mut Criterion) {
+    common::gmp_loops();
     let prec = 340 + 64;
     let pi = Float::with_val(prec, Constant::Pi);
     let zeta3 = Float::with_val(prec, Float::zeta_u(3));

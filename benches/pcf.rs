@@ -10,7 +10,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 use std::path::Path;
 
+mod common;
+
 fn first_pass(c: &mut Criterion) {
+    common::gmp_loops();
     let space = SearchSpace::load(Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/search-spaces/pi-classic.toml"
@@ -57,6 +60,7 @@ fn first_pass(c: &mut Criterion) {
 }
 
 fn convergents(c: &mut Criterion) {
+    common::gmp_loops();
     let apery = Pcf::parse("34n^3+51n^2+27n+5", "-n^6").unwrap();
     c.bench_function("exact convergents of Apéry's PCF to depth 1000", |b| {
         b.iter(|| black_box(Convergents::new(&apery, 1000)))
@@ -73,6 +77,7 @@ fn convergents(c: &mut Criterion) {
 /// The whole pipeline on the ~4 million PCFs of `pi-classic` (a of degree 2, b of degree 3): enumeration,
 /// first pass, table lookups, verification and the catalog (in memory), on all cores.
 fn end_to_end(c: &mut Criterion) {
+    common::gmp_loops();
     let space = SearchSpace::load(Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/search-spaces/pi-classic.toml"

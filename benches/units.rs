@@ -10,6 +10,8 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+
 fn repo(p: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(p)
 }
@@ -17,6 +19,7 @@ fn repo(p: &str) -> PathBuf {
 /// `run-unit` against `search` on the same range: the whole quickstart space (32,076 candidates)
 /// and the whole pi-classic space (3,969,405 candidates).
 fn run_unit_vs_search(c: &mut Criterion) {
+    common::gmp_loops();
     let mut g = c.benchmark_group("units");
     g.sample_size(10);
     for name in ["quickstart", "pi-classic"] {
@@ -65,6 +68,7 @@ fn write_results(dir: &Path, n: u64) -> Vec<PathBuf> {
 
 /// Merging 10,000 result files (e-degree1 split 10,000 ways) into a fresh catalog.
 fn merge_10k(c: &mut Criterion) {
+    common::gmp_loops();
     let dir = tempfile::TempDir::new().unwrap();
     let t = Instant::now();
     let files = write_results(dir.path(), 10_000);
@@ -99,6 +103,7 @@ fn merge_10k(c: &mut Criterion) {
 
 /// Splitting a 10^10-candidate space into 10^5 unit files.
 fn split_1e10(c: &mut Criterion) {
+    common::gmp_loops();
     let text = "name = \"split-bench\"\n[pcf]\na = [[1, 100], [-500, 499]]\n\
                 b = [[-50, 49], [-50, 49], [-5, 4]]\n[targets]\nconstants = [\"pi\"]\n";
     let path = Path::new("split-bench.toml");

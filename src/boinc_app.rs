@@ -158,6 +158,8 @@ fn run() -> Result<()> {
 }
 
 fn main() {
+    // GMP's fast loops on Intel CPUs newer than its dispatch table, before any thread starts.
+    apery::gmp_cpu::select();
     // SAFETY: first BOINC call, before any other file I/O.
     let rc = unsafe { boinc_init() };
     if rc != 0 {

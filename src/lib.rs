@@ -20,6 +20,7 @@ pub mod constants;
 pub mod dynamics;
 pub mod enumerate;
 pub mod esma;
+pub mod gmp_cpu;
 pub mod identify;
 pub mod matrix;
 pub mod pcf;

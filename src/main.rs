@@ -9,6 +9,11 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // GMP's fast loops on Intel CPUs newer than its dispatch table, before any thread starts;
+    // APERY_GMP_GENERIC=1 keeps GMP's own choice (for comparing the two: the results are equal).
+    if std::env::var_os("APERY_GMP_GENERIC").is_none() {
+        apery::gmp_cpu::select();
+    }
     match cli::run() {
         Ok(code) => code,
         Err(e) => {
