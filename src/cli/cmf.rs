@@ -705,7 +705,7 @@ fn search(a: SearchArgs) -> Result<()> {
         println!(
             "    ({}) from ({}): {}",
             fmt_vec(&sk.trajectory),
-            fmt_vec(&sk.start),
+            show(&sk.start),
             shorten(&sk.message, 160)
         );
     }
