@@ -149,7 +149,7 @@ impl StartRange {
         let span = Rational::from(hi - lo) / &step;
         if *span.denom() != 1 {
             return Err(format!(
-                "hi − lo = {} is not a multiple of the step {step}",
+                "[{lo}, {hi}]: hi − lo = {} is not a multiple of the step {step}",
                 Rational::from(hi - lo)
             ));
         }
@@ -493,6 +493,13 @@ impl CmfSpace {
             rest /= r.count;
         }
         (traj, start)
+    }
+
+    /// Whether every start coordinate is an integer (no start needs a shifted field).
+    pub fn integer_starts(&self) -> bool {
+        self.starts
+            .iter()
+            .all(|r| *r.lo.denom() == 1 && *r.step.denom() == 1)
     }
 
     /// The canonical form as JSON: everything that decides what is enumerated and found (name, the
