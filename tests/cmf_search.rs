@@ -657,18 +657,17 @@ fn half_integer_starts_give_fully_deflated_pcfs_tied_to_the_walk() {
     use apery::poly::parse;
     let zeta3_field = apery::cmf::load("zeta3").unwrap().build(&[]).unwrap();
     let prec = 700;
-    let cases: [(&str, &str, &str, fn(&Float, &Float) -> Float); 2] = [
-        ("1/2,1/2", "4n(68n^2+3)", "-(2n-1)^6", |w, _| {
-            Float::with_val(700, w * 6u32) + 1u32
-        }),
+    // (start, a, b, (p, q, d)): the PCF's limit is (p·W + q)/d with W the walk's limit
+    let cases = [
+        ("1/2,1/2", "4n(68n^2+3)", "-(2n-1)^6", (6, 1, 1)),
         (
             "1/2,1",
             "(4n+1)(6528n^8+13056n^7+6880n^6-1104n^5-1320n^4+92n^3+114n^2-5)",
             "-4n^6(2n-1)^6(4n-5)(4n+3)(12n^2-30n+19)(12n^2+18n+7)",
-            |w, _| Float::with_val(700, w + 1u32) * -21i32 / 4u32,
+            (-21, -21, 4),
         ),
     ];
-    for (start, a, b, from_walk) in cases {
+    for (start, a, b, (p, q, d)) in cases {
         let (ints, frac) = split_start(&rats(start)).unwrap();
         let field = shifted(&zeta3_field, &frac);
         let r = trajectory_to_pcf(&field, &[1, 1], &ints).unwrap();
@@ -703,7 +702,7 @@ fn half_integer_starts_give_fully_deflated_pcfs_tied_to_the_walk() {
                 },
             )
             .unwrap();
-        let expected = from_walk(&walk.value, &pcf.value);
+        let expected = (Float::with_val(prec, &walk.value * p) + q) / d;
         let err = Float::with_val(prec, &pcf.value - &expected).abs();
         assert!(err < 1e-140, "({start}): PCF {} vs walk: {err}", pcf.value);
     }
