@@ -60,15 +60,6 @@ pub struct StartRange {
 }
 
 impl StartRange {
-    /// The integer range `[lo, hi]` with step 1.
-    pub fn integers(lo: i64, hi: i64) -> StartRange {
-        StartRange {
-            lo: Rational::from(lo),
-            step: Rational::from(1),
-            count: (hi - lo + 1) as u64,
-        }
-    }
-
     /// The last value `lo + (count − 1)·step`.
     pub fn hi(&self) -> Rational {
         self.value(self.count - 1)
@@ -582,5 +573,33 @@ mod tests {
         sorted.sort();
         assert_eq!(sorted, v);
         assert_eq!(gcd_of(&[6, -4, 10]), 2);
+    }
+
+    proptest::proptest! {
+        /// `[lo, hi, step]` read from `"p/q"` strings holds exactly `lo, lo + step, …, hi`, and an
+        /// integer range with step 1 keeps the canonical form `[lo, hi]` of integer spaces.
+        #[test]
+        fn a_start_range_holds_lo_to_hi_by_step(
+            lo_num in -40i64..40, den in 1i64..12, steps in 0u64..20, step_num in 1i64..5,
+        ) {
+            let lo = Rational::from((lo_num, den));
+            let step = Rational::from((step_num, den));
+            let hi = Rational::from(&step * Integer::from(steps)) + &lo;
+            let v = toml::Value::Array(
+                [&lo, &hi, &step]
+                    .iter()
+                    .map(|r| toml::Value::String(r.to_string()))
+                    .collect(),
+            );
+            let r = StartRange::parse(&v).unwrap();
+            proptest::prop_assert_eq!(r.count, steps + 1);
+            proptest::prop_assert_eq!(r.value(0), lo.clone());
+            proptest::prop_assert_eq!(r.hi(), hi.clone());
+            for i in 1..r.count {
+                proptest::prop_assert_eq!(r.value(i) - r.value(i - 1), step.clone());
+            }
+            let integral = *lo.denom() == 1 && step == 1;
+            proptest::prop_assert_eq!(r.canonical().as_array().unwrap().len() == 2, integral);
+        }
     }
 }
