@@ -495,3 +495,319 @@ fn summary_lines_of_skipped_long_pcfs_are_shortened() {
         );
     }
 }
+
+// ---- rational start points -------------------------------------------------------------------
+
+fn rat(s: &str) -> rug::Rational {
+    apery::cmf::spec::parse_rational(s).unwrap()
+}
+
+fn rats(s: &str) -> Vec<rug::Rational> {
+    apery::cmf::shift::parse_start(s).unwrap()
+}
+
+fn half_space() -> CmfSpace {
+    CmfSpace::load(&root().join("search-spaces/cmf-zeta3-half.toml")).unwrap()
+}
+
+/// The enumeration of a space with fractional starts is ordered and indexable like an integer one
+/// (trajectory `i / S`, start `i mod S`, last axis fastest), and its canonical form lists the
+/// fractional ranges with their step.
+#[test]
+fn rational_starts_are_enumerated_in_lexicographic_order() {
+    let s = half_space();
+    assert_eq!(
+        (s.trajectories.len(), s.starts_count(), s.size()),
+        (8, 10, 80)
+    );
+    assert!(!s.integer_starts());
+    assert_eq!(s.pair(0), (vec![-1, -1], rats("1/2,0")));
+    assert_eq!(s.pair(1), (vec![-1, -1], rats("1/2,1/2")));
+    assert_eq!(s.pair(5), (vec![-1, -1], rats("3/2,0")));
+    assert_eq!(s.pair(9), (vec![-1, -1], rats("3/2,2")));
+    assert_eq!(s.pair(10), (vec![-1, 0], rats("1/2,0")));
+    assert_eq!(s.pair(79), (vec![1, 1], rats("3/2,2")));
+    let all: Vec<_> = (0..s.size()).map(|i| s.pair(i)).collect();
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(all, sorted);
+    let json: serde_json::Value = serde_json::from_str(&s.canonical_json()).unwrap();
+    assert_eq!(
+        json["starts"],
+        serde_json::json!([["1/2", "3/2", "1"], ["0", "2", "1/2"]])
+    );
+}
+
+/// Regression guard for the integer spaces: the same integer starts written as strings, with an
+/// explicit step 1, or as the values of a fractional range, hash as before (`[lo, hi]`), and a
+/// fractional start changes the hash.
+#[test]
+fn integer_starts_keep_their_canonical_form_whatever_the_spelling() {
+    let text = space_text("pi", [(-1, 1), (0, 1)], [(0, 1), (0, 2)]);
+    let h = space(&text).hash;
+    let json: serde_json::Value = serde_json::from_str(&space(&text).canonical_json()).unwrap();
+    assert_eq!(json["starts"], serde_json::json!([[0, 1], [0, 2]]));
+    for spelled in [
+        "x = [\"0\", \"1\"]\ny = [0, 2, 1]",
+        "x = [0, \"2/2\"]\ny = [\"0/5\", 2, \"1\"]",
+    ] {
+        let t = text.replace("x = [0, 1]\ny = [0, 2]", spelled);
+        assert_ne!(t, text);
+        assert!(space(&t).integer_starts());
+        assert_eq!(space(&t).hash, h, "{spelled}");
+    }
+    let t = text.replace("y = [0, 2]", "y = [0, 2, \"1/2\"]");
+    assert_ne!(space(&t).hash, h);
+}
+
+#[test]
+fn bad_rational_starts_give_errors_naming_the_file_the_key_and_the_value() {
+    let good = space_text("zeta3", [(-1, 1), (-1, 1)], [(1, 2), (1, 1)]);
+    let bad = |name: &str, x: &str| load_err(name, &good.replace("x = [1, 2]", x));
+    for (name, x, expected) in [
+        ("r1.toml", "x = [0.5, 2]", "lo = 0.5 is a float"),
+        (
+            "r2.toml",
+            "x = [\"1/0\", 2]",
+            "lo = '1/0' is not an integer or p/q",
+        ),
+        ("r3.toml", "x = [\"1/2\", \"half\"]", "hi = 'half'"),
+        ("r4.toml", "x = [0, 2, \"0\"]", "step = 0 must be positive"),
+        (
+            "r5.toml",
+            "x = [0, 1, \"2/3\"]",
+            "hi − lo = 1 is not a multiple of the step 2/3",
+        ),
+        (
+            "r6.toml",
+            "x = [\"1/2\", \"5/3\"]",
+            "[1/2, 5/3]: hi − lo = 7/6",
+        ),
+        (
+            "r7.toml",
+            "x = [\"1/1001\", 1]",
+            "lo = 1/1001: denominator above 1000",
+        ),
+        (
+            "r8.toml",
+            "x = [\"3/2\", \"1/2\"]",
+            "empty range [3/2, 1/2]",
+        ),
+        (
+            "r9.toml",
+            "x = [1]",
+            "expected a range [lo, hi] or [lo, hi, step]",
+        ),
+        (
+            "r10.toml",
+            "x = [\"1/2\", \"3/2\", \"1/999\"]",
+            "denominator 1998, above 1000",
+        ),
+    ] {
+        let e = bad(name, x);
+        assert!(e.contains("starts.x") && e.contains(expected), "{x}: {e}");
+    }
+}
+
+/// Through the binary: a bad fractional start exits with status 2, names the key and the value,
+/// and writes no catalog.
+#[test]
+fn a_bad_rational_start_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let space = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(root().join("search-spaces/cmf-zeta3-half.toml"))
+        .unwrap()
+        .replace("x = [\"1/2\", \"3/2\"]", "x = [\"1/2\", \"3/x\"]");
+    std::fs::write(&space, text).unwrap();
+    let cat = dir.path().join("c.db");
+    let out = apery_cmd()
+        .args(["cmf", "search", "-q", "--catalog"])
+        .arg(&cat)
+        .arg(&space)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("starts.x") && err.contains("'3/x'"),
+        "{err}"
+    );
+    assert!(!cat.exists());
+}
+
+/// The PCF from a half-integer start is deflated as fully as from an integer one:
+///
+/// * along the diagonal from (1/2, 1/2), `T(n)` is that from (0, 0) at `n + 1/2`, so the deflated
+///   PCF is the (0, 0) one, `((2n−1)(17n²−17n+5), −(n−1)⁶)` (§11.7), at `n + 1/2`, scaled by
+///   `λ = 8` to integers: `(4n(68n² + 3), −(2n−1)⁶)`;
+/// * from (1/2, 1), `γ(n) = (2n+3)³(4n+3)(12n²+18n+7)/64` and the recurrence's coefficient
+///   `A(n) = α(n) + γ(n)δ(n−1)/γ(n−1)` is `(2n+3)³(4n+1)P₈(n)` over `16(2n+1)³(4n−1)(12n²−6n+1)`,
+///   coprime (`P₈` the octic below), so every scalar `λ_n` making `λ_n·A(n)` a polynomial keeps
+///   `(4n+1)P₈(n)`: `a` has degree 9, not 3. Its limit is −6/ζ(3), while the walk converges to
+///   8/(7ζ(3)) − 1 (`P = −21(W + 1)/4`). From (1/2, 1/2) the relation is `P = 6W + 1`.
+///
+/// Neither has a removable factor left (`gcd(a, b, b(n+1))` constant, no `k` with `k | a`,
+/// `k² | b`), and each limit is checked against the walk's.
+#[test]
+fn half_integer_starts_give_fully_deflated_pcfs_tied_to_the_walk() {
+    use apery::cmf::shift::{shifted, split_start};
+    use apery::cmf::to_pcf::trajectory_to_pcf;
+    use apery::cmf::walk::{WalkOptions, Walker};
+    use apery::pcf::limit::{evaluate, EvalOptions};
+    use apery::poly::parse;
+    let zeta3_field = apery::cmf::load("zeta3").unwrap().build(&[]).unwrap();
+    let prec = 700;
+    // (start, a, b, (p, q, d)): the PCF's limit is (p·W + q)/d with W the walk's limit
+    let cases = [
+        ("1/2,1/2", "4n(68n^2+3)", "-(2n-1)^6", (6, 1, 1)),
+        (
+            "1/2,1",
+            "(4n+1)(6528n^8+13056n^7+6880n^6-1104n^5-1320n^4+92n^3+114n^2-5)",
+            "-4n^6(2n-1)^6(4n-5)(4n+3)(12n^2-30n+19)(12n^2+18n+7)",
+            (-21, -21, 4),
+        ),
+    ];
+    for (start, a, b, (p, q, d)) in cases {
+        let (ints, frac) = split_start(&rats(start)).unwrap();
+        let field = shifted(&zeta3_field, &frac);
+        let r = trajectory_to_pcf(&field, &[1, 1], &ints).unwrap();
+        assert_eq!(r.a, parse(a).unwrap(), "a from ({start})");
+        assert_eq!(r.b, parse(b).unwrap(), "b from ({start})");
+        assert_eq!(r.shift, 0, "({start})");
+        assert_eq!(r.a.gcd(&r.b).gcd(&r.b.shift(1)).degree(), Some(0));
+        let ca = r.a.content();
+        let cb = r.b.content();
+        let g = rug::Integer::from(ca.gcd_ref(&cb));
+        assert!(
+            (2..=g.to_u32().unwrap()).all(|k| !(ca.is_divisible_u(k) && cb.is_divisible_u(k * k))),
+            "({start}): an integer factor is left"
+        );
+        let pcf = evaluate(
+            &r.pcf,
+            &EvalOptions {
+                digits: 150,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(pcf.digits >= 150.0, "({start}): {}", pcf.digits);
+        let walk = Walker::new(&field)
+            .unwrap()
+            .limit(
+                &[1, 1],
+                &ints,
+                &WalkOptions {
+                    digits: 150,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let expected = (Float::with_val(prec, &walk.value * p) + q) / d;
+        let err = Float::with_val(prec, &pcf.value - &expected).abs();
+        assert!(err < 1e-140, "({start}): PCF {} vs walk: {err}", pcf.value);
+    }
+    // and the limit from (1/2, 1) is −6/ζ(3)
+    let (ints, frac) = split_start(&rats("1/2,1")).unwrap();
+    let r = trajectory_to_pcf(&shifted(&zeta3_field, &frac), &[1, 1], &ints).unwrap();
+    let v = evaluate(&r.pcf, &EvalOptions::default()).unwrap().value;
+    let six = Float::with_val(400, -6i32) / zeta3(400);
+    assert!(Float::with_val(400, &v - &six).abs() < 1e-95, "{v}");
+}
+
+/// `apery cmf search` on the bundled half-integer space: the verified conjecture −6/ζ(3) from the
+/// rational start (1/2, 1) lands in the catalog with its exact start, `query` shows it in the table,
+/// LaTeX and JSON, and a 3-way shard split gives the same catalog as one run.
+#[test]
+fn the_half_integer_space_finds_minus_6_over_zeta3_from_a_rational_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.db");
+    let space = root().join("search-spaces/cmf-zeta3-half.toml");
+    let out = apery_cmd()
+        .args(["cmf", "search", "-q", "-j", "1", "--catalog"])
+        .arg(&whole)
+        .arg(&space)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("indices 0..80 of 80"), "{text}");
+    let sharded = dir.path().join("sharded.db");
+    for i in [2, 0, 1] {
+        apery_cmd()
+            .args([
+                "cmf",
+                "search",
+                "-q",
+                "-j",
+                "2",
+                "--shard",
+                &format!("{i}/3"),
+            ])
+            .arg("--catalog")
+            .arg(&sharded)
+            .arg(&space)
+            .assert()
+            .success();
+    }
+    let json = query(&whole, &["--format", "json"]);
+    assert_eq!(json, query(&sharded, &["--format", "json"]));
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let expected = Pcf::parse(
+        "(4n+1)*(6528n^8+13056n^7+6880n^6-1104n^5-1320n^4+92n^3+114n^2-5)",
+        "-4n^6*(2n-1)^6*(4n-5)*(4n+3)*(12n^2-30n+19)*(12n^2+18n+7)",
+    )
+    .unwrap();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["cmf_sources"].as_array().unwrap().iter().any(|s| {
+                s["trajectory"] == serde_json::json!([1, 1])
+                    && s["start"] == serde_json::json!(["1/2", 1])
+            })
+        })
+        .expect("the diagonal from (1/2, 1) is in the catalog");
+    let src = row["cmf_sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["trajectory"] == serde_json::json!([1, 1])
+                && s["start"] == serde_json::json!(["1/2", 1])
+        })
+        .unwrap();
+    assert_eq!(
+        Pcf::parse(src["a"].as_str().unwrap(), src["b"].as_str().unwrap()).unwrap(),
+        expected
+    );
+    // the catalog keeps the limit to about 60 digits
+    let limit = Float::with_val(400, Float::parse(row["limit"].as_str().unwrap()).unwrap());
+    let six = Float::with_val(400, -6i32) / zeta3(400);
+    assert!(Float::with_val(400, &limit - &six).abs() < 1e-50, "{limit}");
+    assert!(row["verified_digits"].as_u64().unwrap() >= 100);
+    // the library reads the exact start back
+    let cat = Catalog::open_read_only(&whole).unwrap();
+    let key = row["canonical_key"].as_str().unwrap();
+    let sources = cat.cmf_sources(key).unwrap();
+    assert!(sources
+        .iter()
+        .any(|s| s.trajectory == vec![1, 1] && s.start == rats("1/2,1")));
+    assert!(sources
+        .iter()
+        .all(|s| s.start[0] == rat("1/2") || s.start[0] == rat("3/2")));
+    let latex = query(&whole, &["--kind", "cmf", "--format", "latex"]);
+    assert!(
+        latex.contains("% CMF zeta3 (1,1) from (1/2,1) (space cmf-zeta3-half)"),
+        "{latex}"
+    );
+    let table = query(&whole, &["--kind", "cmf"]);
+    assert!(
+        table.contains(" from (1/2,") && table.contains("8 conjecture(s)"),
+        "{table}"
+    );
+}

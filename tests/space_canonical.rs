@@ -75,6 +75,10 @@ const CMF_SPACES: &[(&str, &str)] = &[
         "cmf-zeta3",
         "c957e29835a2953f79903474a7ffa84d137395668d3276e63bd89555dbc93e7f",
     ),
+    (
+        "cmf-zeta3-half",
+        "d771dfb619b157e0161fc8c82ef01663bb41eb47b9305672db2926b2caecfe79",
+    ),
 ];
 
 #[test]

@@ -7,6 +7,7 @@
 //! --kind cmf` selects the conjectures with at least one `cmf` source.
 
 use super::{store, Catalog, Conjecture, Result};
+use rug::Rational;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -38,8 +39,10 @@ pub struct CmfSource {
     pub field: String,
     /// The trajectory, one integer per axis.
     pub trajectory: Vec<i64>,
-    /// The start point, one integer per axis.
-    pub start: Vec<i64>,
+    /// The start point, one integer or fraction per axis (exact; stored as text `1/2,1`, in JSON as
+    /// numbers for integers and `"p/q"` strings for fractions).
+    #[serde(with = "exact_start")]
+    pub start: Vec<Rational>,
     /// The trajectory's deflated PCF `a(n)` (an equivalent of the conjecture's representative).
     pub a: String,
     /// The trajectory's deflated PCF `b(n)`.
@@ -55,8 +58,44 @@ impl CmfSource {
             "{} ({}) from ({})",
             self.field,
             join(&self.trajectory),
-            join(&self.start)
+            join_exact(&self.start)
         )
+    }
+}
+
+/// JSON of an exact start point: integers as numbers, fractions as `"p/q"` strings.
+mod exact_start {
+    use rug::{Integer, Rational};
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Coordinate {
+        Int(i64),
+        Text(String),
+    }
+
+    pub fn serialize<S: Serializer>(v: &[Rational], s: S) -> Result<S::Ok, S::Error> {
+        v.iter()
+            .map(
+                |r| match (*r.denom() == 1).then(|| r.numer().to_i64()).flatten() {
+                    Some(i) => Coordinate::Int(i),
+                    None => Coordinate::Text(r.to_string()),
+                },
+            )
+            .collect::<Vec<_>>()
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Rational>, D::Error> {
+        Vec::<Coordinate>::deserialize(d)?
+            .into_iter()
+            .map(|c| match c {
+                Coordinate::Int(i) => Ok(Rational::from(Integer::from(i))),
+                Coordinate::Text(t) => crate::cmf::spec::parse_rational(&t)
+                    .ok_or_else(|| D::Error::custom(format!("start coordinate '{t}' is not p/q"))),
+            })
+            .collect()
     }
 }
 
@@ -66,6 +105,19 @@ fn join(v: &[i64]) -> String {
 
 fn split(s: &str) -> Vec<i64> {
     s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
+}
+
+fn join_exact(v: &[Rational]) -> String {
+    v.iter()
+        .map(Rational::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn split_exact(s: &str) -> Vec<Rational> {
+    s.split(',')
+        .filter_map(crate::cmf::spec::parse_rational)
+        .collect()
 }
 
 /// Records that the search space `c.space` found the PCF `(c.a, c.b)` of `c.canonical_key` (the
@@ -98,7 +150,7 @@ fn record_cmf(
             space_hash,
             s.field,
             join(&s.trajectory),
-            join(&s.start),
+            join_exact(&s.start),
             s.a,
             s.b,
             s.walk_delta
@@ -154,7 +206,7 @@ impl Catalog {
                 space: r.get(0)?,
                 field: r.get(1)?,
                 trajectory: split(&r.get::<_, String>(2)?),
-                start: split(&r.get::<_, String>(3)?),
+                start: split_exact(&r.get::<_, String>(3)?),
                 a: r.get(4)?,
                 b: r.get(5)?,
                 walk_delta: r.get(6)?,

@@ -64,7 +64,9 @@ const SEARCH_EXAMPLES: &str = "Examples:
   apery cmf search search-spaces/cmf-zeta3.toml                  the whole space, all cores
   apery cmf search search-spaces/cmf-e.toml --range 0..40 -j 2   a slice of the ordered pairs
   apery cmf search search-spaces/cmf-pi.toml --shard 1/3         shard 1 of 3
+  apery cmf search search-spaces/cmf-zeta3-half.toml             half-integer starts (x = [\"1/2\", \"3/2\"])
   apery query --kind cmf                                          what the CMF searches found
+Start coordinates in a space file may be fractions: [lo, hi] or [lo, hi, step] with integers or \"p/q\".
 Run the same command again to resume an interrupted search.";
 
 #[derive(clap::Args, Debug)]
@@ -705,7 +707,7 @@ fn search(a: SearchArgs) -> Result<()> {
         println!(
             "    ({}) from ({}): {}",
             fmt_vec(&sk.trajectory),
-            fmt_vec(&sk.start),
+            show(&sk.start),
             shorten(&sk.message, 160)
         );
     }

@@ -4,7 +4,8 @@
 //! (§11.7), a deflated PCF whose limit is a Möbius transformation of the walk's limit, hence of the
 //! field's constant. Each pair is handled on its own, exactly as a PCF search handles a table hit:
 //!
-//! 1. `T(n)` and the deflated PCF `(a, b)`; a trajectory whose matrices have a pole or are singular
+//! 1. `T(n)` and the deflated PCF `(a, b)` (a start with fractional coordinates: of the field
+//!    shifted by the fractional part, from the integer part, [`crate::cmf::shift`]); a trajectory whose matrices have a pole or are singular
 //!    along the whole line, or whose step matrix has `γ ≡ 0`, is skipped with the reason;
 //! 2. the PCF's limit with honest digits ([`crate::pcf::limit::evaluate`], up to the space's
 //!    `max_depth`); a PCF that does not reach `verify_digits` certain digits is skipped;
@@ -21,6 +22,7 @@
 use crate::cancel::Cancel;
 use crate::catalog::sources::CmfSource;
 use crate::catalog::{Catalog, Conjecture};
+use crate::cmf::shift::{shifted, split_start};
 use crate::cmf::to_pcf::{trajectory_to_pcf, ToPcfError};
 use crate::cmf::walk::{WalkOptions, Walker};
 use crate::identify::identify_mobius;
@@ -29,7 +31,7 @@ use crate::search::{conjecture_row, plan_chunks, run_chunks};
 use crate::space::cmf::CmfSpace;
 use crate::verify::verify_limit;
 use anyhow::{Context, Result};
-use rug::Float;
+use rug::{Float, Rational};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -132,8 +134,8 @@ pub struct CmfSkipped {
     pub index: u64,
     /// The trajectory.
     pub trajectory: Vec<i64>,
-    /// The start point.
-    pub start: Vec<i64>,
+    /// The start point (exact; fractions where the space has them).
+    pub start: Vec<Rational>,
     /// Why.
     pub why: Skip,
     /// The error's text.
@@ -255,7 +257,16 @@ impl<'a> CmfSearcher<'a> {
     pub fn point(&self, index: u64) -> Outcome {
         let space = self.space;
         let (t, s) = space.pair(index);
-        let tp = match trajectory_to_pcf(&space.field, &t, &s) {
+        // a fractional start: the field shifted by the fractional part, from the integer part
+        let (ints, frac) = split_start(&s).expect("start coordinates are bounded by the space");
+        let shifted_field;
+        let field = if frac.iter().all(|r| *r == 0) {
+            &space.field
+        } else {
+            shifted_field = shifted(&space.field, &frac);
+            &shifted_field
+        };
+        let tp = match trajectory_to_pcf(field, &t, &ints) {
             Ok(p) => p,
             Err(e) => {
                 let why = match e {
@@ -298,12 +309,12 @@ impl<'a> CmfSearcher<'a> {
             return Outcome::Skipped(Skip::NotVerified, format!("{pcf}: {}", id.formula()));
         };
         let (conjecture, simplicity) = conjecture_row(&v, &space.name, &space.hash);
-        let walk_delta = Walker::new(&space.field)
+        let walk_delta = Walker::new(field)
             .ok()
             .and_then(|w| {
                 w.limit(
                     &t,
-                    &s,
+                    &ints,
                     &WalkOptions {
                         digits: space.verify_digits,
                         start_depth: 16,

@@ -11,7 +11,10 @@
 //! `a'(n) = γ(n−1)·α(n) + γ(n)·δ(n−1)`,   `b'(n) = −γ(n)·γ(n−2)·det T(n−1)`.
 //!
 //! It is then deflated: every polynomial `f` with `f(n) | a(n)` and `f(n)·f(n−1) | b(n)` is removed
-//! (`a ← a/f(n)`, `b ← b/(f(n)f(n−1))`), and so is every integer `k` with `k | a`, `k² | b`. If then
+//! (`a ← a/f(n)`, `b ← b/(f(n)f(n−1))`) until `gcd(a(n), b(n), b(n+1))` is constant (a non-constant
+//! irreducible factor `p` of it is removable alone, `p(n)` and `p(n−1)` being coprime), and so is
+//! every integer `k` with `k | a`, `k² | b`. Rational start points (the field shifted over ℚ, see
+//! [`super::shift`]) give the same guarantee: the scalar denominators are cleared first. If then
 //! `b(s) = 0` for some integer `s ≥ 1`, the fraction's value collapses to its first terms, so the
 //! leading terms are dropped by the shift `n → n + s` (largest such `s`). The PCF's limit is a
 //! Möbius transformation of the walk's limit. A scalar factor `c(n)` of `T(n)` (used to clear
@@ -373,7 +376,10 @@ pub fn trajectory_to_pcf(
 }
 
 /// Deflation of a PCF: removes every polynomial `f` with `f(n) | a(n)`, `f(n)f(n−1) | b(n)` and every
-/// integer `k` with `k | a`, `k² | b`. Returns `(a, b, factor)` with `a_in = factor·a`.
+/// integer `k` with `k | a`, `k² | b`. Returns `(a, b, factor)` with `a_in = factor·a` and
+/// `b_in = factor(n)·factor(n−1)·b`; for `a ≠ 0` the result has `gcd(a(n), b(n), b(n+1))` constant
+/// (candidates: that gcd whole, its linear factors, then [`removable_part`], which always
+/// progresses).
 pub fn deflate(a: &Poly, b: &Poly) -> (Poly, Poly, Poly) {
     let mut a = a.clone();
     let mut b = b.clone();
@@ -389,6 +395,7 @@ pub fn deflate(a: &Poly, b: &Poly) -> (Poly, Poly, Poly) {
         }
         let mut candidates = vec![big.clone()];
         candidates.extend(linear_factors(&big));
+        candidates.push(removable_part(&big, &b));
         for f in candidates {
             let ff = &f * &f.shift(-1);
             if let (Some(na), Some(nb)) = (a.div_poly(&f), b.div_poly(&ff)) {
@@ -408,6 +415,31 @@ pub fn deflate(a: &Poly, b: &Poly) -> (Poly, Poly, Poly) {
         factor = factor.scale(&k);
     }
     (a, b, factor)
+}
+
+/// A factor `f` of `F = gcd(a(n), b(n), b(n+1))` with `f(n)·f(n−1) | b(n)`, of positive degree
+/// whenever `F` has: the fixed point of the two narrowings
+///
+/// `f ← gcd(f, b / gcd(b, f(n−1)))`   (room for `f(n)` beside `f(n−1)` in `b`),
+/// `f ← gcd(f, (b / gcd(b, f))(n+1))`   (room for `f(n−1)` beside `f(n)`),
+///
+/// started from `F`. For an irreducible `p` with multiplicity `e_p` in `f` and `p⁺(n) = p(n+1)`, the
+/// pair removes exactly what breaks `e_p + e_{p⁺} ≤ v_p(b)`, so the fixed point satisfies it for
+/// every `p`, i.e. `f(n)f(n−1) | b`. It is not constant: the last factor `p` of `F` in a chain
+/// `p, p⁺, p⁺⁺, …` keeps multiplicity ≥ 1, since `p | b` and `p(n−1) | b` (from `F | b(n+1)`). This
+/// finds the irreducible factors of degree ≥ 2 that neither `F` as a whole nor its linear factors
+/// give (no factorisation over ℤ needed).
+fn removable_part(big: &Poly, b: &Poly) -> Poly {
+    let quotient = |g: &Poly| b.div_poly(g).expect("a gcd with b divides b");
+    let mut f = big.clone();
+    loop {
+        let r1 = f.gcd(&quotient(&b.gcd(&f.shift(-1))));
+        let r2 = r1.gcd(&quotient(&b.gcd(&r1)).shift(1));
+        if r2.degree() == f.degree() {
+            return r2;
+        }
+        f = r2;
+    }
 }
 
 /// The largest `k` with `k | ca` and `k² | cb` (trial division of `gcd(ca, cb)` by primes below
@@ -517,6 +549,49 @@ mod tests {
         assert_eq!(a2, parse("(n+1)*(2n+1)").unwrap());
         assert_eq!(b2, parse("(n+1)*(n+5)").unwrap());
         assert_eq!(f, parse("n").unwrap());
+    }
+
+    /// Regression: with `p = n² + 1`, `a = p(n)p(n+1)`, `b = p(n−1)p(n)p(n+1)` the common factor
+    /// `F = p(n)p(n+1)` is not removable whole (`F(n)F(n−1)` needs `p(n)²`) and has no linear factor,
+    /// so deflation stopped with `p(n+1)` (removable: `p(n+1)p(n) | b`) still in `a` and `b`.
+    #[test]
+    fn deflation_removes_an_irreducible_quadratic_the_whole_gcd_and_linear_factors_miss() {
+        let a = parse("(n^2+1)*((n+1)^2+1)").unwrap();
+        let b = parse("((n-1)^2+1)*(n^2+1)*((n+1)^2+1)").unwrap();
+        let (a2, b2, f) = deflate(&a, &b);
+        assert_eq!(f, parse("(n+1)^2+1").unwrap());
+        assert_eq!(a2, parse("n^2+1").unwrap());
+        assert_eq!(b2, parse("(n-1)^2+1").unwrap());
+        assert_eq!(a2.gcd(&b2).gcd(&b2.shift(1)).degree(), Some(0));
+    }
+
+    proptest::proptest! {
+        /// The law of deflation: `a_in = f·a`, `b_in = f(n)f(n−1)·b`, and nothing removable is left:
+        /// `gcd(a(n), b(n), b(n+1))` is constant (any non-constant irreducible factor `p` of it would
+        /// be removable alone, `p(n)` and `p(n−1)` being coprime).
+        #[test]
+        fn deflation_leaves_no_common_factor(
+            core_a in proptest::collection::vec(-6i64..=6, 1..4),
+            core_b in proptest::collection::vec(-6i64..=6, 1..4),
+            roots in proptest::collection::vec((-4i64..=4, 1i64..=3), 0..3),
+            quad in 1i64..=5,
+            k in 1i64..=6,
+        ) {
+            let core_a = Poly::from_i64(&core_a);
+            let core_b = Poly::from_i64(&core_b);
+            proptest::prop_assume!(!core_a.is_zero() && !core_b.is_zero());
+            // f = k·(n² + quad)·∏(q·n − p), inflating a = f(n)·a₀ and b = f(n)f(n−1)·b₀·f(n+1)
+            let mut f = &Poly::from_i64(&[quad, 0, 1]) * &Poly::constant(k);
+            for (p, q) in roots {
+                f = &f * &Poly::from_i64(&[-p, q]);
+            }
+            let a = &f * &core_a;
+            let b = &(&(&f * &f.shift(-1)) * &f.shift(1)) * &core_b;
+            let (a2, b2, g) = deflate(&a, &b);
+            proptest::prop_assert_eq!(&(&g * &a2), &a);
+            proptest::prop_assert_eq!(&(&(&g * &g.shift(-1)) * &b2), &b);
+            proptest::prop_assert_eq!(a2.gcd(&b2).gcd(&b2.shift(1)).degree(), Some(0));
+        }
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //! [trajectories]          # one inclusive range per axis; only primitive vectors (gcd 1, not 0)
 //! x = [-2, 2]
 //! y = [-2, 2]
-//! [starts]                # one inclusive range per axis
-//! x = [1, 2]
-//! y = [1, 2]
+//! [starts]                # one inclusive range per axis: [lo, hi] or [lo, hi, step]
+//! x = [1, 2]              # integers: 1, 2
+//! y = ["1/2", "5/2"]      # fractions as "p/q" strings: 1/2, 3/2, 5/2 (step 1)
+//! # z = [0, 1, "1/3"]     # with a step: 0, 1/3, 2/3, 1 (hi − lo a multiple of the step)
 //! [targets]
 //! constants = ["zeta3"]   # default: the field's constant
 //! max_coeff = 1000        # bound on the Möbius coefficients found by PSLQ
@@ -23,11 +24,16 @@
 //! The enumeration is ordered: trajectories in lexicographic order of their coordinates (axes in
 //! the field's order), and for each trajectory the start points in lexicographic order; index
 //! `i` is the pair (trajectory `i / S`, start `i mod S`) with `S` start points.
+//!
+//! A start point `s` with fractional coordinates is walked as the integer point `⌊s⌋` of the field
+//! shifted by `s − ⌊s⌋` (exact over ℚ, [`crate::cmf::shift`]). A space whose starts are all integer
+//! ranges with step 1 has the canonical form (and hash) it had before fractions were allowed.
 
 use super::{invalid_at, parse_toml, read, SpaceError, Target};
 use crate::cmf::spec::parse_rational;
 use crate::cmf::{load, Cmf};
 use crate::constants::Expr;
+use rug::{Integer, Rational};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -39,6 +45,124 @@ pub const MAX_TRAJECTORY_COORD: i64 = 32;
 pub const MAX_START_COORD: i64 = 1 << 20;
 /// Most trajectories a space may hold (they are listed in memory).
 pub const MAX_TRAJECTORIES: usize = 1 << 20;
+/// Largest denominator of a start coordinate (the shifted field's coefficients grow with it).
+pub const MAX_START_DENOMINATOR: u32 = 1000;
+
+/// The start coordinates of one axis: `lo, lo + step, …, lo + (count − 1)·step`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartRange {
+    /// The first value.
+    pub lo: Rational,
+    /// The step (positive).
+    pub step: Rational,
+    /// How many values (at least 1).
+    pub count: u64,
+}
+
+impl StartRange {
+    /// The last value `lo + (count − 1)·step`.
+    pub fn hi(&self) -> Rational {
+        self.value(self.count - 1)
+    }
+
+    /// The value `lo + i·step`.
+    pub fn value(&self, i: u64) -> Rational {
+        Rational::from(&self.step * Integer::from(i)) + &self.lo
+    }
+
+    /// `[lo, hi]` for an integer range with step 1 (the form of integer spaces, whose canonical
+    /// hashes must not change), else `["lo", "hi", "step"]`.
+    fn canonical(&self) -> serde_json::Value {
+        let int = |r: &Rational| (*r.denom() == 1).then(|| r.numer().to_i64()).flatten();
+        match (int(&self.lo), int(&self.hi())) {
+            (Some(lo), Some(hi)) if self.step == 1 => serde_json::json!([lo, hi]),
+            _ => serde_json::json!([
+                self.lo.to_string(),
+                self.hi().to_string(),
+                self.step.to_string()
+            ]),
+        }
+    }
+
+    /// Reads `[lo, hi]` or `[lo, hi, step]` with integers or `"p/q"` strings (see the module
+    /// documentation); the problem names the bad value.
+    fn parse(v: &toml::Value) -> Result<StartRange, String> {
+        let arr = v
+            .as_array()
+            .filter(|a| a.len() == 2 || a.len() == 3)
+            .ok_or_else(|| {
+                format!("expected a range [lo, hi] or [lo, hi, step], found {v} (e.g. [1, 3] or [\"1/2\", \"5/2\"])")
+            })?;
+        let what = ["lo", "hi", "step"];
+        let mut q = Vec::with_capacity(3);
+        for (i, e) in arr.iter().enumerate() {
+            let text = match e {
+                toml::Value::Integer(k) => k.to_string(),
+                toml::Value::String(t) => t.clone(),
+                toml::Value::Float(f) => {
+                    return Err(format!(
+                        "{} = {f} is a float; write a fraction as a \"p/q\" string (e.g. \"1/2\")",
+                        what[i]
+                    ))
+                }
+                other => {
+                    return Err(format!(
+                        "{} = {other}: expected an integer or a \"p/q\" string",
+                        what[i]
+                    ))
+                }
+            };
+            let r = parse_rational(&text).ok_or_else(|| {
+                format!(
+                    "{} = '{text}' is not an integer or p/q with q ≠ 0 (e.g. \"1/2\")",
+                    what[i]
+                )
+            })?;
+            if *r.denom() > MAX_START_DENOMINATOR {
+                return Err(format!(
+                    "{} = {r}: denominator above {MAX_START_DENOMINATOR}",
+                    what[i]
+                ));
+            }
+            q.push(r);
+        }
+        let step = q.get(2).cloned().unwrap_or_else(|| Rational::from(1));
+        let (lo, hi) = (&q[0], &q[1]);
+        if step <= 0 {
+            return Err(format!("step = {step} must be positive"));
+        }
+        if lo > hi {
+            return Err(format!("empty range [{lo}, {hi}] (lo > hi)"));
+        }
+        if lo.clone().abs() > MAX_START_COORD || hi.clone().abs() > MAX_START_COORD {
+            return Err(format!("[{lo}, {hi}] exceeds ±{MAX_START_COORD}"));
+        }
+        let span = Rational::from(hi - lo) / &step;
+        if *span.denom() != 1 {
+            return Err(format!(
+                "[{lo}, {hi}]: hi − lo = {} is not a multiple of the step {step}",
+                Rational::from(hi - lo)
+            ));
+        }
+        let den = Integer::from(lo.denom().lcm_ref(step.denom()));
+        if den > MAX_START_DENOMINATOR {
+            return Err(format!(
+                "the values lo + k·step have denominator {den}, above {MAX_START_DENOMINATOR}"
+            ));
+        }
+        let count = span
+            .numer()
+            .to_u64()
+            .and_then(|c| c.checked_add(1))
+            .filter(|&c| c <= 1 << 40)
+            .ok_or_else(|| format!("more than 2^40 values in [{lo}, {hi}] with step {step}"))?;
+        Ok(StartRange {
+            lo: lo.clone(),
+            step,
+            count,
+        })
+    }
+}
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
@@ -117,8 +241,8 @@ pub struct CmfSpace {
     pub params: Vec<(String, String)>,
     /// The primitive trajectories, in enumeration order.
     pub trajectories: Vec<Vec<i64>>,
-    /// The inclusive range of each start coordinate, in axis order.
-    pub starts: Vec<(i64, i64)>,
+    /// The values of each start coordinate, in axis order.
+    pub starts: Vec<StartRange>,
     /// Target constants.
     pub targets: Vec<Target>,
     /// Bound on the coefficients of the Möbius relations found by PSLQ.
@@ -202,19 +326,24 @@ impl CmfSpace {
                 ),
             ));
         }
+        let check_axes =
+            |table: &BTreeMap<String, toml::Value>, section: &str| -> Result<(), SpaceError> {
+                match table.keys().find(|k| field.axis(k).is_none()) {
+                    Some(k) => Err(invalid(
+                        &format!("{section}.{k}"),
+                        format!(
+                            "'{k}' is not an axis of the field (axes: {})",
+                            field.axes.join(", ")
+                        ),
+                    )),
+                    None => Ok(()),
+                }
+            };
         let axis_ranges = |table: &BTreeMap<String, toml::Value>,
                            section: &str,
                            bound: i64|
          -> Result<Vec<(i64, i64)>, SpaceError> {
-            if let Some(k) = table.keys().find(|k| field.axis(k).is_none()) {
-                return Err(invalid(
-                    &format!("{section}.{k}"),
-                    format!(
-                        "'{k}' is not an axis of the field (axes: {})",
-                        field.axes.join(", ")
-                    ),
-                ));
-            }
+            check_axes(table, section)?;
             field
                 .axes
                 .iter()
@@ -232,7 +361,21 @@ impl CmfSpace {
                 .collect()
         };
         let traj_ranges = axis_ranges(&raw.trajectories, "trajectories", MAX_TRAJECTORY_COORD)?;
-        let starts = axis_ranges(&raw.starts, "starts", MAX_START_COORD)?;
+        check_axes(&raw.starts, "starts")?;
+        let starts: Vec<StartRange> = field
+            .axes
+            .iter()
+            .map(|a| {
+                let key = format!("starts.{a}");
+                let v = raw.starts.get(a).ok_or_else(|| {
+                    invalid(
+                        &key,
+                        "missing: give a range [lo, hi] or [lo, hi, step] for every axis".into(),
+                    )
+                })?;
+                StartRange::parse(v).map_err(|p| invalid(&key, p))
+            })
+            .collect::<Result<_, _>>()?;
         let box_size: u128 = traj_ranges
             .iter()
             .map(|(lo, hi)| (hi - lo + 1) as u128)
@@ -250,10 +393,7 @@ impl CmfSpace {
                 "the box holds no primitive vector (non-zero with gcd 1)".into(),
             ));
         }
-        let n_starts: u128 = starts
-            .iter()
-            .map(|(lo, hi)| (hi - lo + 1) as u128)
-            .product();
+        let n_starts: u128 = starts.iter().map(|r| r.count as u128).product();
         if n_starts * trajectories.len() as u128 > 1u128 << 40 {
             return Err(invalid(
                 "starts",
@@ -324,10 +464,7 @@ impl CmfSpace {
 
     /// Number of start points.
     pub fn starts_count(&self) -> u64 {
-        self.starts
-            .iter()
-            .map(|(lo, hi)| (hi - lo + 1) as u64)
-            .product()
+        self.starts.iter().map(|r| r.count).product()
     }
 
     /// Number of (trajectory, start) pairs.
@@ -337,17 +474,23 @@ impl CmfSpace {
 
     /// The (trajectory, start) pair at `index` (`index < size()`): trajectory `index / S`, start
     /// `index mod S` in lexicographic order (last axis fastest).
-    pub fn pair(&self, index: u64) -> (Vec<i64>, Vec<i64>) {
+    pub fn pair(&self, index: u64) -> (Vec<i64>, Vec<Rational>) {
         let s = self.starts_count();
         let traj = self.trajectories[(index / s) as usize].clone();
         let mut rest = index % s;
-        let mut start = vec![0; self.starts.len()];
-        for (k, (lo, hi)) in self.starts.iter().enumerate().rev() {
-            let w = (hi - lo + 1) as u64;
-            start[k] = lo + (rest % w) as i64;
-            rest /= w;
+        let mut start = vec![Rational::new(); self.starts.len()];
+        for (k, r) in self.starts.iter().enumerate().rev() {
+            start[k] = r.value(rest % r.count);
+            rest /= r.count;
         }
         (traj, start)
+    }
+
+    /// Whether every start coordinate is an integer (no start needs a shifted field).
+    pub fn integer_starts(&self) -> bool {
+        self.starts
+            .iter()
+            .all(|r| *r.lo.denom() == 1 && *r.step.denom() == 1)
     }
 
     /// The canonical form as JSON: everything that decides what is enumerated and found (name, the
@@ -369,7 +512,7 @@ impl CmfSpace {
             "matrices": matrices,
             "params": self.params,
             "trajectories": self.trajectories,
-            "starts": self.starts,
+            "starts": self.starts.iter().map(StartRange::canonical).collect::<Vec<_>>(),
             "targets": self.targets.iter().map(|t| t.name.split_whitespace().collect::<String>()).collect::<Vec<_>>(),
             "max_coeff": self.max_coeff,
             "verify_digits": self.verify_digits,
@@ -430,5 +573,33 @@ mod tests {
         sorted.sort();
         assert_eq!(sorted, v);
         assert_eq!(gcd_of(&[6, -4, 10]), 2);
+    }
+
+    proptest::proptest! {
+        /// `[lo, hi, step]` read from `"p/q"` strings holds exactly `lo, lo + step, …, hi`, and an
+        /// integer range with step 1 keeps the canonical form `[lo, hi]` of integer spaces.
+        #[test]
+        fn a_start_range_holds_lo_to_hi_by_step(
+            lo_num in -40i64..40, den in 1i64..12, steps in 0u64..20, step_num in 1i64..5,
+        ) {
+            let lo = Rational::from((lo_num, den));
+            let step = Rational::from((step_num, den));
+            let hi = Rational::from(&step * Integer::from(steps)) + &lo;
+            let v = toml::Value::Array(
+                [&lo, &hi, &step]
+                    .iter()
+                    .map(|r| toml::Value::String(r.to_string()))
+                    .collect(),
+            );
+            let r = StartRange::parse(&v).unwrap();
+            proptest::prop_assert_eq!(r.count, steps + 1);
+            proptest::prop_assert_eq!(r.value(0), lo.clone());
+            proptest::prop_assert_eq!(r.hi(), hi.clone());
+            for i in 1..r.count {
+                proptest::prop_assert_eq!(r.value(i) - r.value(i - 1), step.clone());
+            }
+            let integral = *lo.denom() == 1 && step == 1;
+            proptest::prop_assert_eq!(r.canonical().as_array().unwrap().len() == 2, integral);
+        }
     }
 }
