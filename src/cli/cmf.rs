@@ -416,7 +416,8 @@ fn walk(a: WalkArgs) -> Result<()> {
     Ok(())
 }
 
-/// A `pFq` walk's limit against the hypergeometric values at its start, and against the library.
+/// A `pFq` or Meijer-G walk's limit against the hypergeometric values at its start, and against
+/// the library.
 struct Hypergeometric {
     limit: PfqLimit,
     closed: Option<apery::identify::Identification>,
@@ -428,11 +429,10 @@ fn hypergeometric(
     lim: &WalkLimit,
     trusted: u32,
 ) -> Option<Hypergeometric> {
-    let Some(Generated::Pfq(p, q, z)) = &cmf.generator else {
-        return None;
-    };
+    let field = cmf.generator.as_ref()?;
+    let (Generated::Pfq(.., z) | Generated::MeijerG(.., z)) = field;
     let x = Float::with_val(bits_for_digits(trusted) + 64, &lim.exact);
-    let limit = PfqLimit::of_walk((*p, *q, z), start, &x, trusted);
+    let limit = PfqLimit::of_walk(field, start, &x, trusted);
     let closed = closed_form(z, &x, trusted).ok().flatten();
     Some(Hypergeometric { limit, closed })
 }

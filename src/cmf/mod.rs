@@ -24,6 +24,7 @@ pub mod ffbar;
 pub mod generalize;
 pub mod matrix;
 pub mod meijer;
+pub mod meijer_value;
 pub mod pfq;
 pub mod pfq_limit;
 pub mod pfq_value;
