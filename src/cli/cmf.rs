@@ -22,6 +22,7 @@ const EXAMPLES: &str = "Examples:
   apery cmf walk cmf1 --param a=2 --param b=3 --digits 80
   apery cmf pcf zeta3 --trajectory 1,1 --start 1,1        Apéry's PCF (34n^3+51n^2+27n+5, -n^6)
   apery cmf walk \"pfq(2,1,1/2)\" --trajectory 1,1,2 --start 1,1,2   identified with 2F1 values
+  apery cmf walk \"meijerg(1,2,2,2,1/2)\" --trajectory 0,0,1,0 --start 1/2,1/2,1/2,-1/2   with Meijer-G values
   apery cmf walk zeta3 --trajectory 1,1 --start 1/2,1      a rational start
   apery cmf search search-spaces/cmf-zeta3.toml           trajectories -> verified formulas in the catalog
   apery cmf search search-spaces/cmf-pi.toml --shard 0/4 -j 2";

@@ -43,6 +43,9 @@ use thiserror::Error;
 /// Largest `|r|` at which `Γ(r)` is evaluated (the rational factor `(f)_k` has `|r|` factors).
 pub const MAX_GAMMA_ARGUMENT: i64 = 10_000;
 
+/// Largest numerator and denominator of a parameter (`z^{u/v}` is computed from the exact `z^u`).
+pub const MAX_PARAMETER_PART: u32 = 100_000;
+
 /// Why a Meijer-G value cannot be given.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum MeijerError {
@@ -175,14 +178,26 @@ pub fn meijer_value(
     if *z < 0 {
         return Err(MeijerError::BranchCut { g });
     }
-    let big = a
-        .iter()
-        .chain(b)
-        .find(|r| Rational::from(r.abs_ref()) > MAX_GAMMA_ARGUMENT);
+    if z.numer().significant_bits() > 64 || z.denom().significant_bits() > 64 {
+        return Err(MeijerError::Invalid {
+            g,
+            why: "z is too large: its numerator and denominator must fit in 64 bits".into(),
+        });
+    }
+    let big = a.iter().chain(b).find(|r| {
+        Rational::from(r.abs_ref()) > MAX_GAMMA_ARGUMENT
+            || r.numer()
+                .as_abs()
+                .to_u32()
+                .is_none_or(|v| v > MAX_PARAMETER_PART)
+            || r.denom().to_u32().is_none_or(|v| v > MAX_PARAMETER_PART)
+    });
     if let Some(r) = big {
         return Err(MeijerError::Invalid {
             g,
-            why: format!("parameter {r} is too large (|parameter| ≤ {MAX_GAMMA_ARGUMENT})"),
+            why: format!(
+                "parameter {r} is too large (|parameter| ≤ {MAX_GAMMA_ARGUMENT}, numerator and denominator ≤ {MAX_PARAMETER_PART})"
+            ),
         });
     }
     let abs_z = Rational::from(z.abs_ref());
@@ -272,7 +287,7 @@ fn slater_term(
         for i in 1..=k0 {
             tk /= i;
         }
-        tk *= Rational::from(x.clone().pow(i32::try_from(k0).expect("small parameter")));
+        tk *= x.clone().pow(i32::try_from(k0).expect("small parameter"));
         mul(&mut r, Float::with_val(w, &tk), &mut ulps);
         let shifted = |v: &[Rational]| -> Vec<Rational> {
             v.iter().map(|c| Rational::from(c + k0)).collect()
@@ -488,5 +503,10 @@ mod tests {
         assert!(e.to_string().contains("is a positive integer"), "{e}");
         let e = meijer_value(1, 1, &rs("1/3"), &rs("1/4"), &r("-1/2"), 30).unwrap_err();
         assert!(matches!(e, MeijerError::BranchCut { .. }), "{e}");
+        // sizes that would overflow the exact power z^u or the rational factor of Γ
+        for b in ["1/5000000000", "20001/2", "99999999999/10000000"] {
+            let e = meijer_value(1, 1, &rs("1/3"), &rs(b), &r("1/2"), 30).unwrap_err();
+            assert!(e.to_string().contains("is too large"), "{b}: {e}");
+        }
     }
 }
