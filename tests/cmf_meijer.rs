@@ -8,6 +8,7 @@ use apery::cmf::shift::parse_start;
 use apery::cmf::spec::{parse_rational, Generated};
 use apery::constants;
 use apery::pcf::limit::{bits_for_digits, log10_abs};
+use proptest::prelude::*;
 use rug::{Float, Rational};
 
 fn r(s: &str) -> Rational {
@@ -194,6 +195,89 @@ fn small_limits_are_identified_at_their_significant_digits() {
         panic!("{found:?}")
     };
     assert_eq!(id.formula(), "x = (-F0 + 5*F1)/(5*F0)");
+}
+
+/// A non-integer rational `k/d` (`d` in 2..=6) for the property tests.
+fn param() -> impl Strategy<Value = Rational> {
+    (2u32..=6, -12i32..=12)
+        .prop_filter("not an integer", |(d, k)| k % (*d as i32) != 0)
+        .prop_map(|(d, k)| Rational::from((k, d)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// `z^c·G(a; b | z) = G(a + c; b + c | z)` (the Mellin–Barnes integral with `s → s + c`):
+    /// different Γ arguments, powers and series give the same value to the digits both claim.
+    #[test]
+    fn shifting_every_parameter_multiplies_by_a_power_of_z(
+        a0 in param(), a1 in param(), b0 in param(), b1 in param(), c in param(),
+        z in prop::sample::select(vec!["1/3", "2/3", "5/2", "4"]),
+    ) {
+        let z = r(z);
+        let (a, b) = (vec![a0, a1], vec![b0, b1]);
+        let shift = |v: &[Rational]| -> Vec<Rational> {
+            v.iter().map(|x| Rational::from(x + &c)).collect()
+        };
+        let (Ok(g), Ok(gc)) = (
+            meijer_value(1, 2, &a, &b, &z, 40),
+            meijer_value(1, 2, &shift(&a), &shift(&b), &z, 40),
+        ) else {
+            // degenerate sets are refused for both or neither: integer differences are shift-invariant
+            prop_assert_eq!(
+                meijer_value(1, 2, &a, &b, &z, 40).is_ok(),
+                meijer_value(1, 2, &shift(&a), &shift(&b), &z, 40).is_ok()
+            );
+            return Ok(());
+        };
+        let zc = constants::evaluate(&format!("({z})^({c})"), 400).unwrap();
+        let lhs = Float::with_val(400, &g.value * &zc);
+        let d = g.digits.min(gc.digits);
+        prop_assert!(d >= 35, "{} {}", g.digits, gc.digits);
+        prop_assert!(agree(&lhs, &gc.value) >= f64::from(d) - 1.0, "{} vs {}", lhs, gc.value);
+    }
+
+    /// The contiguous relations of the field's axis matrices, `G(b₀ + 1) = −(θ − b₀)G` (`b₀` among
+    /// the first `m`) and `G(a₀ − 1) = (θ − a₀ + 1)G` (`a₀` among the first `n`), add up to
+    /// `G(a; b₀ + 1, b₁ | z) + G(a₀ − 1, a₁; b | z) = (1 + b₀ − a₀)·G(a; b | z)`: three values with
+    /// different Γ factors and series (both expansions: z on both sides of 1).
+    #[test]
+    fn values_satisfy_the_contiguous_relation_of_the_field(
+        a0 in param(), a1 in param(), b0 in param(), b1 in param(),
+        z in prop::sample::select(vec!["1/3", "2/3", "5/2", "4"]),
+    ) {
+        let z = r(z);
+        let g = |a: [&Rational; 2], b: [&Rational; 2]| {
+            let a: Vec<Rational> = a.iter().map(|v| (*v).clone()).collect();
+            let b: Vec<Rational> = b.iter().map(|v| (*v).clone()).collect();
+            meijer_value(1, 2, &a, &b, &z, 40)
+        };
+        let b0_up = Rational::from(&b0 + 1);
+        let a0_down = Rational::from(&a0 - 1);
+        let (Ok(f), Ok(up), Ok(down)) = (
+            g([&a0, &a1], [&b0, &b1]),
+            g([&a0, &a1], [&b0_up, &b1]),
+            g([&a0_down, &a1], [&b0, &b1]),
+        ) else {
+            // a₀ − b₀ a positive integer (degenerate) at one of the three points
+            prop_assume!(false);
+            return Ok(());
+        };
+        let d = f.digits.min(up.digits).min(down.digits);
+        prop_assert!(d >= 35, "{} {} {}", f.digits, up.digits, down.digits);
+        let coeff = Rational::from(1 + &b0) - &a0;
+        let rhs = Float::with_val(400, &f.value * &Float::with_val(400, &coeff));
+        let lhs = Float::with_val(400, &up.value + &down.value);
+        // absolute error of the three values: 10^{−d} of each
+        let scale = Float::with_val(64, up.value.abs_ref())
+            + Float::with_val(64, down.value.abs_ref())
+            + Float::with_val(64, rhs.abs_ref());
+        let diff = Float::with_val(400, &lhs - &rhs);
+        prop_assert!(
+            log10_abs(&scale) - log10_abs(&diff) >= f64::from(d) - 1.0,
+            "{} vs {}", lhs, rhs
+        );
+    }
 }
 
 mod cli {

@@ -208,7 +208,15 @@ pub fn meijer_value(
         let a2: Vec<Rational> = b.iter().map(|v| Rational::from(1 - v)).collect();
         let b2: Vec<Rational> = a.iter().map(|v| Rational::from(1 - v)).collect();
         let z2 = Rational::from(z.recip_ref());
-        slater(&g, n, m, &a2, &b2, &z2, digits)
+        slater(&g, n, m, &a2, &b2, &z2, digits).map_err(|e| match e {
+            MeijerError::Degenerate { g, why } => MeijerError::Degenerate {
+                g,
+                why: format!(
+                    "in the expansion over the poles of Γ(1 − a_j + s), as G^{{{n},{m}}}_{{{q},{p}}}(1 − b; 1 − a | 1/z), whose {why}"
+                ),
+            },
+            e => e,
+        })
     }
 }
 
