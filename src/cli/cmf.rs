@@ -22,6 +22,7 @@ const EXAMPLES: &str = "Examples:
   apery cmf walk cmf1 --param a=2 --param b=3 --digits 80
   apery cmf pcf zeta3 --trajectory 1,1 --start 1,1        Apéry's PCF (34n^3+51n^2+27n+5, -n^6)
   apery cmf walk \"pfq(2,1,1/2)\" --trajectory 1,1,2 --start 1,1,2   identified with 2F1 values
+  apery cmf walk \"meijerg(1,2,2,2,1/2)\" --trajectory 0,0,1,0 --start 1/2,1/2,1/2,-1/2   with Meijer-G values
   apery cmf walk zeta3 --trajectory 1,1 --start 1/2,1      a rational start
   apery cmf search search-spaces/cmf-zeta3.toml           trajectories -> verified formulas in the catalog
   apery cmf search search-spaces/cmf-pi.toml --shard 0/4 -j 2";
@@ -418,7 +419,8 @@ fn walk(a: WalkArgs) -> Result<()> {
     Ok(())
 }
 
-/// A `pFq` walk's limit against the hypergeometric values at its start, and against the library.
+/// A `pFq` or Meijer-G walk's limit against the hypergeometric values at its start, and against
+/// the library.
 struct Hypergeometric {
     limit: PfqLimit,
     closed: Option<apery::identify::Identification>,
@@ -430,11 +432,10 @@ fn hypergeometric(
     lim: &WalkLimit,
     trusted: u32,
 ) -> Option<Hypergeometric> {
-    let Some(Generated::Pfq(p, q, z)) = &cmf.generator else {
-        return None;
-    };
+    let field = cmf.generator.as_ref()?;
+    let (Generated::Pfq(.., z) | Generated::MeijerG(.., z)) = field;
     let x = Float::with_val(bits_for_digits(trusted) + 64, &lim.exact);
-    let limit = PfqLimit::of_walk((*p, *q, z), start, &x, trusted);
+    let limit = PfqLimit::of_walk(field, start, &x, trusted);
     let closed = closed_form(z, &x, trusted).ok().flatten();
     Some(Hypergeometric { limit, closed })
 }

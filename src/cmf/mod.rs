@@ -16,7 +16,8 @@
 //! * [`pfq`]: the generated hypergeometric fields `pFq(p, q, z)` (θ-operator companion matrices);
 //! * [`pfq_value`]: `pFq` values at rational parameters; [`pfq_limit`]: a `pFq` walk's limit
 //!   identified with the hypergeometric values at its start;
-//! * [`meijer`]: the generated Meijer-G fields `meijerg(m, n, p, q, z)`;
+//! * [`meijer`]: the generated Meijer-G fields `meijerg(m, n, p, q, z)`; [`meijer_value`]: Meijer-G
+//!   values at rational parameters (Slater's theorem), which identify their walks' limits;
 //! * [`shift`]: rational start points (the field shifted by the fractional part);
 //! * [`search`]: enumerating a field's (trajectory, start) pairs into catalog conjectures.
 
@@ -24,6 +25,7 @@ pub mod ffbar;
 pub mod generalize;
 pub mod matrix;
 pub mod meijer;
+pub mod meijer_value;
 pub mod pfq;
 pub mod pfq_limit;
 pub mod pfq_value;

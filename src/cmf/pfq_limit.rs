@@ -1,5 +1,5 @@
-//! The limit of a walk in a generated field `pFq(p, q, z)`, identified with the hypergeometric
-//! values at its start.
+//! The limit of a walk in a generated field, `pFq(p, q, z)` or `meijerg(m, n, p, q, z)`, identified
+//! with the hypergeometric values at its start.
 //!
 //! **Why the values at the start.** With `v(X) = (F, θF, …, θ^{N−1}F)(X)` for
 //! `F(X) = pFq(x; y; z)` at the parameters `X = (x, y)`, the contiguous relations give
@@ -12,14 +12,26 @@
 //! `L = (Σ αᵢ Fᵢ)/(Σ βᵢ Fᵢ)`,   `Fₖ = pFq(x; y₀ + k, y₁ …; z)` (`k < N`; `x₀ + k` when `q = 0`),
 //!
 //! a basis of the same ℚ-span (each `Fₖ` is `v(s)` times a rational matrix); shifting `y₀` up keeps
-//! the series convergent at `z = 1`. The coefficients are found by PSLQ on
+//! the series convergent at `z = 1`. A Meijer-G field ([`super::meijer`]) is the same with
+//! `F = G^{m,n}_{p,q}(a; b | z)`: its axis matrices are `±(Θ − b_j)` and `±(Θ − a_i + 1)`, the
+//! contiguous relations `G(b_j + 1) = ∓(θ − b_j)G`, so
+//!
+//! `Fₖ = G^{m,n}_{p,q}(a; b₀ + k, b₁ … | z)`   (`k < N`, values from [`super::meijer_value`])
+//!
+//! span the same ℚ-space as `v(s)` (`Fₖ` is a monic degree-`k` polynomial in `θ` applied to `G`,
+//! up to sign). Where those values cannot be computed (on `|z| = 1` the shifted series may
+//! diverge; a shift may reach degenerate parameters) `b₀ − k`, then `a_i ± k` are used: any shift is
+//! an invertible rational matrix on `v(s)` where the axis matrices are invertible. The coefficients are found by PSLQ on
 //! `(1, F₁/F₀, …, L, L·F₁/F₀, …)` ([`identify_relation`]), then verified at the digits that the
 //! walk and the series values certify and passed through the relation-quality gate; nothing is
 //! claimed beyond those digits. A walk whose limit involves another solution (one not spanned by
 //! the values at the start) gets no relation.
 
+use super::meijer::operator;
+use super::meijer_value::{meijer_value, MeijerError};
 use super::pfq::rank;
 use super::pfq_value::{label, pfq_value, SeriesError, SeriesValue};
+use super::spec::Generated;
 use crate::identify::{identify_mobius, identify_relation, IdentifyError};
 use crate::pcf::limit::{bits_for_digits, decimal};
 use rug::{Float, Integer, Rational};
@@ -28,10 +40,21 @@ use std::fmt::Write;
 /// Most digits used for an identification (more cost time and prove nothing more).
 pub const MAX_DIGITS: u32 = 300;
 
+/// Why a value at the start cannot be computed.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    /// A `pFq` series ([`pfq_value`]).
+    #[error(transparent)]
+    Pfq(#[from] SeriesError),
+    /// A Meijer-G value ([`meijer_value`]).
+    #[error(transparent)]
+    MeijerG(#[from] MeijerError),
+}
+
 /// One basis value `Fₖ` with its parameters.
 #[derive(Clone, Debug)]
 pub struct BasisValue {
-    /// `pFq(x; y; z)` as text, e.g. `2F1(1,1;3;1/2)`.
+    /// `pFq(x; y; z)` or `G^{m,n}_{p,q}(a; b | z)` as text, e.g. `2F1(1,1;3;1/2)`.
     pub label: String,
     /// The value and its certain digits.
     pub value: SeriesValue,
@@ -62,20 +85,16 @@ pub enum PfqLimit {
         /// The digits the search could use.
         digits: u32,
     },
-    /// The values at the start cannot be computed (divergent series, pole, too slow).
-    Unavailable(SeriesError),
+    /// The values at the start cannot be computed (divergent series, pole, degenerate Meijer-G
+    /// parameters, too slow).
+    Unavailable(ValueError),
 }
 
 impl PfqLimit {
     /// Runs [`identify_pfq_limit`]; an input PSLQ cannot work on (a value that is not finite)
     /// becomes [`PfqLimit::NoRelation`] with no basis, so a walk's report is never lost to it.
-    pub fn of_walk(
-        (p, q, z): (usize, usize, &Rational),
-        start: &[Rational],
-        limit: &Float,
-        trusted: u32,
-    ) -> PfqLimit {
-        identify_pfq_limit(p, q, z, start, limit, trusted, 1000).unwrap_or(PfqLimit::NoRelation {
+    pub fn of_walk(field: &Generated, start: &[Rational], limit: &Float, trusted: u32) -> PfqLimit {
+        identify_limit(field, start, limit, trusted, 1000).unwrap_or(PfqLimit::NoRelation {
             basis: Vec::new(),
             digits: 0,
         })
@@ -105,9 +124,94 @@ pub fn basis_points(
         .collect()
 }
 
-/// Identifies the limit `limit` (certain to `trusted` digits) of a walk of `pFq(p, q, z)` from
-/// `start` (module documentation), at no more than [`MAX_DIGITS`] digits. Coefficients are bounded
-/// by `max_coeff`.
+/// The significant digits of a value `x` known to `absolute` decimal places (`|L − x| ≤
+/// 10^{−absolute}`, how walks count their certain digits): `absolute + log10|x|` when `|x| < 1`
+/// (a limit of 0.006… certain to 57 places has 54 certain significant digits), `absolute`
+/// otherwise (fewer than it has). Identification and its gate count significant digits.
+pub fn significant_digits(x: &Float, absolute: u32) -> u32 {
+    let mag = crate::pcf::limit::log10_abs(x);
+    if x.is_zero() || !mag.is_finite() || mag >= 0.0 {
+        return absolute;
+    }
+    (f64::from(absolute) + mag).floor().max(0.0) as u32
+}
+
+/// The parameter points `(a, b)` of a basis `F₀ … F_{N−1}` for a walk of
+/// `meijerg(m, n, p, q, z)` from `start` (`a₀ … a_{p−1}, b₀ … b_{q−1}`): coordinate `axis` of the
+/// start shifted by `0, step, …, (N−1)·step`, `N` the order of the field's θ-operator.
+pub fn meijer_basis_points(
+    (m, n, p, q, z): (usize, usize, usize, usize, &Rational),
+    start: &[Rational],
+    axis: usize,
+    step: i32,
+) -> Vec<(Vec<Rational>, Vec<Rational>)> {
+    let order = operator(m, n, p, q, z).len().saturating_sub(1);
+    (0..order)
+        .map(|k| {
+            let mut s = start[..p + q].to_vec();
+            s[axis] += step * k as i32;
+            let b = s.split_off(p);
+            (s, b)
+        })
+        .collect()
+}
+
+/// The shifts tried for a Meijer-G basis, in order: `b₀` up, `b₀` down, then each `a_i` up and
+/// down. On `|z| = 1` shifting `b₀` up slows the series down (it may diverge), and a shift may
+/// reach degenerate parameters; each shift is an invertible rational matrix on `v(s)`, so every
+/// one gives a basis of the same ℚ-span.
+fn meijer_basis(
+    (m, n, p, q, z): (usize, usize, usize, usize, &Rational),
+    start: &[Rational],
+    digits: u32,
+) -> Result<Vec<BasisValue>, ValueError> {
+    let shifts = [(p, 1), (p, -1)]
+        .into_iter()
+        .chain((0..p).flat_map(|i| [(i, 1), (i, -1)]));
+    let mut first = None;
+    for (axis, step) in shifts {
+        let values: Result<Vec<BasisValue>, MeijerError> =
+            meijer_basis_points((m, n, p, q, z), start, axis, step)
+                .into_iter()
+                .map(|(a, b)| {
+                    Ok(BasisValue {
+                        label: super::meijer_value::label(m, n, &a, &b, z),
+                        value: meijer_value(m, n, &a, &b, z, digits)?,
+                    })
+                })
+                .collect();
+        match values {
+            Ok(v) => return Ok(v),
+            Err(e) => {
+                first.get_or_insert(e);
+            }
+        }
+    }
+    Err(first.expect("at least one shift is tried").into())
+}
+
+/// The basis values `F₀ … F_{N−1}` at the start of a walk of a generated field, each to `digits`
+/// digits at most (module documentation).
+pub fn basis_values(
+    field: &Generated,
+    start: &[Rational],
+    digits: u32,
+) -> Result<Vec<BasisValue>, ValueError> {
+    match field {
+        Generated::Pfq(p, q, z) => basis_points(*p, *q, z, start)
+            .into_iter()
+            .map(|(x, y)| {
+                Ok(BasisValue {
+                    label: label(&x, &y, z),
+                    value: pfq_value(&x, &y, z, digits)?,
+                })
+            })
+            .collect(),
+        Generated::MeijerG(m, n, p, q, z) => meijer_basis((*m, *n, *p, *q, z), start, digits),
+    }
+}
+
+/// [`identify_limit`] for `pFq(p, q, z)`.
 pub fn identify_pfq_limit(
     p: usize,
     q: usize,
@@ -117,24 +221,37 @@ pub fn identify_pfq_limit(
     trusted: u32,
     max_coeff: u64,
 ) -> Result<PfqLimit, IdentifyError> {
-    let trusted = trusted.min(MAX_DIGITS);
-    let mut basis = Vec::new();
-    for (x, y) in basis_points(p, q, z, start) {
-        match pfq_value(&x, &y, z, trusted.max(20) + 5) {
-            Ok(value) => basis.push(BasisValue {
-                label: label(&x, &y, z),
-                value,
-            }),
-            Err(e) => return Ok(PfqLimit::Unavailable(e)),
-        }
-    }
+    identify_limit(
+        &Generated::Pfq(p, q, z.clone()),
+        start,
+        limit,
+        trusted,
+        max_coeff,
+    )
+}
+
+/// Identifies the limit `limit` (certain to `trusted` decimal places) of a walk of the generated field
+/// `field` from `start` (module documentation), at no more than [`MAX_DIGITS`] digits.
+/// Coefficients are bounded by `max_coeff`.
+pub fn identify_limit(
+    field: &Generated,
+    start: &[Rational],
+    limit: &Float,
+    trusted: u32,
+    max_coeff: u64,
+) -> Result<PfqLimit, IdentifyError> {
+    let trusted = significant_digits(limit, trusted).min(MAX_DIGITS);
+    let basis = match basis_values(field, start, trusted.max(20) + 5) {
+        Ok(b) => b,
+        Err(e) => return Ok(PfqLimit::Unavailable(e)),
+    };
     let digits = basis
         .iter()
         .map(|b| b.value.digits)
         .fold(trusted, u32::min)
         .min(trusted);
     let none = |basis| Ok(PfqLimit::NoRelation { basis, digits });
-    if digits < 12 || basis[0].value.value.is_zero() {
+    if digits < 12 || basis.is_empty() || basis[0].value.value.is_zero() {
         return none(basis);
     }
     let prec = bits_for_digits(digits);
@@ -241,7 +358,7 @@ pub fn legend(basis: &[BasisValue], shown: u32) -> Vec<String> {
         .collect()
 }
 
-/// Library constants a `pFq(p, q, z)` limit may be a Möbius transform of (π, e, log 2, log 3,
+/// Library constants a `pFq(p, q, z)` or `meijerg(m, n, p, q, z)` limit may be a Möbius transform of (π, e, log 2, log 3,
 /// ζ(2), ζ(3), Catalan's G, γ, and `exp(z)`, `log(1 − z)`, `log(1 + z)` for the field's `z`),
 /// as expressions of the constant library.
 pub fn closed_form_candidates(z: &Rational) -> Vec<String> {
@@ -268,13 +385,14 @@ pub fn closed_form_candidates(z: &Rational) -> Vec<String> {
     c
 }
 
-/// The limit as a Möbius transform of one of [`closed_form_candidates`] (PSLQ on `[1, K, x, xK]`,
-/// gated), if one exists.
+/// The limit (certain to `trusted` decimal places) as a Möbius transform of one of
+/// [`closed_form_candidates`] (PSLQ on `[1, K, x, xK]`, gated), if one exists.
 pub fn closed_form(
     z: &Rational,
     limit: &Float,
     trusted: u32,
 ) -> Result<Option<crate::identify::Identification>, crate::constants::ExprError> {
+    let trusted = significant_digits(limit, trusted);
     if trusted < 12 {
         return Ok(None);
     }
