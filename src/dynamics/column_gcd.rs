@@ -147,7 +147,7 @@ fn smooth_gcd(p: &Integer, q: &Integer, b_max: u64, words: &[PrimeWord]) -> Inte
         rq.abs_mut();
         let uq = rq.to_u64_wrapping();
         for &r in w.primes.iter().take_while(|&&r| r <= b_max) {
-            if up % r != 0 || uq % r != 0 {
+            if !up.is_multiple_of(r) || !uq.is_multiple_of(r) {
                 continue;
             }
             let (wp, wq) = work.get_or_insert_with(|| (p.clone(), q.clone()));
