@@ -96,3 +96,57 @@ proptest! {
         prop_assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// |∏b(k)| = 1 (b ≡ ±1): the reduced denominators need no gcd at all; the fast metrics are
+    /// still those of the reference.
+    #[test]
+    fn fast_metrics_equal_reference_when_b_is_a_unit(
+        a in proptest::collection::vec(-5i64..=5, 1..=3),
+        unit in prop_oneof![Just(1i64), Just(-1i64)],
+        depth in 114usize..420,
+        p_ratio in 1usize..=2,
+    ) {
+        let cfg = config(depth, p_ratio);
+        let fast = metrics_with(&a, &[unit], &cfg);
+        let slow = metrics_reference(&a, &[unit], &cfg);
+        prop_assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+    }
+
+    /// b with a common factor m (high prime powers in ∏b(k): 2⁶, 3·2², 5·3·2, 7²): the gcds come
+    /// from the primes up to max|b(k)| or from Euclid, and agree with the reference.
+    #[test]
+    fn fast_metrics_equal_reference_when_b_has_common_factors(
+        a in proptest::collection::vec(-5i64..=5, 1..=3),
+        b in proptest::collection::vec(-5i64..=5, 1..=3),
+        m in prop_oneof![Just(2i64), Just(12), Just(30), Just(49), Just(64)],
+        depth in 114usize..420,
+        p_ratio in 1usize..=2,
+    ) {
+        let b: Vec<i64> = b.iter().map(|c| c * m).collect();
+        let cfg = config(depth, p_ratio);
+        let fast = metrics_with(&a, &b, &cfg);
+        let slow = metrics_reference(&a, &b, &cfg);
+        prop_assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+    }
+
+    /// |det Πₙ| = ∏|b(k)| much smaller than qₙ (a(n) ≈ 2⁴⁰·n, |b(k)| between 2¹³ and 2¹⁸, so
+    /// ln|det| < ln|q|/2 from the first depths): gcd(pₙ, qₙ) = gcd(gcd(|det Πₙ|, pₙ), qₙ) agrees with the reference.
+    #[test]
+    fn fast_metrics_equal_reference_when_the_determinant_is_small(
+        a1 in (1i64 << 40)..(1i64 << 44),
+        a0 in -5i64..=5,
+        b0 in 8_000i64..200_000,
+        b1 in 0i64..200,
+        sign in prop_oneof![Just(1i64), Just(-1i64)],
+        depth in 114usize..300,
+    ) {
+        let (a, b) = ([a0, a1], [sign * b0, sign * b1]);
+        let cfg = config(depth, 2);
+        let fast = metrics_with(&a, &b, &cfg);
+        let slow = metrics_reference(&a, &b, &cfg);
+        prop_assert_eq!(format!("{fast:?}"), format!("{slow:?}"));
+    }
+}

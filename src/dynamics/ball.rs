@@ -199,6 +199,18 @@ impl IntBall {
         }
     }
 
+    /// An upper bound for the number of bits of |X| (from the mantissa, its error and the
+    /// exponent).
+    pub(crate) fn bits_upper(&self) -> u64 {
+        let r_bits = if self.r.is_finite() {
+            // ⌈log₂(r + 1)⌉ ≤ the f64 exponent of r + 1, plus one.
+            (self.r + 1.0).log2().ceil() as u64 + 1
+        } else {
+            return u64::MAX;
+        };
+        u64::from(self.m.significant_bits()).max(r_bits) + 1 + u64::from(self.e)
+    }
+
     /// `Integer::to_f64_exp` of |X| — the truncated 53-bit mantissa and the exponent — if it is
     /// the same at both ends of the ball (truncation is monotone, so then X gives it too).
     pub(crate) fn abs_f64_exp(&self) -> Option<(f64, i64)> {

@@ -23,6 +23,7 @@ use rug::{Assign, Float, Integer};
 use std::cmp::Ordering;
 
 use super::ball::IntBall;
+use super::column_gcd::{column_gcd, ColumnFacts};
 use super::convergents::poly_at;
 use super::delta::ln_abs;
 use super::metrics::LIMIT_BOUND;
@@ -200,7 +201,7 @@ pub(crate) fn measure_fast(
     let ln_qd = q_d.ln_abs()?;
 
     // det Πₙ = ∏_{k=1}^{n} (−b(k)) at every sample depth.
-    let dets = determinants(b, &ns, prec)?;
+    let (dets, facts) = determinants(b, &ns, prec)?;
 
     // Walk the sample points from S down, carrying the column c = M(n+1)···M(n_D)·e₁.
     let k = xs.len();
@@ -213,7 +214,11 @@ pub(crate) fn measure_fast(
         let (p, q) = &cols[i];
         let lq = ln_abs(q);
         ln_q[i] = lq;
-        ln_q_red[i] = lq - ln_gcd(xs[i], p, q);
+        ln_q_red[i] = if xs[i] <= 1 {
+            lq
+        } else {
+            lq - ln_abs(&column_gcd(p, q, ns[i], b, facts[i]))
+        };
         let ln_num = c0.mul(&dets[i]).ln_abs()?;
         if i == k - 1 {
             ln_num_s = ln_num;
@@ -312,15 +317,23 @@ fn tail_column(
 }
 
 /// det Πₙ = ∏_{k=1}^{n} (−b(k)) as balls at each depth of `ns` (increasing), multiplying
-/// machine-word blocks of factors before touching the big integer.
-fn determinants(b: &[i64], ns: &[usize], prec: u32) -> Option<Vec<IntBall>> {
+/// machine-word blocks of factors before touching the big integer, with what the factors tell
+/// about gcd(pₙ, qₙ) (its largest |b(k)| and the size of the determinant).
+fn determinants(b: &[i64], ns: &[usize], prec: u32) -> Option<(Vec<IntBall>, Vec<ColumnFacts>)> {
     let mut out = Vec::with_capacity(ns.len());
+    let mut facts = Vec::with_capacity(ns.len());
     let mut acc = IntBall::from_int(&Integer::from(1), prec);
     let mut word: i128 = 1;
     let mut k = 1usize;
+    let mut b_max = Some(0u64);
     for &n in ns {
         while k <= n {
             let f = -i128::from(poly_at(b, i64::try_from(k).ok()?)?);
+            let abs = u64::try_from(f.unsigned_abs()).ok();
+            b_max = match (b_max, abs) {
+                (Some(m), Some(x)) if x != 0 => Some(m.max(x)),
+                _ => None,
+            };
             match word.checked_mul(f) {
                 Some(w) if w.unsigned_abs() < (1u128 << 100) => word = w,
                 _ => {
@@ -332,9 +345,13 @@ fn determinants(b: &[i64], ns: &[usize], prec: u32) -> Option<Vec<IntBall>> {
         }
         acc = acc.mul_int(&Integer::from(word));
         word = 1;
+        facts.push(ColumnFacts {
+            b_max,
+            det_bits: acc.bits_upper(),
+        });
         out.push(acc.clone());
     }
-    Some(out)
+    Some((out, facts))
 }
 
 #[cfg(test)]

@@ -253,22 +253,15 @@ pub fn log_eigen_ratio(a: &[i64], b: &[i64], n_star: u64) -> (bool, Option<f64>)
 /// for the recipe's markers, and `Err` only for invalid input. Unlike the recipe, complex
 /// eigenvalues do not stop the computation: the measured metrics are still filled in and only the
 /// eigenvalue ratio and predicted δ are left `None` (filter on `complex_eigenvalues`).
+///
+/// Convergents are exact up to the last sample point S; the values at D come from certified
+/// balls, and a value the balls cannot decide is recomputed as in [`metrics_exact`].
 pub fn metrics_with(
     a: &[i64],
     b: &[i64],
     config: &MetricsConfig,
 ) -> Result<PcfMetrics, MetricsError> {
-    if let Some(early) = check_input(a, b, config)? {
-        return Ok(early);
-    }
-    let depth = config.depth;
-    let d = depth;
-    let xs = sample_points(d, config.p_ratio);
-    let measured = match measure_fast(a, b, d, &xs, BALL_PREC) {
-        Some(m) => m,
-        None => measure_exact(&walk(a, b, depth, &wanted_entries(&xs, d))?, d, &xs),
-    };
-    Ok(finish(a, b, config, xs, measured))
+    metrics_by(a, b, config, Method::Fast)
 }
 
 /// Metrics of the PCF (a, b) with exact big integers throughout: convergents by the shared
@@ -280,12 +273,61 @@ pub fn metrics_exact(
     b: &[i64],
     config: &MetricsConfig,
 ) -> Result<PcfMetrics, MetricsError> {
+    metrics_by(a, b, config, Method::Exact)
+}
+
+/// Metrics of the PCF (a, b) by the recipe exactly as written: every convergent by the three-term
+/// recurrence pₙ = a(n)pₙ₋₁ + b(n)pₙ₋₂, every cross term P\[D\]·Q\[x\] − P\[x\]·Q\[D\] and gcd in
+/// full precision. Slow; the reference that [`metrics_with`] is tested against (the two agree bit
+/// for bit).
+pub fn metrics_reference(
+    a: &[i64],
+    b: &[i64],
+    config: &MetricsConfig,
+) -> Result<PcfMetrics, MetricsError> {
+    metrics_by(a, b, config, Method::Reference)
+}
+
+/// How the readings at the sample points are obtained; everything else is shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    /// Exact prefix and certified balls ([`measure_fast`]), exact product tree if undecided.
+    Fast,
+    /// Exact convergents by the product tree, full-size cross terms and gcds.
+    Exact,
+    /// Exact convergents by the step-by-step recurrence, full-size cross terms and gcds.
+    Reference,
+}
+
+/// The one path of [`metrics_with`], [`metrics_exact`] and [`metrics_reference`]: input checks
+/// and recipe step 1, the readings by `method`, then the fits and δs (steps 2–8).
+fn metrics_by(
+    a: &[i64],
+    b: &[i64],
+    config: &MetricsConfig,
+    method: Method,
+) -> Result<PcfMetrics, MetricsError> {
     if let Some(early) = check_input(a, b, config)? {
         return Ok(early);
     }
     let d = config.depth;
     let xs = sample_points(d, config.p_ratio);
-    let measured = measure_exact(&walk(a, b, d, &wanted_entries(&xs, d))?, d, &xs);
+    let fast = match method {
+        Method::Fast => measure_fast(a, b, d, &xs, BALL_PREC),
+        Method::Exact | Method::Reference => None,
+    };
+    let measured = match fast {
+        Some(m) => m,
+        None => {
+            let wanted = wanted_entries(&xs, d);
+            let saved = if method == Method::Reference {
+                walk_step_by_step(a, b, d, &wanted)?
+            } else {
+                walk(a, b, d, &wanted)?
+            };
+            measure_exact(&saved, d, &xs)
+        }
+    };
     Ok(finish(a, b, config, xs, measured))
 }
 
@@ -333,34 +375,21 @@ fn check_input(
     Ok(None)
 }
 
-/// Metrics of the PCF (a, b) by the recipe exactly as written: every convergent by the three-term
-/// recurrence pₙ = a(n)pₙ₋₁ + b(n)pₙ₋₂, every cross term P\[D\]·Q\[x\] − P\[x\]·Q\[D\] and gcd in
-/// full precision. Slow; the reference that [`metrics_with`] is tested against (the two agree bit
-/// for bit).
-pub fn metrics_reference(
+/// The list entries (k, P[k], Q[k]) with k in `wanted` (sorted) by the three-term recurrence,
+/// one step at a time for n = 0 … depth−1.
+fn walk_step_by_step(
     a: &[i64],
     b: &[i64],
-    config: &MetricsConfig,
-) -> Result<PcfMetrics, MetricsError> {
-    let depth = config.depth;
-    if let Some(early) = check_input(a, b, config)? {
-        return Ok(early);
-    }
-    let xs = sample_points(depth, config.p_ratio);
-    let wanted = wanted_entries(&xs, depth);
+    depth: usize,
+    wanted: &[usize],
+) -> Result<Vec<(usize, Integer, Integer)>, DeltaError> {
     let mut saved = Vec::with_capacity(wanted.len());
     super::convergents::walk_pcf_convergents(a, b, depth - 1, |n, p, q| {
         if wanted.binary_search(&(n + 1)).is_ok() {
             saved.push((n + 1, p.clone(), q.clone()));
         }
     })?;
-    Ok(finish(
-        a,
-        b,
-        config,
-        xs.clone(),
-        measure_exact(&saved, depth, &xs),
-    ))
+    Ok(saved)
 }
 
 /// The list entries the recipe reads: the sample points and D.

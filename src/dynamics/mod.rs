@@ -7,6 +7,7 @@
 
 mod ball;
 pub mod cluster;
+mod column_gcd;
 mod convergents;
 pub mod delta;
 pub mod fit;
