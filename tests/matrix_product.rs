@@ -8,10 +8,10 @@ use apery::matrix::IntMatrix;
 use proptest::prelude::*;
 use rug::Integer;
 
-/// `ms[0]·ms[1]···` from left to right: the slow oracle.
+/// `ms[0]·ms[1]···` from left to right by the definition of the product: the slow oracle.
 fn naive(ms: &[IntMatrix], dim: usize) -> IntMatrix {
     ms.iter()
-        .fold(IntMatrix::identity(dim), |acc, m| acc.mul(m))
+        .fold(IntMatrix::identity(dim), |acc, m| acc.mul_classical(m))
 }
 
 /// An entry: mostly small, sometimes near the ends of `i64` or `i128` (so that products overflow
@@ -61,6 +61,33 @@ proptest! {
     }
 }
 
+/// A matrix of `d × d` signed entries from 64-bit limbs (entries of about 8,000–13,000 bits, or
+/// a few small ones among them).
+fn wide_matrix(d: usize) -> impl Strategy<Value = IntMatrix> {
+    let entry = prop_oneof![
+        6 => (prop::collection::vec(any::<u64>(), 128..200), any::<bool>()).prop_map(|(limbs, neg)| {
+            let x = Integer::from_digits(&limbs, rug::integer::Order::Lsf);
+            if neg { -x } else { x }
+        }),
+        1 => (-3i64..=3).prop_map(Integer::from),
+    ];
+    prop::collection::vec(entry, d * d).prop_map(move |e| IntMatrix { dim: d, e })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Strassen's 2×2 and Laderman's 3×3 products (taken when every entry has at least
+    /// `FAST_MUL_BITS` bits) equal the product by the definition, also with negative entries and
+    /// with small entries that send the product back to the definition.
+    #[test]
+    fn fast_products_of_wide_matrices_equal_the_definition(
+        (a, b) in (2usize..=3).prop_flat_map(|d| (wide_matrix(d), wide_matrix(d)))
+    ) {
+        prop_assert_eq!(a.mul(&b), a.mul_classical(&b));
+    }
+}
+
 /// Whether two matrices are proportional by a nonzero factor (`a[i]·b[j] = a[j]·b[i]` for all
 /// entries, and neither is zero).
 fn proportional(a: &IntMatrix, b: &IntMatrix) -> bool {
@@ -101,4 +128,24 @@ fn polynomial_step_walk_is_proportional_to_the_exact_walk() {
         assert!(proportional(&exact.p, &proj), "{t:?} from {s:?}");
         assert_eq!(exact.p.value(), proj.value(), "{t:?} from {s:?}");
     }
+}
+
+/// Two copies of a generated `pFq` field share one polynomial step (built by the first walk): the
+/// second copy's projective walk equals the first's and is proportional to its exact walk.
+#[test]
+fn shared_polynomial_step_of_a_pfq_field_gives_the_same_walk() {
+    let t = [1, 1, 2, 2, 3, 3, 4];
+    let first = load("pfq(4,3,1)").unwrap().build(&[]).unwrap();
+    let second = load("pfq(4,3,1)").unwrap().build(&[]).unwrap();
+    let a = Walker::new(&first)
+        .unwrap()
+        .walk_projective(&t, &t, 64)
+        .unwrap();
+    let b = Walker::new(&second)
+        .unwrap()
+        .walk_projective(&t, &t, 64)
+        .unwrap();
+    assert_eq!(a, b);
+    let exact = Walker::new(&second).unwrap().walk(&t, &t, 64).unwrap();
+    assert!(proportional(&exact.p, &b));
 }

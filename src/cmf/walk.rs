@@ -162,6 +162,24 @@ pub struct Walker<'a> {
 /// Trajectory, start and the polynomial step matrix built for them.
 type PolyStepCache = Mutex<Vec<(Vec<i64>, Vec<i64>, Option<Arc<PolyStep>>)>>;
 
+/// The polynomial steps of generated `pFq` fields, shared by every walker of the process: such a
+/// field is determined by its generator `pFq(p, q, z)` (its matrices are evaluated from the
+/// operator), so the step along `(traj, start)` is the same for every copy of the field and is
+/// built once, as ramanujantools caches a field's trajectory matrices. At most
+/// [`SHARED_POLY_STEPS_MAX`] entries, the oldest dropped first.
+#[allow(clippy::type_complexity)]
+static SHARED_POLY_STEPS: Mutex<
+    Vec<(
+        super::spec::Generated,
+        Vec<i64>,
+        Vec<i64>,
+        Option<Arc<PolyStep>>,
+    )>,
+> = Mutex::new(Vec::new());
+
+/// Largest number of entries of [`SHARED_POLY_STEPS`].
+const SHARED_POLY_STEPS_MAX: usize = 32;
+
 fn show_point(cmf: &Cmf, p: &[i64]) -> String {
     format!(
         "({}) = ({})",
@@ -1360,16 +1378,39 @@ impl Walker<'_> {
     }
 
     /// The polynomial step of `(traj, start)`, built once per walker (if `build`; otherwise only
-    /// one built before).
+    /// one built before). For generated `pFq` fields, which their generator determines, the step is
+    /// built once per process ([`SHARED_POLY_STEPS`]).
     fn cached_poly_step(&self, traj: &[i64], start: &[i64], build: bool) -> Option<Arc<PolyStep>> {
         let mut cache = self.poly_steps.lock().expect("not poisoned");
         if let Some((_, _, p)) = cache.iter().find(|(t, s, _)| t == traj && s == start) {
             return p.clone();
         }
-        if !build {
-            return None;
-        }
-        let p = self.poly_step(traj, start).map(Arc::new);
+        let generator = match &self.cmf.generator {
+            Some(g @ super::spec::Generated::Pfq(..)) => Some(g),
+            _ => None,
+        };
+        let shared = generator.and_then(|g| {
+            let shared = SHARED_POLY_STEPS.lock().expect("not poisoned");
+            shared
+                .iter()
+                .find(|(sg, t, s, _)| sg == g && t == traj && s == start)
+                .map(|(_, _, _, p)| p.clone())
+        });
+        let p = match shared {
+            Some(p) => p,
+            None if !build => return None,
+            None => {
+                let p = self.poly_step(traj, start).map(Arc::new);
+                if let Some(g) = generator {
+                    let mut shared = SHARED_POLY_STEPS.lock().expect("not poisoned");
+                    if shared.len() >= SHARED_POLY_STEPS_MAX {
+                        shared.remove(0);
+                    }
+                    shared.push((g.clone(), traj.to_vec(), start.to_vec(), p.clone()));
+                }
+                p
+            }
+        };
         if cache.len() >= 8 {
             cache.remove(0);
         }
