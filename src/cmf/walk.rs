@@ -1002,6 +1002,32 @@ struct PolyStep {
     /// `entries` with `i128` coefficients, when they fit.
     small: Option<Vec<Vec<i128>>>,
     checks: Vec<(Poly, Option<Vec<i128>>)>,
+    /// Every real root of every check is below this (`i64::MAX` if unknown): no check vanishes at
+    /// a larger `k`.
+    roots_below: i64,
+}
+
+/// A bound `B` with `|r| < B` for every complex root `r` of `p` (Fujiwara 1916:
+/// `|r| ≤ 2·max(|a_{n−1}/a_n|, |a_{n−2}/a_n|^{1/2}, …, |a_0/(2a_n)|^{1/n})`), rounded up with
+/// margin; `None` for constants or when the coefficients do not fit an `f64`.
+fn root_bound(p: &Poly) -> Option<i64> {
+    let n = p.degree().filter(|&n| n > 0)?;
+    let c = p.coeffs();
+    let lead = c[n].to_f64().abs();
+    let mut m: f64 = 0.0;
+    for i in 1..=n {
+        let mut r = c[n - i].to_f64().abs() / lead;
+        if i == n {
+            r /= 2.0;
+        }
+        let r = r.powf(1.0 / i as f64);
+        if !r.is_finite() {
+            return None;
+        }
+        m = m.max(r);
+    }
+    let b = (2.0 * m * 1.01).ceil() + 1.0;
+    (b.is_finite() && b < 1e15).then_some(b as i64)
 }
 
 /// `p(k)` by Horner's rule in checked `i128`.
@@ -1020,12 +1046,13 @@ fn poly_to_i128(p: &Poly) -> Option<Vec<i128>> {
 impl PolyStep {
     /// Whether `N(k)` is proportional to `T_k` (no check vanishes at `k`).
     fn proportional_at(&self, k: i64) -> bool {
-        self.checks.iter().all(|(p, small)| {
-            match small.as_ref().and_then(|c| horner_i128(c, i128::from(k))) {
-                Some(v) => v != 0,
-                None => p.eval(k) != 0,
-            }
-        })
+        k >= self.roots_below
+            || self.checks.iter().all(|(p, small)| {
+                match small.as_ref().and_then(|c| horner_i128(c, i128::from(k))) {
+                    Some(v) => v != 0,
+                    None => p.eval(k) != 0,
+                }
+            })
     }
 
     /// `N(k)`.
@@ -1328,6 +1355,13 @@ impl Walker<'_> {
             return None; // a pole or singular matrix on the whole line: the general path reports it
         }
         let small = entries.iter().map(poly_to_i128).collect();
+        // a constant check is nonzero (zero checks were refused above)
+        let roots_below = checks
+            .iter()
+            .filter(|c| c.degree().is_some_and(|d| d > 0))
+            .map(root_bound)
+            .try_fold(0i64, |b, r| Some(b.max(r?)))
+            .unwrap_or(i64::MAX);
         let checks = checks
             .into_iter()
             .map(|c| {
@@ -1340,6 +1374,7 @@ impl Walker<'_> {
             entries,
             small,
             checks,
+            roots_below,
         })
     }
 
@@ -1815,6 +1850,18 @@ mod tests {
                 f.scale(&Integer::from(3))
             ]
         );
+    }
+
+    /// Fujiwara's bound exceeds every root: `(k + 7)(k − 30)(2k + 3)` has its largest root at 30,
+    /// `k² + 1` none real; constants have no bound.
+    #[test]
+    fn root_bound_exceeds_the_roots() {
+        let p = &(&Poly::from_i64(&[7, 1]) * &Poly::from_i64(&[-30, 1])) * &Poly::from_i64(&[3, 2]);
+        let b = root_bound(&p).unwrap();
+        assert!(b > 30 && b < 200, "{b}");
+        assert!((b..b + 50).all(|k| p.eval(k) != 0));
+        assert!(root_bound(&Poly::from_i64(&[1, 0, 1])).unwrap() >= 2);
+        assert_eq!(root_bound(&Poly::constant(5)), None);
     }
 
     /// Faddeev–LeVerrier against the cofactor definition `adj[i][j] = (−1)^{i+j}·det(minor_{ji})`,
