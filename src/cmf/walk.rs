@@ -124,11 +124,12 @@ impl AxisEval {
                     .collect::<Option<Vec<_>>>()
             })
             .collect::<Option<Vec<_>>>();
-        let den_int = IntPoly::from_mpoly(&den).0;
+        let (den_int, den_scale) = IntPoly::from_mpoly(&den);
         for (m, e) in max.iter_mut().zip(den_int.max_exponents()) {
             *m = (*m).max(e);
         }
-        let den_small = (den_int.terms().len() == den.len())
+        // only an integral `d` (a scaled one would change the walk's scale)
+        let den_small = (den_int.terms().len() == den.len() && den_scale == 1)
             .then(|| {
                 den_int
                     .terms()
@@ -361,11 +362,6 @@ impl<'a> Walker<'a> {
         Some((IntMatrix { dim: n, e }, den))
     }
 
-    /// `N_i(X)` in `i128` arithmetic, `None` on overflow or without a fast path.
-    fn eval_axis_small(&self, i: usize, x: &[i64]) -> Option<Vec<i128>> {
-        Some(self.eval_axis_i128(i, x, false)?.0)
-    }
-
     /// `(N_i(X), d_i(X))` in `i128` arithmetic (`d` only if `with_den`, else 0); `None` on overflow,
     /// for more than 16 axes or exponents above 15.
     fn eval_axis_i128(&self, i: usize, x: &[i64], with_den: bool) -> Option<(Vec<i128>, i128)> {
@@ -406,15 +402,16 @@ impl<'a> Walker<'a> {
 
     /// One trajectory step from `x` (updated; garbage on `None`) with every axis matrix evaluated
     /// and (for inverting moves) adjugated in `i128`, the product accumulated in `i128` while it fits
-    /// and in GMP integers after: `(∏ factors, scale)`. Handles backward axes and non-constant
-    /// denominators; `None` (the caller then takes the general path, which also reports poles and
-    /// singular points) on overflow of a factor, a vanishing denominator or a singular matrix.
-    fn step_mixed(
+    /// ([`Node::Small`]) and in GMP integers after ([`Node::Big`]): `(∏ factors, scale)`, the scale
+    /// (`1/d` per forward move, `d/det` per inverting one) only if `want_scale`. `None` (the caller
+    /// then takes the general path, which also reports poles and singular points) on overflow of a
+    /// factor, a vanishing denominator or a singular matrix.
+    fn step_machine(
         &self,
         traj: &[i64],
         x: &mut [i64],
         want_scale: bool,
-    ) -> Option<(IntMatrix, Option<Rational>)> {
+    ) -> Option<(Node, Option<Rational>)> {
         if !self.expanded_is_cheap() {
             return None;
         }
@@ -438,7 +435,7 @@ impl<'a> Walker<'a> {
                 }
                 adj
             } else {
-                if let Some(s) = scale.as_mut() {
+                if let Some(s) = scale.as_mut().filter(|_| den != 1) {
                     *s /= Integer::from(den);
                 }
                 n
@@ -457,48 +454,10 @@ impl<'a> Walker<'a> {
         })
         .ok()?;
         let m = match big {
-            Some(b) => b,
-            None => IntMatrix::from_i128(d, &small?),
+            Some(b) => Node::Big(b),
+            None => Node::Small(d, small?),
         };
         Some((m, scale))
-    }
-
-    /// The step from `x` (updated; garbage on `None`) in `i128` arithmetic for fields with constant
-    /// denominators: `(∏ N, ∏ 1/d)` (the scale only if `want_scale`), or `None` if it overflows or
-    /// needs a backward move.
-    fn step_small(
-        &self,
-        traj: &[i64],
-        x: &mut [i64],
-        want_scale: bool,
-    ) -> Option<(Vec<i128>, Option<Rational>)> {
-        if traj
-            .iter()
-            .zip(&self.cmf.backward)
-            .any(|(&t, &backward)| t < 0 || (t != 0 && backward))
-        {
-            return None;
-        }
-        let d = self.cmf.rank();
-        let mut m: Option<Vec<i128>> = None;
-        let mut scale = want_scale.then(|| Rational::from(1));
-        for (i, &t) in traj.iter().enumerate() {
-            for _ in 0..t {
-                let n = self.eval_axis_small(i, x)?;
-                let dc = self.ax(i).den_const.as_ref()?;
-                if let Some(s) = scale.as_mut() {
-                    if *dc != 1 {
-                        *s /= dc;
-                    }
-                }
-                m = Some(match m {
-                    None => n,
-                    Some(a) => mul_i128(&a, &n, d)?,
-                });
-                x[i] += 1;
-            }
-        }
-        Some((m?, scale))
     }
 
     /// The step matrix `T_k` (integral part and scale) of one trajectory step from `x` (updated).
@@ -604,53 +563,50 @@ impl<'a> Walker<'a> {
                 ms.push(Node::Big(m));
                 continue;
             }
-            if let Some((mut m, mut s)) = self.step_small(traj, &mut x, want_scale) {
-                let mut g = 0u128;
-                for v in &m {
-                    g = gcd_u128(g, v.unsigned_abs());
-                    if g == 1 {
-                        break;
-                    }
-                }
-                if g > 1 {
-                    for v in &mut m {
-                        *v /= g as i128;
-                    }
-                    if let Some(s) = s.as_mut() {
-                        *s *= Rational::from(Integer::from(g));
-                    }
-                }
-                ms.push(Node::Small(self.cmf.rank(), m));
-                if let Some(s) = s {
-                    scales.push(s);
-                }
-                continue;
-            }
-            // the fast paths may have moved x before giving up
-            let reset = |x: &mut [i64]| {
-                for (xi, (s, t)) in x.iter_mut().zip(start.iter().zip(traj)) {
-                    *xi = s + k as i64 * t;
-                }
-            };
-            reset(&mut x);
-            let mixed = self.step_mixed(traj, &mut x, want_scale);
-            let (mut m, mut s) = match mixed {
+            let (node, mut s) = match self.step_machine(traj, &mut x, want_scale) {
                 Some((m, s)) => (m, s.unwrap_or_default()),
                 None => {
-                    reset(&mut x);
-                    self.step(traj, &mut x)?
+                    // the machine path may have moved x before giving up
+                    for (xi, (s, t)) in x.iter_mut().zip(start.iter().zip(traj)) {
+                        *xi = s + k as i64 * t;
+                    }
+                    let (m, s) = self.step(traj, &mut x)?;
+                    (Node::Big(m), s)
                 }
             };
-            let g = m.content();
-            if g > 1 {
-                for e in &mut m.e {
-                    e.div_exact_mut(&g);
+            let node = match node {
+                Node::Small(dim, mut m) => {
+                    let mut g = 0u128;
+                    for v in &m {
+                        g = gcd_u128(g, v.unsigned_abs());
+                        if g == 1 {
+                            break;
+                        }
+                    }
+                    if g > 1 {
+                        for v in &mut m {
+                            *v /= g as i128;
+                        }
+                        if want_scale {
+                            s *= Rational::from(Integer::from(g));
+                        }
+                    }
+                    Node::Small(dim, m)
                 }
-                if want_scale {
-                    s *= Rational::from(g);
+                Node::Big(mut m) => {
+                    let g = m.content();
+                    if g > 1 {
+                        for e in &mut m.e {
+                            e.div_exact_mut(&g);
+                        }
+                        if want_scale {
+                            s *= Rational::from(g);
+                        }
+                    }
+                    Node::Big(m)
                 }
-            }
-            ms.push(Node::Big(m));
+            };
+            ms.push(node);
             if want_scale {
                 scales.push(s);
             }
