@@ -139,8 +139,8 @@ fn strassen(a: &[Integer], b: &[Integer]) -> IntMatrix {
     let (b11, b12, b21, b22) = (&b[0], &b[1], &b[2], &b[3]);
     let m1 = signed_sum(&[a11, a22], &[]) * signed_sum(&[b11, b22], &[]);
     let m2 = signed_sum(&[a21, a22], &[]) * b11;
-    let m3 = Integer::from(a11 * signed_sum(&[b12], &[b22]));
-    let m4 = Integer::from(a22 * signed_sum(&[b21], &[b11]));
+    let m3 = a11 * signed_sum(&[b12], &[b22]);
+    let m4 = a22 * signed_sum(&[b21], &[b11]);
     let m5 = signed_sum(&[a11, a12], &[]) * b22;
     let m6 = signed_sum(&[a21], &[a11]) * signed_sum(&[b11, b12], &[]);
     let m7 = signed_sum(&[a12], &[a22]) * signed_sum(&[b21, b22], &[]);
@@ -163,7 +163,7 @@ fn laderman(a: &[Integer], b: &[Integer]) -> IntMatrix {
     let m = [
         s(&[a11, a12, a13], &[a21, a22, a32, a33]) * b22,
         s(&[a11], &[a21]) * s(&[b22], &[b12]),
-        Integer::from(a22 * s(&[b12, b21, b33], &[b11, b22, b23, b31])),
+        a22 * s(&[b12, b21, b33], &[b11, b22, b23, b31]),
         s(&[a21, a22], &[a11]) * s(&[b11, b22], &[b12]),
         s(&[a21, a22], &[]) * s(&[b12], &[b11]),
         Integer::from(a11 * b11),
@@ -171,7 +171,7 @@ fn laderman(a: &[Integer], b: &[Integer]) -> IntMatrix {
         s(&[a31], &[a11]) * s(&[b13], &[b23]),
         s(&[a31, a32], &[]) * s(&[b13], &[b11]),
         s(&[a11, a12, a13], &[a22, a23, a31, a32]) * b23,
-        Integer::from(a32 * s(&[b13, b21, b32], &[b11, b22, b23, b31])),
+        a32 * s(&[b13, b21, b32], &[b11, b22, b23, b31]),
         s(&[a32, a33], &[a13]) * s(&[b22, b31], &[b32]),
         s(&[a13], &[a33]) * s(&[b22], &[b32]),
         Integer::from(a13 * b31),
