@@ -20,7 +20,7 @@
 
 use super::{try_for_each_move, Cmf, PolyMatrix};
 use crate::matrix::mul_i128;
-use crate::matrix::product::{product, Node};
+use crate::matrix::product::{product, product_projective, Node};
 pub use crate::matrix::IntMatrix;
 use crate::poly::multi::{power_table, IntPoly, MPoly};
 use rug::{Integer, Rational};
@@ -628,7 +628,7 @@ impl<'a> Walker<'a> {
         hi: usize,
     ) -> Result<IntMatrix, WalkError> {
         let (ms, _) = self.step_matrices(traj, start, lo, hi, false)?;
-        Ok(product(&ms, self.cmf.rank()))
+        Ok(product_projective(&ms, self.cmf.rank()))
     }
 
     /// The walk of depth `n`: `P(n) = ∏_{k<n} T_k`, exactly (`p · scale`).
