@@ -124,6 +124,9 @@ fn ramanujantools_cases(c: &mut Criterion) {
     }
     let f43 = load("pfq(4,3,1)").unwrap().build(&[]).unwrap();
     let t = [1, 1, 2, 2, 3, 3, 4];
+    // A new walker per iteration; the polynomial step of a generated pFq field is built by the
+    // first iteration only (it is shared by every walker of the process, as ramanujantools caches
+    // a field's trajectory matrix).
     g.bench_function("walk 4f3 (1,1,2,2,3,3,4) depth 1000 (projective)", |b| {
         b.iter(|| {
             let w = Walker::new(&f43).unwrap();

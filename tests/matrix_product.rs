@@ -3,15 +3,15 @@
 
 use apery::cmf::load;
 use apery::cmf::walk::Walker;
-use apery::matrix::product::{balanced_product, product, Node};
+use apery::matrix::product::{balanced_product, product, product_projective, Node, CONTENT_SPAN};
 use apery::matrix::IntMatrix;
 use proptest::prelude::*;
 use rug::Integer;
 
-/// `ms[0]·ms[1]···` from left to right: the slow oracle.
+/// `ms[0]·ms[1]···` from left to right by the definition of the product: the slow oracle.
 fn naive(ms: &[IntMatrix], dim: usize) -> IntMatrix {
     ms.iter()
-        .fold(IntMatrix::identity(dim), |acc, m| acc.mul(m))
+        .fold(IntMatrix::identity(dim), |acc, m| acc.mul_classical(m))
 }
 
 /// An entry: mostly small, sometimes near the ends of `i64` or `i128` (so that products overflow
@@ -61,6 +61,33 @@ proptest! {
     }
 }
 
+/// A matrix of `d × d` signed entries from 64-bit limbs (entries of about 8,000–13,000 bits, or
+/// a few small ones among them).
+fn wide_matrix(d: usize) -> impl Strategy<Value = IntMatrix> {
+    let entry = prop_oneof![
+        6 => (prop::collection::vec(any::<u64>(), 128..200), any::<bool>()).prop_map(|(limbs, neg)| {
+            let x = Integer::from_digits(&limbs, rug::integer::Order::Lsf);
+            if neg { -x } else { x }
+        }),
+        1 => (-3i64..=3).prop_map(Integer::from),
+    ];
+    prop::collection::vec(entry, d * d).prop_map(move |e| IntMatrix { dim: d, e })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Strassen's 2×2 and Laderman's 3×3 products (taken when every entry has at least
+    /// `FAST_MUL_BITS` bits) equal the product by the definition, also with negative entries and
+    /// with small entries that send the product back to the definition.
+    #[test]
+    fn fast_products_of_wide_matrices_equal_the_definition(
+        (a, b) in (2usize..=3).prop_flat_map(|d| (wide_matrix(d), wide_matrix(d)))
+    ) {
+        prop_assert_eq!(a.mul(&b), a.mul_classical(&b));
+    }
+}
+
 /// Whether two matrices are proportional by a nonzero factor (`a[i]·b[j] = a[j]·b[i]` for all
 /// entries, and neither is zero).
 fn proportional(a: &IntMatrix, b: &IntMatrix) -> bool {
@@ -101,4 +128,65 @@ fn polynomial_step_walk_is_proportional_to_the_exact_walk() {
         assert!(proportional(&exact.p, &proj), "{t:?} from {s:?}");
         assert_eq!(exact.p.value(), proj.value(), "{t:?} from {s:?}");
     }
+}
+
+/// Two copies of a generated `pFq` field share one polynomial step (built by the first walk): the
+/// second copy's projective walk equals the first's and is proportional to its exact walk.
+#[test]
+fn shared_polynomial_step_of_a_pfq_field_gives_the_same_walk() {
+    let t = [1, 1, 2, 2, 3, 3, 4];
+    let first = load("pfq(4,3,1)").unwrap().build(&[]).unwrap();
+    let second = load("pfq(4,3,1)").unwrap().build(&[]).unwrap();
+    let a = Walker::new(&first)
+        .unwrap()
+        .walk_projective(&t, &t, 64)
+        .unwrap();
+    let b = Walker::new(&second)
+        .unwrap()
+        .walk_projective(&t, &t, 64)
+        .unwrap();
+    assert_eq!(a, b);
+    let exact = Walker::new(&second).unwrap().walk(&t, &t, 64).unwrap();
+    assert!(proportional(&exact.p, &b));
+}
+
+/// The projective product (nodes of 3×3 and larger products divided by their content from
+/// `CONTENT_SPAN` factors up) is a nonzero multiple of the exact product, for 2×2 to 4×4 factors
+/// with entries in −9…9, including spans long enough for the division; and the 4F3 walk of
+/// ramanujantools' benchmark to depth 160 (which passes through it) is proportional to the exact
+/// walk, with less than half its bits.
+#[test]
+fn projective_product_is_proportional_to_the_product() {
+    let mut seed = 99u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) % 19) as i128 - 9
+    };
+    for d in 2..=4usize {
+        for n in [1, 5, CONTENT_SPAN, 3 * CONTENT_SPAN + 7] {
+            let ms: Vec<Node> = (0..n)
+                .map(|_| Node::Small(d, (0..d * d).map(|_| next()).collect()))
+                .collect();
+            let exact = product(&ms, d);
+            assert!(
+                proportional(&exact, &product_projective(&ms, d)),
+                "d = {d}, n = {n}"
+            );
+        }
+    }
+    let f43 = load("pfq(4,3,1)").unwrap().build(&[]).unwrap();
+    let t = [1, 1, 2, 2, 3, 3, 4];
+    let w = Walker::new(&f43).unwrap();
+    let exact = w.walk(&t, &t, 160).unwrap().p;
+    let proj = w.walk_projective(&t, &t, 160).unwrap();
+    assert!(proportional(&exact, &proj));
+    let bits = |m: &IntMatrix| m.e.iter().map(|e| e.significant_bits()).max().unwrap();
+    assert!(
+        2 * bits(&proj) < bits(&exact),
+        "{} vs {}",
+        bits(&proj),
+        bits(&exact)
+    );
 }
