@@ -42,7 +42,11 @@ const EXAMPLES: &str = "Examples:
   apery cluster && apery plot clusters --out results/clusters.png
   apery split search-spaces/quickstart.toml --units 8 --out run/units
   apery run-unit run/units/000000.unit --result run/results/000000.result
-  apery merge --catalog run/catalog.sqlite run/results && apery status --catalog run/catalog.sqlite";
+  apery merge --catalog run/catalog.sqlite run/results && apery status --catalog run/catalog.sqlite
+
+Environment:
+  APERY_GMP_GENERIC=1   keep GMP's own choice of inner loops instead of its Skylake loops on newer
+                        Intel CPUs it does not know (to compare speed; the results are the same)";
 
 #[derive(Subcommand, Debug)]
 enum Command {
