@@ -103,24 +103,34 @@ pub fn adjugate(m: &IntMatrix) -> (IntMatrix, Integer) {
         let (e, det) = faddeev_leverrier(&m.e, d);
         return (IntMatrix { dim: d, e }, det);
     }
-    let det = int_det(&m.e, d);
+    (
+        IntMatrix {
+            dim: d,
+            e: cofactor_adjugate(&m.e, d),
+        },
+        int_det(&m.e, d),
+    )
+}
+
+/// `adj(A)` of a `d × d` matrix (row-major `a`) by cofactors:
+/// `adj[i][j] = (−1)^{i+j}·det(A without row j and column i)`; `adj = (1)` when `d = 1`.
+fn cofactor_adjugate(a: &[Integer], d: usize) -> Vec<Integer> {
     if d == 1 {
-        return (IntMatrix::identity(1), det);
+        return vec![Integer::from(1)];
     }
     let mut e = vec![Integer::new(); d * d];
     for i in 0..d {
         for j in 0..d {
-            // adj[i][j] = (−1)^{i+j} · det(m without row j and column i)
             let minor: Vec<Integer> = (0..d)
                 .filter(|&r| r != j)
                 .flat_map(|r| (0..d).filter(move |&c| c != i).map(move |c| (r, c)))
-                .map(|(r, c)| m.e[r * d + c].clone())
+                .map(|(r, c)| a[r * d + c].clone())
                 .collect();
             let c = int_det(&minor, d - 1);
             e[i * d + j] = if (i + j) % 2 == 0 { c } else { -c };
         }
     }
-    (IntMatrix { dim: d, e }, det)
+    e
 }
 
 /// `(adj(A), det(A))` by the Faddeev–LeVerrier recurrence, `O(d⁴)` exact integer operations:
@@ -217,22 +227,7 @@ mod tests {
                     e: e.iter().map(|&v| Integer::from(v)).collect(),
                 };
                 let det = int_det(&m.e, d);
-                let mut cof = vec![Integer::new(); d * d];
-                if d == 1 {
-                    cof[0] = Integer::from(1);
-                } else {
-                    for i in 0..d {
-                        for j in 0..d {
-                            let minor: Vec<Integer> = (0..d)
-                                .filter(|&r| r != j)
-                                .flat_map(|r| (0..d).filter(move |&c| c != i).map(move |c| (r, c)))
-                                .map(|(r, c)| m.e[r * d + c].clone())
-                                .collect();
-                            let c = int_det(&minor, d - 1);
-                            cof[i * d + j] = if (i + j) % 2 == 0 { c } else { -c };
-                        }
-                    }
-                }
+                let cof = cofactor_adjugate(&m.e, d);
                 let (fl, fdet) = faddeev_leverrier(&m.e, d);
                 assert_eq!((&fl, &fdet), (&cof, &det), "d = {d}");
                 let (adj, adet) = adjugate(&m);

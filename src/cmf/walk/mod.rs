@@ -170,7 +170,8 @@ pub struct Walker<'a> {
     poly_steps: PolyStepCache,
 }
 
-fn show_point(cmf: &Cmf, p: &[i64]) -> String {
+/// `(x, y, …) = (p₀, p₁, …)`: a point of the field with its axis names, for error messages.
+pub(super) fn show_point<T: std::fmt::Display>(cmf: &Cmf, p: &[T]) -> String {
     format!(
         "({}) = ({})",
         cmf.axes.join(", "),

@@ -43,17 +43,6 @@ pub fn step_at(
     first
 }
 
-fn show_rational_point(cmf: &Cmf, p: &[Rational]) -> String {
-    format!(
-        "({}) = ({})",
-        cmf.axes.join(", "),
-        p.iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
 /// One step in ℚ at a rational point, moves in the given order.
 fn rational_step(
     cmf: &Cmf,
@@ -74,7 +63,7 @@ fn rational_step(
             .map(|(k, e)| {
                 e.eval(x).map_err(|_| WalkError::Pole {
                     axis: cmf.axes[i].clone(),
-                    point: show_rational_point(cmf, x),
+                    point: super::show_point(cmf, x),
                     row: k / d,
                     col: k % d,
                     den: cmf.show(e.den()),
@@ -84,7 +73,7 @@ fn rational_step(
         let m = if invert {
             rational_inverse(&m, d).ok_or_else(|| WalkError::Singular {
                 axis: cmf.axes[i].clone(),
-                point: show_rational_point(cmf, x),
+                point: super::show_point(cmf, x),
             })?
         } else {
             m
