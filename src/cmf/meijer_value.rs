@@ -442,6 +442,7 @@ fn slater(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cmf::pfq_value::tests::agree;
     use crate::constants;
 
     fn r(s: &str) -> Rational {
@@ -453,14 +454,6 @@ mod tests {
             return Vec::new();
         }
         s.split(',').map(r).collect()
-    }
-
-    fn agree(a: &Float, b: &Float) -> f64 {
-        let d = Float::with_val(a.prec(), a - b);
-        if d.is_zero() {
-            return f64::INFINITY;
-        }
-        log10_abs(b) - log10_abs(&d)
     }
 
     /// `Γ` at rational arguments, also negative ones: Γ(1/2) = √π, Γ(−3/2) = 4√π/3, Γ(7/3).

@@ -395,7 +395,7 @@ fn extrapolated(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::constants;
 
@@ -403,7 +403,8 @@ mod tests {
         crate::cmf::spec::parse_rational(s).unwrap()
     }
 
-    fn agree(a: &Float, b: &Float) -> f64 {
+    /// Decimal digits to which `a` agrees with `b`: −log₁₀(|a − b|/|b|) (∞ when equal).
+    pub(crate) fn agree(a: &Float, b: &Float) -> f64 {
         let d = Float::with_val(a.prec(), a - b);
         if d.is_zero() {
             return f64::INFINITY;
