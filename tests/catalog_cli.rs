@@ -15,6 +15,17 @@ fn apery() -> Command {
     Command::cargo_bin("apery").expect("the apery binary is built for the tests")
 }
 
+/// `apery ARGS… --catalog PATH`, run.
+fn on_catalog(args: &[&str], path: &Path) -> assert_cmd::assert::Assert {
+    apery().args(args).arg("--catalog").arg(path).assert()
+}
+
+/// The standard output of `apery ARGS… --catalog PATH`, which must succeed.
+fn stdout_of(args: &[&str], path: &Path) -> String {
+    let out = on_catalog(args, path).success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
 fn conjecture(
     kind: &str,
     key: &str,
@@ -177,16 +188,10 @@ fn read_commands_read_a_catalog_in_a_read_only_directory_without_writing() {
     let before = snapshot(&path);
     #[cfg(unix)]
     set_mode(ro.path(), 0o555);
-    apery()
-        .args(["query", "--catalog"])
-        .arg(&path)
-        .assert()
+    on_catalog(&["query"], &path)
         .success()
         .stdout(predicate::str::contains("x = 4/pi"));
-    apery()
-        .args(["query", "--cluster", "0", "--catalog"])
-        .arg(&path)
-        .assert()
+    on_catalog(&["query", "--cluster", "0"], &path)
         .success()
         .stdout(predicate::str::contains("3 PCF(s) in cluster 0"));
     apery()
@@ -267,15 +272,7 @@ fn read_commands_on_a_missing_catalog_say_so_and_create_nothing() {
 fn query_cluster_honours_the_format() {
     let dir = tempfile::tempdir().unwrap();
     let path = make_catalog(dir.path());
-    let out = apery()
-        .args(["query", "--cluster", "1", "--format", "csv", "--catalog"])
-        .arg(&path)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_of(&["query", "--cluster", "1", "--format", "csv"], &path);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("index,a,b,fr_delta,"), "{text}");
     assert_eq!(lines.len(), 3, "{text}");
@@ -283,20 +280,10 @@ fn query_cluster_honours_the_format() {
         lines[1].starts_with("3,") && lines[1].ends_with(",1,unknown,pcf:3"),
         "{text}"
     );
-    let json = apery()
-        .args(["query", "--cluster", "1", "--format", "json", "--catalog"])
-        .arg(&path)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let json = stdout_of(&["query", "--cluster", "1", "--format", "json"], &path);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 2);
-    apery()
-        .args(["query", "--cluster", "1", "--format", "latex", "--catalog"])
-        .arg(&path)
-        .assert()
+    on_catalog(&["query", "--cluster", "1", "--format", "latex"], &path)
         .success()
         .stdout(predicate::str::contains("\\begin{tabular}"));
 }
@@ -305,18 +292,12 @@ fn query_cluster_honours_the_format() {
 fn query_rejects_an_unknown_kind_listing_the_valid_ones() {
     let dir = tempfile::tempdir().unwrap();
     let path = make_catalog(dir.path());
-    apery()
-        .args(["query", "--kind", "bogus", "--catalog"])
-        .arg(&path)
-        .assert()
+    on_catalog(&["query", "--kind", "bogus"], &path)
         .failure()
         .stderr(predicate::str::contains("bogus"))
         .stderr(predicate::str::contains("pcf"))
         .stderr(predicate::str::contains("esma"));
-    apery()
-        .args(["query", "--kind", "esma", "--format", "csv", "--catalog"])
-        .arg(&path)
-        .assert()
+    on_catalog(&["query", "--kind", "esma", "--format", "csv"], &path)
         .success()
         .stdout(predicate::str::contains("(e + 1)/(e - 1)"))
         .stdout(predicate::str::contains("4/pi").not());
@@ -327,18 +308,12 @@ fn query_constant_resolves_library_aliases() {
     let dir = tempfile::tempdir().unwrap();
     let path = make_catalog(dir.path());
     for name in ["apery", "zeta3", "zeta_3"] {
-        apery()
-            .args(["query", "--constant", name, "--catalog"])
-            .arg(&path)
-            .assert()
+        on_catalog(&["query", "--constant", name], &path)
             .success()
             .stdout(predicate::str::contains("x = 6/zeta3"))
             .stdout(predicate::str::contains("1 conjecture(s)"));
     }
-    apery()
-        .args(["query", "--constant", "π", "--catalog"])
-        .arg(&path)
-        .assert()
+    on_catalog(&["query", "--constant", "π"], &path)
         .success()
         .stdout(predicate::str::contains("x = 4/pi"))
         .stdout(predicate::str::contains("1 conjecture(s)"));
@@ -348,15 +323,7 @@ fn query_constant_resolves_library_aliases() {
 fn query_table_gives_esma_rows_their_own_headers() {
     let dir = tempfile::tempdir().unwrap();
     let path = make_catalog(dir.path());
-    let out = apery()
-        .args(["query", "--catalog"])
-        .arg(&path)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = stdout_of(&["query"], &path);
     let header_of = |needle: &str| {
         // The header line of the table a row is in: the last line above it that starts with "kind".
         let at = text.find(needle).unwrap();
@@ -479,10 +446,7 @@ fn read_only_open_sees_commits_of_a_writer_still_running() {
     let reader = Catalog::open_read_only(&path).unwrap();
     assert!(reader.is_read_only());
     assert_eq!(reader.query(&Default::default()).unwrap().len(), 4);
-    apery()
-        .args(["query", "--catalog"])
-        .arg(&path)
-        .assert()
+    on_catalog(&["query"], &path)
         .success()
         .stdout(predicate::str::contains("x = 1/(e - 1)"));
 }

@@ -11,13 +11,12 @@ use apery::pcf::Pcf;
 use apery::search::Searcher;
 use apery::space::cmf::CmfSpace;
 use apery::space::SearchSpace;
-use assert_cmd::Command;
+use common::units::{merge_into, run_unit_cmd};
+use common::{apery, repo};
 use rug::Float;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
 /// A CMF space over `field` with the given trajectory and start boxes (x, y axes).
 fn space_text(field: &str, traj: [(i64, i64); 2], start: [(i64, i64); 2]) -> String {
@@ -30,8 +29,13 @@ fn space_text(field: &str, traj: [(i64, i64); 2], start: [(i64, i64); 2]) -> Str
     )
 }
 
+/// The space of the ζ(3) field's diagonal (1, 1) from (1, 1) alone: Apéry's PCF.
+fn diagonal_space_text() -> String {
+    space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)])
+}
+
 fn space(text: &str) -> CmfSpace {
-    CmfSpace::from_toml(text, &root().join("search-spaces/test.toml")).unwrap()
+    CmfSpace::from_toml(text, &repo("search-spaces/test.toml")).unwrap()
 }
 
 fn run_ranges(
@@ -77,6 +81,15 @@ fn snapshot(cat: &Catalog) -> (String, Vec<(String, Vec<String>)>) {
     (render(&rows, Format::Json), kinds)
 }
 
+/// The conjectures of `kind` (`pcf`, `cmf`, …) in `cat`.
+fn of_kind(cat: &Catalog, kind: &str) -> Vec<Conjecture> {
+    cat.query(&Query {
+        kind: Some(kind.into()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
 fn zeta3(prec: u32) -> Float {
     apery::constants::evaluate("zeta3", prec).unwrap()
 }
@@ -87,18 +100,13 @@ fn apery_pcf() -> Pcf {
 
 #[test]
 fn zeta3_diagonal_gives_aperys_pcf_as_a_cmf_conjecture_equal_to_6_over_zeta3() {
-    let s = space(&space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]));
+    let s = space(&diagonal_space_text());
     assert_eq!(s.size(), 1);
     let mut cat = Catalog::in_memory().unwrap();
     let sum = run_one(&mut cat, &s, 0..1, 1);
     assert_eq!(sum.counters.verified, 1);
     assert_eq!(sum.new_formulas, 1);
-    let rows = cat
-        .query(&Query {
-            kind: Some("cmf".into()),
-            ..Default::default()
-        })
-        .unwrap();
+    let rows = of_kind(&cat, "cmf");
     assert_eq!(rows.len(), 1);
     let c = &rows[0];
     assert_eq!(c.kind, "pcf");
@@ -125,18 +133,13 @@ fn zeta3_diagonal_gives_aperys_pcf_as_a_cmf_conjecture_equal_to_6_over_zeta3() {
     assert_eq!(Pcf::parse(&src.a, &src.b).unwrap(), apery_pcf());
     assert!(src.walk_delta.is_some_and(|d| d > 0.0), "{src:?}");
     // nothing is a `pcf` kind that `--kind cmf` misses, and `--kind pcf` still lists it
-    let pcf_rows = cat
-        .query(&Query {
-            kind: Some("pcf".into()),
-            ..Default::default()
-        })
-        .unwrap();
+    let pcf_rows = of_kind(&cat, "pcf");
     assert_eq!(pcf_rows.len(), 1);
 }
 
 #[test]
 fn search_then_cmf_search_give_one_conjecture_with_both_sources() {
-    let search_space = SearchSpace::load(&root().join("search-spaces/zeta3-apery.toml")).unwrap();
+    let search_space = SearchSpace::load(&repo("search-spaces/zeta3-apery.toml")).unwrap();
     let mut cat = Catalog::in_memory().unwrap();
     let searcher = Searcher::new(&search_space).unwrap();
     searcher
@@ -148,7 +151,7 @@ fn search_then_cmf_search_give_one_conjecture_with_both_sources() {
     assert_eq!(cat.source_kinds(&key).unwrap(), vec!["search"]);
     assert!(before.iter().all(|c| c.cmf_sources.is_empty()));
 
-    let s = space(&space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]));
+    let s = space(&diagonal_space_text());
     let sum = run_one(&mut cat, &s, 0..1, 1);
     assert_eq!((sum.new_formulas, sum.known_formulas), (0, 1));
     let after = cat.query(&Query::default()).unwrap();
@@ -159,12 +162,7 @@ fn search_then_cmf_search_give_one_conjecture_with_both_sources() {
         "one conjecture per canonical key"
     );
     assert_eq!(cat.source_kinds(&key).unwrap(), vec!["cmf", "search"]);
-    let cmf_rows = cat
-        .query(&Query {
-            kind: Some("cmf".into()),
-            ..Default::default()
-        })
-        .unwrap();
+    let cmf_rows = of_kind(&cat, "cmf");
     assert_eq!(cmf_rows.len(), 1);
     assert_eq!(cmf_rows[0].canonical_key, key);
     assert_eq!(cmf_rows[0].cmf_sources[0].trajectory, vec![1, 1]);
@@ -237,7 +235,7 @@ fn an_interrupted_search_resumes_where_it_stopped() {
 #[test]
 fn a_trajectory_through_a_pole_is_skipped_with_the_reason() {
     // e gauged by diag(1, x − y): the diagonal from (1,1) runs along the pole x = y.
-    let path = root().join("tests/fixtures/cmf-e-gauged.toml");
+    let path = repo("tests/fixtures/cmf-e-gauged.toml");
     let s = CmfSpace::load(&path).unwrap();
     let mut cat = Catalog::in_memory().unwrap();
     let sum = run_one(&mut cat, &s, 0..s.size(), 2);
@@ -304,7 +302,7 @@ fn bad_space_files_give_errors_naming_the_file_and_the_key() {
     assert!(e.contains("extra"), "{e}");
     // a field file that is not conservative (one coefficient of ζ(3)'s M_x changed)
     let dir = tempfile::tempdir().unwrap();
-    let field = std::fs::read_to_string(root().join("search-spaces/cmf/zeta3.toml"))
+    let field = std::fs::read_to_string(repo("search-spaces/cmf/zeta3.toml"))
         .unwrap()
         .replace("2*y*(y - 1)*(2*x + 1)", "3*y*(y - 1)*(2*x + 1)");
     std::fs::write(dir.path().join("bad-field.toml"), field).unwrap();
@@ -317,8 +315,20 @@ fn bad_space_files_give_errors_naming_the_file_and_the_key() {
     );
 }
 
-fn apery_cmd() -> Command {
-    Command::cargo_bin("apery").unwrap()
+/// `apery cmf search OPTS… --catalog CAT SPACE`.
+fn cmf_search(opts: &[&str], cat: &Path, space: &Path) -> assert_cmd::Command {
+    let mut c = apery();
+    c.args(["cmf", "search"])
+        .args(opts)
+        .arg("--catalog")
+        .arg(cat)
+        .arg(space);
+    c
+}
+
+/// The standard output of a command that must succeed, as text.
+fn stdout(a: assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.success().get_output().stdout).to_string()
 }
 
 #[test]
@@ -326,13 +336,9 @@ fn query_shows_cmf_provenance_and_search_only_exports_are_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let cat = dir.path().join("c.db");
     let space = dir.path().join("diag.toml");
-    std::fs::write(
-        &space,
-        space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]),
-    )
-    .unwrap();
+    std::fs::write(&space, diagonal_space_text()).unwrap();
     // a search-only catalog: the CSV header and the JSON keys are those of before
-    apery_cmd()
+    apery()
         .args([
             "search",
             "search-spaces/zeta3-apery.toml",
@@ -340,7 +346,7 @@ fn query_shows_cmf_provenance_and_search_only_exports_are_unchanged() {
             "--catalog",
         ])
         .arg(&cat)
-        .current_dir(root())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .assert()
         .success();
     let csv = query(&cat, &["--format", "csv"]);
@@ -351,13 +357,7 @@ fn query_shows_cmf_provenance_and_search_only_exports_are_unchanged() {
     assert!(!query(&cat, &[]).contains("cmf trajectory"));
     assert_eq!(query(&cat, &["--kind", "cmf"]).trim(), "kind  a(n)  b(n)  relation  digits  delta  rate  variants\n----  ----  ----  --------  ------  -----  ----  --------\n0 conjecture(s)");
     // then the CMF search
-    let out = apery_cmd()
-        .args(["cmf", "search", "-q", "--catalog"])
-        .arg(&cat)
-        .arg(&space)
-        .assert()
-        .success();
-    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let text = stdout(cmf_search(&["-q"], &cat, &space).assert());
     assert!(
         text.contains("distinct formulas already in the catalog"),
         "{text}"
@@ -384,21 +384,21 @@ fn query_shows_cmf_provenance_and_search_only_exports_are_unchanged() {
 }
 
 fn query(cat: &Path, args: &[&str]) -> String {
-    let out = apery_cmd()
-        .arg("query")
-        .arg("--catalog")
-        .arg(cat)
-        .args(args)
-        .assert()
-        .success();
-    String::from_utf8_lossy(&out.get_output().stdout).to_string()
+    stdout(
+        apery()
+            .arg("query")
+            .arg("--catalog")
+            .arg(cat)
+            .args(args)
+            .assert(),
+    )
 }
 
 #[test]
 fn work_units_record_a_search_source_that_a_cmf_search_joins() {
     let dir = tempfile::tempdir().unwrap();
     let units = dir.path().join("units");
-    apery_cmd()
+    apery()
         .args([
             "split",
             "search-spaces/zeta3-apery.toml",
@@ -407,23 +407,21 @@ fn work_units_record_a_search_source_that_a_cmf_search_joins() {
             "--out",
         ])
         .arg(&units)
-        .current_dir(root())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .assert()
         .success();
     let results = dir.path().join("results");
     for i in 0..2 {
-        apery_cmd()
-            .arg("run-unit")
-            .arg(units.join(format!("{i:06}.unit")))
-            .arg("--result")
-            .arg(results.join(format!("{i:06}.result")))
-            .assert()
-            .success();
+        run_unit_cmd(
+            &units.join(format!("{i:06}.unit")),
+            &results.join(format!("{i:06}.result")),
+        )
+        .assert()
+        .success();
     }
     let cat = dir.path().join("c.db");
-    apery_cmd()
-        .args(["merge", "--require-complete", "--catalog"])
-        .arg(&cat)
+    merge_into(&cat)
+        .arg("--require-complete")
         .arg(&results)
         .assert()
         .success();
@@ -436,17 +434,8 @@ fn work_units_record_a_search_source_that_a_cmf_search_joins() {
     };
     assert_eq!(kinds(&cat), vec!["search"]);
     let space = dir.path().join("diag.toml");
-    std::fs::write(
-        &space,
-        space_text("zeta3", [(1, 1), (1, 1)], [(1, 1), (1, 1)]),
-    )
-    .unwrap();
-    apery_cmd()
-        .args(["cmf", "search", "-q", "--catalog"])
-        .arg(&cat)
-        .arg(&space)
-        .assert()
-        .success();
+    std::fs::write(&space, diagonal_space_text()).unwrap();
+    cmf_search(&["-q"], &cat, &space).assert().success();
     assert_eq!(kinds(&cat), vec!["cmf", "search"]);
     let rows = Catalog::open_read_only(&cat)
         .unwrap()
@@ -467,12 +456,8 @@ fn summary_lines_of_skipped_long_pcfs_are_shortened() {
         space_text("zeta3", [(-3, -3), (-2, -2)], [(0, 0), (0, 0)]),
     )
     .unwrap();
-    let out = apery_cmd()
-        .args(["cmf", "search"])
-        .arg(&space)
-        .arg("--catalog")
-        .arg(&cat)
-        .current_dir(root())
+    let out = cmf_search(&[], &cat, &space)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert!(
@@ -507,7 +492,7 @@ fn rats(s: &str) -> Vec<rug::Rational> {
 }
 
 fn half_space() -> CmfSpace {
-    CmfSpace::load(&root().join("search-spaces/cmf-zeta3-half.toml")).unwrap()
+    CmfSpace::load(&repo("search-spaces/cmf-zeta3-half.toml")).unwrap()
 }
 
 /// The enumeration of a space with fractional starts is ordered and indexable like an integer one
@@ -615,17 +600,12 @@ fn bad_rational_starts_give_errors_naming_the_file_the_key_and_the_value() {
 fn a_bad_rational_start_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let space = dir.path().join("bad.toml");
-    let text = std::fs::read_to_string(root().join("search-spaces/cmf-zeta3-half.toml"))
+    let text = std::fs::read_to_string(repo("search-spaces/cmf-zeta3-half.toml"))
         .unwrap()
         .replace("x = [\"1/2\", \"3/2\"]", "x = [\"1/2\", \"3/x\"]");
     std::fs::write(&space, text).unwrap();
     let cat = dir.path().join("c.db");
-    let out = apery_cmd()
-        .args(["cmf", "search", "-q", "--catalog"])
-        .arg(&cat)
-        .arg(&space)
-        .output()
-        .unwrap();
+    let out = cmf_search(&["-q"], &cat, &space).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -721,11 +701,8 @@ fn half_integer_starts_give_fully_deflated_pcfs_tied_to_the_walk() {
 fn the_half_integer_space_finds_minus_6_over_zeta3_from_a_rational_start() {
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole.db");
-    let space = root().join("search-spaces/cmf-zeta3-half.toml");
-    let out = apery_cmd()
-        .args(["cmf", "search", "-q", "-j", "1", "--catalog"])
-        .arg(&whole)
-        .arg(&space)
+    let space = repo("search-spaces/cmf-zeta3-half.toml");
+    let out = cmf_search(&["-q", "-j", "1"], &whole, &space)
         .output()
         .unwrap();
     assert!(
@@ -737,21 +714,13 @@ fn the_half_integer_space_finds_minus_6_over_zeta3_from_a_rational_start() {
     assert!(text.contains("indices 0..80 of 80"), "{text}");
     let sharded = dir.path().join("sharded.db");
     for i in [2, 0, 1] {
-        apery_cmd()
-            .args([
-                "cmf",
-                "search",
-                "-q",
-                "-j",
-                "2",
-                "--shard",
-                &format!("{i}/3"),
-            ])
-            .arg("--catalog")
-            .arg(&sharded)
-            .arg(&space)
-            .assert()
-            .success();
+        cmf_search(
+            &["-q", "-j", "2", "--shard", &format!("{i}/3")],
+            &sharded,
+            &space,
+        )
+        .assert()
+        .success();
     }
     let json = query(&whole, &["--format", "json"]);
     assert_eq!(json, query(&sharded, &["--format", "json"]));

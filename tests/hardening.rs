@@ -22,6 +22,24 @@ fn apery() -> Command {
     c
 }
 
+/// `apery COMMAND huge-1e16.toml EXTRA… --catalog DIR/c.db` (10¹⁶ candidates), stopped after
+/// `secs` seconds.
+fn on_the_huge_space(
+    command: &str,
+    extra: &[&str],
+    dir: &Path,
+    secs: u64,
+) -> assert_cmd::assert::Assert {
+    apery()
+        .arg(command)
+        .arg(fixture("huge-1e16.toml"))
+        .args(extra)
+        .arg("--catalog")
+        .arg(dir.join("c.db"))
+        .timeout(Duration::from_secs(secs))
+        .assert()
+}
+
 /// Spawns the binary with standard error read line by line into a channel.
 fn spawn(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_apery"))
@@ -133,13 +151,7 @@ fn huge_space_dynamics_streams_in_bounded_memory_with_prompt_progress() {
 #[test]
 fn dynamics_refuses_a_huge_space_without_allow_huge() {
     let dir = tempfile::tempdir().unwrap();
-    apery()
-        .arg("dynamics")
-        .arg(fixture("huge-1e16.toml"))
-        .arg("--catalog")
-        .arg(dir.path().join("c.db"))
-        .timeout(Duration::from_secs(60))
-        .assert()
+    on_the_huge_space("dynamics", &[], dir.path(), 60)
         .code(2)
         .stderr(
             predicate::str::contains("huge-1e16.toml")
@@ -147,27 +159,20 @@ fn dynamics_refuses_a_huge_space_without_allow_huge() {
                 .and(predicate::str::contains("--allow-huge")),
         );
     // A slice of it is fine.
-    apery()
-        .arg("dynamics")
-        .arg(fixture("huge-1e16.toml"))
-        .args(["--range", "0..3", "--depth", "114", "--catalog"])
-        .arg(dir.path().join("c.db"))
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("computed"));
+    on_the_huge_space(
+        "dynamics",
+        &["--range", "0..3", "--depth", "114"],
+        dir.path(),
+        60,
+    )
+    .success()
+    .stdout(predicate::str::contains("computed"));
 }
 
 #[test]
 fn search_refuses_a_huge_space_without_allow_huge() {
     let dir = tempfile::tempdir().unwrap();
-    apery()
-        .arg("search")
-        .arg(fixture("huge-1e16.toml"))
-        .arg("--catalog")
-        .arg(dir.path().join("c.db"))
-        .timeout(Duration::from_secs(60))
-        .assert()
+    on_the_huge_space("search", &[], dir.path(), 60)
         .code(2)
         .stderr(
             predicate::str::contains("huge-1e16.toml")
@@ -183,25 +188,12 @@ fn thread_count_zero_or_beyond_the_cap_is_refused() {
         ("0", "--threads 0"),
         ("10000", "--threads 10000 is more than"),
     ] {
-        apery()
-            .arg("search")
-            .arg(fixture("huge-1e16.toml"))
-            .args(["--range", "0..10", "-j", j, "--catalog"])
-            .arg(dir.path().join("c.db"))
-            .timeout(Duration::from_secs(30))
-            .assert()
+        on_the_huge_space("search", &["--range", "0..10", "-j", j], dir.path(), 30)
             .code(2)
             .stderr(predicate::str::contains(says));
     }
     // Within the cap it runs.
-    apery()
-        .arg("search")
-        .arg(fixture("huge-1e16.toml"))
-        .args(["--range", "0..10", "-j", "3", "--catalog"])
-        .arg(dir.path().join("c.db"))
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .success();
+    on_the_huge_space("search", &["--range", "0..10", "-j", "3"], dir.path(), 60).success();
 }
 
 #[test]

@@ -5,27 +5,40 @@ use apery::catalog::{Catalog, Query};
 use apery::search::{ChunkOutput, Counters, MemorySink, Searcher};
 use apery::space::SearchSpace;
 use apery::unit::merge::{merge_files, MergeStatus};
-use apery::unit::{self, Outcome, RunOptions, Split, Unit, UnitResult, COMPAT_VERSION};
-use assert_cmd::Command;
+use apery::unit::{self, RunOptions, Split, Unit, UnitResult, COMPAT_VERSION};
+use common::units::{
+    compare_results, edited, finished, merge_into, run_on_pool, run_unit_cmd, write_results,
+};
+use common::{apery, repo};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
+mod common;
+
 const SMALL: &str = "tests/fixtures/units-small.toml";
 /// Block size of the small space's units: many blocks per unit.
 const BLOCK: u64 = 64;
-
-fn repo(p: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(p)
-}
 
 fn small_text() -> String {
     std::fs::read_to_string(repo(SMALL)).unwrap()
 }
 
-fn apery() -> Command {
-    Command::cargo_bin("apery").unwrap()
+/// The small space split into `n` units (of blocks of `block` candidates).
+fn small_split(n: u64, block: Option<u64>) -> Split {
+    Split::new(&small_text(), &repo(SMALL), n, block).unwrap()
+}
+
+/// `apery split SMALL EXTRA… --out OUT`, run from the repository.
+fn split_cli(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    apery()
+        .args(["split", SMALL])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .assert()
 }
 
 /// Everything mathematical in a catalog: rows (all fields) and the variants of each key.
@@ -108,31 +121,17 @@ fn full_dump(path: &Path) -> String {
 
 /// Runs a unit in-process (no checkpoint) with `threads` threads.
 fn run_in_process(u: &Unit, threads: usize) -> UnitResult {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
-    let mut ck = unit::Periodic::new(Duration::from_secs(3600));
-    match pool
-        .install(|| unit::run_unit(u, &RunOptions::default(), &mut ck, &|_| {}))
-        .unwrap()
-    {
-        Outcome::Finished(r) => *r,
-        o => panic!("{o:?}"),
-    }
+    finished(run_on_pool(
+        u,
+        threads,
+        &RunOptions::default(),
+        Duration::from_secs(3600),
+    ))
 }
 
 /// Splits the small space into `n` units, runs them and writes the results; returns the paths.
 fn results_of_split(dir: &Path, n: u64) -> Vec<PathBuf> {
-    let split = Split::new(&small_text(), &repo(SMALL), n, Some(BLOCK)).unwrap();
-    std::fs::create_dir_all(dir).unwrap();
-    (0..n)
-        .map(|i| {
-            let p = dir.join(format!("{i:06}.result"));
-            std::fs::write(&p, run_in_process(&split.unit(i), 2).encode()).unwrap();
-            p
-        })
-        .collect()
+    write_results(dir, &small_split(n, Some(BLOCK)), |u| run_in_process(u, 2))
 }
 
 fn search_catalog(dir: &Path) -> PathBuf {
@@ -184,36 +183,21 @@ fn the_cli_split_run_merge_path_equals_a_search() {
     let t = TempDir::new().unwrap();
     let reference = dump(&search_catalog(t.path()));
     let units = t.path().join("units");
-    apery()
-        .args([
-            "split",
-            SMALL,
-            "--units",
-            "7",
-            "--block-size",
-            "100",
-            "--out",
-        ])
-        .arg(&units)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .assert()
-        .success();
+    split_cli(&units, &["--units", "7", "--block-size", "100"]).success();
     let results = t.path().join("results");
     for i in 0..7 {
-        apery()
-            .arg("run-unit")
-            .arg(units.join(format!("{i:06}.unit")))
-            .arg("--result")
-            .arg(results.join(format!("{i:06}.result")))
-            .arg("--checkpoint-dir")
-            .arg(t.path().join("ckpt"))
-            .assert()
-            .success();
+        run_unit_cmd(
+            &units.join(format!("{i:06}.unit")),
+            &results.join(format!("{i:06}.result")),
+        )
+        .arg("--checkpoint-dir")
+        .arg(t.path().join("ckpt"))
+        .assert()
+        .success();
     }
     let cat = t.path().join("merged.sqlite");
-    apery()
-        .args(["merge", "--require-complete", "--catalog"])
-        .arg(&cat)
+    merge_into(&cat)
+        .arg("--require-complete")
         .arg(&results)
         .assert()
         .success()
@@ -246,8 +230,8 @@ fn the_cli_split_run_merge_path_equals_a_search() {
 
 #[test]
 fn splitting_is_deterministic_and_covers_the_space_without_overlap() {
-    let a = Split::new(&small_text(), &repo(SMALL), 7, None).unwrap();
-    let b = Split::new(&small_text(), &repo(SMALL), 7, None).unwrap();
+    let a = small_split(7, None);
+    let b = small_split(7, None);
     let mut at = 0;
     for i in 0..7 {
         let (u, v) = (a.unit(i), b.unit(i));
@@ -266,17 +250,13 @@ fn splitting_is_deterministic_and_covers_the_space_without_overlap() {
 #[test]
 fn same_unit_on_one_and_two_threads_is_byte_identical() {
     let t = TempDir::new().unwrap();
-    let split = Split::new(&small_text(), &repo(SMALL), 2, Some(BLOCK)).unwrap();
+    let split = small_split(2, Some(BLOCK));
     let u = t.path().join("u.unit");
     std::fs::write(&u, split.unit(1).encode()).unwrap();
     let mut bytes = Vec::new();
     for j in ["1", "2"] {
         let r = t.path().join(format!("r{j}.result"));
-        apery()
-            .arg("run-unit")
-            .arg(&u)
-            .arg("--result")
-            .arg(&r)
+        run_unit_cmd(&u, &r)
             .args(["--threads", j])
             .assert()
             .success();
@@ -292,22 +272,18 @@ fn same_unit_on_one_and_two_threads_is_byte_identical() {
 #[test]
 fn a_unit_stopped_after_some_blocks_resumes_to_the_uninterrupted_result() {
     let t = TempDir::new().unwrap();
-    let split = Split::new(&small_text(), &repo(SMALL), 1, Some(BLOCK)).unwrap();
+    let split = small_split(1, Some(BLOCK));
     let u = t.path().join("u.unit");
     std::fs::write(&u, split.unit(0).encode()).unwrap();
     let reference = run_in_process(&split.unit(0), 1).encode();
     let ckpt = t.path().join("ckpt");
     let res = t.path().join("r.result");
     let run = |extra: &[&str]| {
-        let mut c = apery();
-        c.arg("run-unit")
-            .arg(&u)
-            .arg("--result")
-            .arg(&res)
+        run_unit_cmd(&u, &res)
             .arg("--checkpoint-dir")
             .arg(&ckpt)
-            .args(extra);
-        c.assert()
+            .args(extra)
+            .assert()
     };
     // Stopped twice, then finished: exit 75 with a checkpoint each time.
     run(&["--stop-after-blocks", "5"]).code(75);
@@ -337,14 +313,10 @@ fn a_unit_stopped_after_some_blocks_resumes_to_the_uninterrupted_result() {
     assert_eq!(std::fs::read(&res).unwrap(), reference);
 
     // A checkpoint of another unit is ignored too.
-    let other = Split::new(&small_text(), &repo(SMALL), 2, Some(BLOCK)).unwrap();
+    let other = small_split(2, Some(BLOCK));
     let o = t.path().join("o.unit");
     std::fs::write(&o, other.unit(0).encode()).unwrap();
-    apery()
-        .arg("run-unit")
-        .arg(&o)
-        .arg("--result")
-        .arg(t.path().join("o.result"))
+    run_unit_cmd(&o, &t.path().join("o.result"))
         .arg("--checkpoint-dir")
         .arg(&ckpt)
         .args(["--stop-after-blocks", "2"])
@@ -421,11 +393,7 @@ fn kill_9_after_a_checkpoint_then_resume_gives_the_uninterrupted_result() {
     assert!(killed, "the run ended before the checkpoint could be seen");
     assert_eq!(status.signal(), Some(libc::SIGKILL));
     assert!(ck.exists() && !res.exists());
-    apery()
-        .arg("run-unit")
-        .arg(&up)
-        .arg("--result")
-        .arg(&res)
+    run_unit_cmd(&up, &res)
         .arg("--checkpoint-dir")
         .arg(&ckpt_dir)
         .assert()
@@ -440,11 +408,7 @@ fn kill_9_after_a_checkpoint_then_resume_gives_the_uninterrupted_result() {
     assert!(termed);
     assert_eq!(status.code(), Some(75), "{status:?}");
     assert!(ck.exists() && !res.exists());
-    apery()
-        .arg("run-unit")
-        .arg(&up)
-        .arg("--result")
-        .arg(&res)
+    run_unit_cmd(&up, &res)
         .arg("--checkpoint-dir")
         .arg(&ckpt_dir)
         .assert()
@@ -458,18 +422,9 @@ fn merging_twice_or_shuffled_gives_the_same_catalog() {
     let files = results_of_split(&t.path().join("r"), 7);
     let a = t.path().join("a.sqlite");
     let b = t.path().join("b.sqlite");
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&a)
-        .args(&files)
-        .assert()
-        .success();
+    merge_into(&a).args(&files).assert().success();
     let once = full_dump(&a);
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&a)
+    merge_into(&a)
         .args(&files)
         .assert()
         .success()
@@ -477,29 +432,10 @@ fn merging_twice_or_shuffled_gives_the_same_catalog() {
     assert_eq!(full_dump(&a), once);
     let shuffled = [4, 0, 6, 2, 5, 1, 3].map(|i| files[i].clone());
     for f in &shuffled[..3] {
-        apery()
-            .arg("merge")
-            .arg("--catalog")
-            .arg(&b)
-            .arg(f)
-            .assert()
-            .success();
+        merge_into(&b).arg(f).assert().success();
     }
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&b)
-        .args(&shuffled[3..])
-        .assert()
-        .success();
+    merge_into(&b).args(&shuffled[3..]).assert().success();
     assert_eq!(full_dump(&b), once);
-}
-
-/// Re-encodes a result after `edit` (so that its digest is valid again).
-fn edited(bytes: &[u8], edit: impl FnOnce(&mut UnitResult)) -> Vec<u8> {
-    let (mut r, _) = UnitResult::decode(bytes, "r").unwrap();
-    edit(&mut r);
-    r.encode()
 }
 
 #[test]
@@ -508,13 +444,7 @@ fn tampered_results_are_rejected_and_leave_the_catalog_untouched() {
     let files = results_of_split(&t.path().join("r"), 7);
     let cat = t.path().join("c.sqlite");
     // Part of the run is merged already; the tampered files must not change anything.
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&cat)
-        .args(&files[..3])
-        .assert()
-        .success();
+    merge_into(&cat).args(&files[..3]).assert().success();
     let before = full_dump(&cat);
     let good = std::fs::read(&files[5]).unwrap();
     let (r, _) = UnitResult::decode(&good, "r").unwrap();
@@ -595,10 +525,7 @@ fn tampered_results_are_rejected_and_leave_the_catalog_untouched() {
             .path()
             .join(format!("bad-{}.result", what.replace(' ', "-")));
         std::fs::write(&f, bytes).unwrap();
-        apery()
-            .arg("merge")
-            .arg("--catalog")
-            .arg(&cat)
+        merge_into(&cat)
             .arg(&f)
             .assert()
             .code(1)
@@ -606,13 +533,7 @@ fn tampered_results_are_rejected_and_leave_the_catalog_untouched() {
         assert_eq!(full_dump(&cat), before, "{what}");
     }
     // The genuine file still merges afterwards.
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&cat)
-        .arg(&files[5])
-        .assert()
-        .success();
+    merge_into(&cat).arg(&files[5]).assert().success();
     assert_ne!(full_dump(&cat), before);
 }
 
@@ -621,13 +542,7 @@ fn a_second_digest_for_a_merged_unit_is_recorded_as_a_conflict() {
     let t = TempDir::new().unwrap();
     let files = results_of_split(&t.path().join("r"), 3);
     let cat = t.path().join("c.sqlite");
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&cat)
-        .args(&files)
-        .assert()
-        .success();
+    merge_into(&cat).args(&files).assert().success();
     let math = dump(&cat);
     let other = t.path().join("other.result");
     std::fs::write(
@@ -635,10 +550,7 @@ fn a_second_digest_for_a_merged_unit_is_recorded_as_a_conflict() {
         edited(&std::fs::read(&files[1]).unwrap(), |r| r.witness[0] ^= 1),
     )
     .unwrap();
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&cat)
+    merge_into(&cat)
         .arg(&other)
         .assert()
         .success()
@@ -660,7 +572,7 @@ fn a_second_digest_for_a_merged_unit_is_recorded_as_a_conflict() {
 #[test]
 fn a_witness_catches_a_skipped_block() {
     let space = SearchSpace::from_toml(&small_text(), &repo(SMALL)).unwrap();
-    let split = Split::new(&small_text(), &repo(SMALL), 1, Some(BLOCK)).unwrap();
+    let split = small_split(1, Some(BLOCK));
     let u = split.unit(0);
     let honest = run_in_process(&u, 2);
     // A lazy host runs every block but one, and claims "nothing found" there with plausible
@@ -697,34 +609,18 @@ fn a_witness_catches_a_skipped_block() {
     let (a, b) = (t.path().join("a.result"), t.path().join("b.result"));
     std::fs::write(&a, honest.encode()).unwrap();
     std::fs::write(&b, lazy2.encode()).unwrap();
-    apery()
-        .args(["boinc", "compare-results"])
-        .arg(&a)
-        .arg(&b)
-        .assert()
-        .code(1);
-    apery()
-        .args(["boinc", "compare-results"])
-        .arg(&a)
-        .arg(&a)
-        .assert()
-        .success();
+    compare_results(&a, &b).assert().code(1);
+    compare_results(&a, &a).assert().success();
 }
 
 #[test]
 fn a_unit_of_another_compat_version_is_refused_with_its_own_exit_code() {
     let t = TempDir::new().unwrap();
-    let mut u = Split::new(&small_text(), &repo(SMALL), 2, None)
-        .unwrap()
-        .unit(0);
+    let mut u = small_split(2, None).unit(0);
     u.compat_version = COMPAT_VERSION + 1;
     let p = t.path().join("u.unit");
     std::fs::write(&p, u.encode()).unwrap();
-    apery()
-        .arg("run-unit")
-        .arg(&p)
-        .arg("--result")
-        .arg(t.path().join("r.result"))
+    run_unit_cmd(&p, &t.path().join("r.result"))
         .assert()
         .code(4)
         .stderr(predicate::str::contains("compatibility version"));
@@ -734,9 +630,7 @@ fn a_unit_of_another_compat_version_is_refused_with_its_own_exit_code() {
 #[test]
 fn damaged_units_are_refused_with_the_file_and_the_problem() {
     let t = TempDir::new().unwrap();
-    let good = Split::new(&small_text(), &repo(SMALL), 2, None)
-        .unwrap()
-        .unit(0);
+    let good = small_split(2, None).unit(0);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("garbage", b"not a unit".to_vec(), "bad magic"),
         (
@@ -775,11 +669,7 @@ fn damaged_units_are_refused_with_the_file_and_the_problem() {
     for (what, bytes, msg) in cases {
         let p = t.path().join(format!("{}.unit", what.replace(' ', "-")));
         std::fs::write(&p, bytes).unwrap();
-        apery()
-            .arg("run-unit")
-            .arg(&p)
-            .arg("--result")
-            .arg(t.path().join("r.result"))
+        run_unit_cmd(&p, &t.path().join("r.result"))
             .assert()
             .code(2)
             .stderr(predicate::str::contains(msg))
@@ -791,12 +681,7 @@ fn damaged_units_are_refused_with_the_file_and_the_problem() {
 fn status_lists_gaps_and_require_complete_fails_until_every_unit_is_merged() {
     let t = TempDir::new().unwrap();
     let units = t.path().join("units");
-    apery()
-        .args(["split", SMALL, "--units", "7", "--out"])
-        .arg(&units)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .assert()
-        .success();
+    split_cli(&units, &["--units", "7"]).success();
     let files = results_of_split(&t.path().join("r"), 7);
     let cat = t.path().join("c.sqlite");
     let partial: Vec<&PathBuf> = files
@@ -805,9 +690,8 @@ fn status_lists_gaps_and_require_complete_fails_until_every_unit_is_merged() {
         .filter(|(i, _)| *i != 3 && *i != 5)
         .map(|x| x.1)
         .collect();
-    apery()
-        .args(["merge", "--require-complete", "--catalog"])
-        .arg(&cat)
+    merge_into(&cat)
+        .arg("--require-complete")
         .args(&partial)
         .assert()
         .code(3)
@@ -837,9 +721,8 @@ fn status_lists_gaps_and_require_complete_fails_until_every_unit_is_merged() {
         .assert()
         .success()
         .stdout(predicate::str::contains("2 gaps"));
-    apery()
-        .args(["merge", "--require-complete", "--catalog"])
-        .arg(&cat)
+    merge_into(&cat)
+        .arg("--require-complete")
         .arg(&files[3])
         .arg(&files[5])
         .assert()
@@ -858,11 +741,7 @@ fn status_lists_gaps_and_require_complete_fails_until_every_unit_is_merged() {
 fn split_by_unit_seconds_measures_and_sizes_units() {
     let t = TempDir::new().unwrap();
     let out = t.path().join("u");
-    apery()
-        .args(["split", SMALL, "--unit-seconds", "1000", "--out"])
-        .arg(&out)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .assert()
+    split_cli(&out, &["--unit-seconds", "1000"])
         .success()
         .stderr(predicate::str::contains("candidates per second"));
     // A thousand seconds is far more than the whole small space: one unit.
@@ -948,24 +827,9 @@ fn boinc_validator_and_assimilator_commands_on_good_and_bad_results() {
         .arg(t.path())
         .assert()
         .code(3);
-    apery()
-        .args(["boinc", "compare-results"])
-        .arg(good)
-        .arg(good)
-        .assert()
-        .code(0);
-    apery()
-        .args(["boinc", "compare-results"])
-        .arg(good)
-        .arg(&files[1])
-        .assert()
-        .code(1);
-    apery()
-        .args(["boinc", "compare-results"])
-        .arg(good)
-        .arg(&bad)
-        .assert()
-        .code(1);
+    compare_results(good, good).assert().code(0);
+    compare_results(good, &files[1]).assert().code(1);
+    compare_results(good, &bad).assert().code(1);
     // The assimilator copies the canonical result into the inbox (twice is harmless) and marks
     // failed workunits.
     let inbox = t.path().join("inbox");
@@ -993,9 +857,7 @@ fn boinc_validator_and_assimilator_commands_on_good_and_bad_results() {
         std::fs::read_to_string(inbox.join("ap-x-0-9.failed")).unwrap(),
         "-161\n"
     );
-    apery()
-        .args(["merge", "--catalog"])
-        .arg(t.path().join("c.sqlite"))
+    merge_into(&t.path().join("c.sqlite"))
         .arg(&inbox)
         .assert()
         .success()
@@ -1006,12 +868,7 @@ fn boinc_validator_and_assimilator_commands_on_good_and_bad_results() {
 fn boinc_templates_name_the_app_by_compat_version_and_create_one_workunit_per_unit() {
     let t = TempDir::new().unwrap();
     let units = t.path().join("units");
-    apery()
-        .args(["split", SMALL, "--units", "3", "--out"])
-        .arg(&units)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .assert()
-        .success();
+    split_cli(&units, &["--units", "3"]).success();
     let out = t.path().join("project");
     apery()
         .args(["boinc", "templates", "--out"])
@@ -1056,12 +913,7 @@ fn boinc_templates_name_the_app_by_compat_version_and_create_one_workunit_per_un
 /// a `Found` is written field by field as in compatibility version 1.
 #[test]
 fn a_found_formula_is_written_with_the_field_layout_of_the_first_result_format() {
-    let r = run_in_process(
-        &Split::new(&small_text(), &repo(SMALL), 7, Some(BLOCK))
-            .unwrap()
-            .unit(5),
-        2,
-    );
+    let r = run_in_process(&small_split(7, Some(BLOCK)).unit(5), 2);
     let f = &r.conjectures[0];
     let c = &f.formula;
     // e = 2.718281828…: the small space's formulas are for e and pi.
@@ -1104,9 +956,7 @@ fn a_found_formula_is_written_with_the_field_layout_of_the_first_result_format()
 /// file named, instead of being misread.
 #[test]
 fn a_unit_file_of_the_previous_format_is_refused_by_its_version() {
-    let u = Split::new(&small_text(), &repo(SMALL), 2, None)
-        .unwrap()
-        .unit(0);
+    let u = small_split(2, None).unit(0);
     let mut bytes = u.encode();
     bytes[8..10].copy_from_slice(&1u16.to_le_bytes());
     let e = Unit::decode(&bytes, "old.unit").unwrap_err().to_string();
@@ -1123,20 +973,10 @@ fn a_unit_file_of_the_previous_format_is_refused_by_its_version() {
 fn status_missing_lists_the_first_unit_as_array_index_0() {
     let t = TempDir::new().unwrap();
     let units = t.path().join("units");
-    apery()
-        .args(["split", SMALL, "--units", "3", "--out"])
-        .arg(&units)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .assert()
-        .success();
+    split_cli(&units, &["--units", "3"]).success();
     let files = results_of_split(&t.path().join("r"), 3);
     let cat = t.path().join("c.sqlite");
-    apery()
-        .args(["merge", "--catalog"])
-        .arg(&cat)
-        .args(&files[1..])
-        .assert()
-        .success();
+    merge_into(&cat).args(&files[1..]).assert().success();
     apery()
         .args(["status", "--missing", "--catalog"])
         .arg(&cat)
@@ -1174,20 +1014,7 @@ fn run_daemon_script(project: &Path, command: &str, subst: &[(&str, String)]) ->
 fn the_generated_validator_and_assimilator_scripts_work_as_the_boinc_daemons_call_them() {
     let t = TempDir::new().unwrap();
     let units = t.path().join("units");
-    apery()
-        .args([
-            "split",
-            SMALL,
-            "--units",
-            "3",
-            "--block-size",
-            "64",
-            "--out",
-        ])
-        .arg(&units)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .assert()
-        .success();
+    split_cli(&units, &["--units", "3", "--block-size", "64"]).success();
     let project = t.path().join("project");
     let inbox = t.path().join("inbox");
     apery()
@@ -1257,10 +1084,7 @@ fn the_generated_validator_and_assimilator_scripts_work_as_the_boinc_daemons_cal
         honest
     );
     // The inbox merges into the catalog, re-verified.
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(t.path().join("c.sqlite"))
+    merge_into(&t.path().join("c.sqlite"))
         .arg(&inbox)
         .assert()
         .success()

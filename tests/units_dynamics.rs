@@ -8,11 +8,16 @@ use apery::unit::merge::{
     Recheck, METRICS_REL_TOL,
 };
 use apery::unit::{self, Outcome, RunOptions, Split, Unit, UnitResult, Work};
-use assert_cmd::Command;
+use common::units::{
+    compare_results, edited, finished, merge_into, run_on_pool, run_unit_cmd, write_results,
+};
+use common::{apery, repo};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tempfile::TempDir;
+
+mod common;
 
 const TINY: &str = "tests/fixtures/dynamics-tiny.toml";
 /// A depth well above the recipe's minimum that keeps the tests fast.
@@ -21,16 +26,8 @@ const WORK: Work = Work::Dynamics { depth: DEPTH };
 /// Block size: several blocks per unit.
 const BLOCK: u64 = 32;
 
-fn repo(p: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
 fn tiny_text() -> String {
     std::fs::read_to_string(repo(TINY)).unwrap()
-}
-
-fn apery() -> Command {
-    Command::cargo_bin("apery").unwrap()
 }
 
 fn split(n: u64) -> Split {
@@ -38,20 +35,11 @@ fn split(n: u64) -> Split {
 }
 
 fn run_with(u: &Unit, threads: usize, opts: &RunOptions) -> Outcome {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
-    let mut ck = unit::Periodic::new(Duration::ZERO);
-    pool.install(|| unit::run_unit(u, opts, &mut ck, &|_| {}))
-        .unwrap()
+    run_on_pool(u, threads, opts, Duration::ZERO)
 }
 
 fn run(u: &Unit, threads: usize) -> UnitResult {
-    match run_with(u, threads, &RunOptions::default()) {
-        Outcome::Finished(r) => *r,
-        o => panic!("{o:?}"),
-    }
+    finished(run_with(u, threads, &RunOptions::default()))
 }
 
 /// Every column of the metrics table (the REAL columns by their bits), in index order.
@@ -82,29 +70,26 @@ fn metrics_dump(path: &Path) -> Vec<String> {
     rows.map(Result::unwrap).collect()
 }
 
-/// `apery dynamics` on the tiny space: the reference catalog.
-fn dynamics_catalog(dir: &Path) -> PathBuf {
-    let cat = dir.join("dynamics.sqlite");
+/// `apery dynamics TINY --depth DEPTH -q --catalog CAT`, run.
+fn dynamics_on(cat: &Path) -> assert_cmd::assert::Assert {
     apery()
         .arg("dynamics")
         .arg(repo(TINY))
         .args(["--depth", &DEPTH.to_string(), "-q", "--catalog"])
-        .arg(&cat)
+        .arg(cat)
         .assert()
-        .success();
+}
+
+/// `apery dynamics` on the tiny space: the reference catalog.
+fn dynamics_catalog(dir: &Path) -> PathBuf {
+    let cat = dir.join("dynamics.sqlite");
+    dynamics_on(&cat).success();
     cat
 }
 
-fn write_results(dir: &Path, n: u64, threads: usize) -> Vec<PathBuf> {
-    std::fs::create_dir_all(dir).unwrap();
-    let s = split(n);
-    (0..n)
-        .map(|i| {
-            let p = dir.join(format!("{i:06}.result"));
-            std::fs::write(&p, run(&s.unit(i), threads).encode()).unwrap();
-            p
-        })
-        .collect()
+/// The tiny space split into `n` units, each run on `threads` threads, written to `dir`.
+fn results_of_split(dir: &Path, n: u64, threads: usize) -> Vec<PathBuf> {
+    write_results(dir, &split(n), |u| run(u, threads))
 }
 
 #[test]
@@ -120,7 +105,7 @@ fn split_into_one_or_three_dynamics_units_merges_to_the_metrics_table_of_apery_d
     );
     assert!(reference.len() > 500, "{} rows", reference.len());
     for n in [1, 3] {
-        let files = write_results(&t.path().join(format!("r{n}")), n, 2);
+        let files = results_of_split(&t.path().join(format!("r{n}")), n, 2);
         let cat = t.path().join(format!("m{n}.sqlite"));
         let mut c = Catalog::open(&cat).unwrap();
         let out = merge_files(&mut c, &files).unwrap();
@@ -135,10 +120,7 @@ fn split_into_one_or_three_dynamics_units_merges_to_the_metrics_table_of_apery_d
     // The command line gives the same table, and its status shows the metrics track complete.
     let files = t.path().join("r3");
     let cat = t.path().join("cli.sqlite");
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&cat)
+    merge_into(&cat)
         .arg("--require-complete")
         .arg(&files)
         .assert()
@@ -155,12 +137,7 @@ fn split_into_one_or_three_dynamics_units_merges_to_the_metrics_table_of_apery_d
         )))
         .stdout(predicate::str::contains("625 of 625 indices done"));
     // `apery dynamics` on the merged catalog finds nothing left to do.
-    apery()
-        .arg("dynamics")
-        .arg(repo(TINY))
-        .args(["--depth", &DEPTH.to_string(), "-q", "--catalog"])
-        .arg(&cat)
-        .assert()
+    dynamics_on(&cat)
         .success()
         .stdout(predicate::str::is_match(r"already done \(resumed\)\s+625").unwrap());
 }
@@ -182,11 +159,7 @@ fn the_cli_splits_and_runs_dynamics_units() {
     assert_eq!(u, split(2).unit(1));
     assert!(u.unit_id.contains("-dyn300-"), "{}", u.unit_id);
     let r = t.path().join("1.result");
-    apery()
-        .arg("run-unit")
-        .arg(units.join("000001.unit"))
-        .arg("--result")
-        .arg(&r)
+    run_unit_cmd(&units.join("000001.unit"), &r)
         .args(["-j", "1"])
         .assert()
         .success()
@@ -268,12 +241,6 @@ fn a_dynamics_unit_stopped_after_some_blocks_resumes_to_the_uninterrupted_result
     assert!(log.contains("625 of 625 indices done"), "{log}");
 }
 
-fn edited(bytes: &[u8], edit: impl FnOnce(&mut UnitResult)) -> Vec<u8> {
-    let (mut r, _) = UnitResult::decode(bytes, "r").unwrap();
-    edit(&mut r);
-    r.encode()
-}
-
 fn metrics_rows(cat: &Path) -> usize {
     metrics_dump(cat).len()
 }
@@ -281,7 +248,7 @@ fn metrics_rows(cat: &Path) -> usize {
 #[test]
 fn tampered_dynamics_results_are_rejected_and_leave_the_catalog_untouched() {
     let t = TempDir::new().unwrap();
-    let files = write_results(&t.path().join("r"), 3, 2);
+    let files = results_of_split(&t.path().join("r"), 3, 2);
     let good = std::fs::read(&files[1]).unwrap();
     let (r, _) = UnitResult::decode(&good, "r").unwrap();
     let k = r
@@ -394,10 +361,7 @@ fn tampered_dynamics_results_are_rejected_and_leave_the_catalog_untouched() {
     digest_edit[n - 1] ^= 1;
     let f = t.path().join("digest.result");
     std::fs::write(&f, digest_edit).unwrap();
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&cat)
+    merge_into(&cat)
         .arg(&f)
         .assert()
         .code(1)
@@ -405,10 +369,7 @@ fn tampered_dynamics_results_are_rejected_and_leave_the_catalog_untouched() {
     assert_eq!(metrics_dump(&cat), before);
     // The genuine file merges afterwards.
     let before_rows = metrics_rows(&cat);
-    apery()
-        .arg("merge")
-        .arg("--catalog")
-        .arg(&cat)
+    merge_into(&cat)
         .args(["--recheck", "all"])
         .arg(&files[1])
         .assert()
@@ -444,17 +405,11 @@ fn metrics_within_the_tolerance_agree_and_beyond_it_do_not() {
         f
     };
     let (a, b, c) = (p("a", &honest), p("b", &other), p("c", &wrong));
-    apery()
-        .args(["boinc", "compare-results"])
-        .arg(&a)
-        .arg(&b)
+    compare_results(&a, &b)
         .assert()
         .success()
         .stderr(predicate::str::contains("agree within"));
-    apery()
-        .args(["boinc", "compare-results"])
-        .arg(&a)
-        .arg(&c)
+    compare_results(&a, &c)
         .assert()
         .code(1)
         .stderr(predicate::str::contains("gamma"));

@@ -1,10 +1,59 @@
-//! Shared helpers for the ESMA / Berlekamp–Massey tests: the fixture file and the constants computed
-//! directly with rug.
+//! Set-up shared by the integration tests: the binary, paths and fixtures of the repository, CMF
+//! walks with their certain digits, the constants of the ESMA / Berlekamp–Massey fixture computed
+//! directly with rug, and (in [`units`]) running and tampering with work units.
 #![allow(dead_code)]
 
+pub mod units;
+
+use apery::cmf::walk::{WalkLimit, WalkOptions, Walker};
+use apery::cmf::Cmf;
 use rug::ops::Pow;
 use rug::{Float, Integer};
 use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// `p` inside the repository.
+pub fn repo(p: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// The `apery` binary of this build.
+pub fn apery() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("apery").expect("the apery binary is built for the tests")
+}
+
+/// The CMF fixture `cmf_vectors.json`, read once.
+pub fn cmf_vectors() -> &'static Value {
+    static V: OnceLock<Value> = OnceLock::new();
+    V.get_or_init(|| {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/cmf_vectors.json"
+        ))
+        .expect("fixture");
+        serde_json::from_str(&text).expect("json")
+    })
+}
+
+/// The limit of the walk of `cmf` along `traj` from `start` (from depth 16, at most depth 4096),
+/// asserted to have at least `digits` certain digits.
+pub fn walk_limit(cmf: &Cmf, traj: &[i64], start: &[i64], digits: u32) -> WalkLimit {
+    let lim = Walker::new(cmf)
+        .unwrap()
+        .limit(
+            traj,
+            start,
+            &WalkOptions {
+                digits,
+                start_depth: 16,
+                max_depth: 4096,
+            },
+        )
+        .unwrap();
+    assert!(lim.digits >= f64::from(digits), "{} digits", lim.digits);
+    lim
+}
 
 /// The ESMA fixture `esma_vectors.json`.
 pub fn vectors() -> Value {
