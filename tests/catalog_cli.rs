@@ -7,13 +7,11 @@
 use apery::catalog::metrics::{MetricsRow, StoredCluster};
 use apery::catalog::{Catalog, Conjecture};
 use apery::dynamics::metrics;
-use assert_cmd::Command;
+use common::apery;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
-fn apery() -> Command {
-    Command::cargo_bin("apery").expect("the apery binary is built for the tests")
-}
+mod common;
 
 /// `apery ARGS… --catalog PATH`, run.
 fn on_catalog(args: &[&str], path: &Path) -> assert_cmd::assert::Assert {
@@ -390,8 +388,7 @@ fn bm_example(doc: &str) -> Vec<String> {
 
 #[test]
 fn bm_documented_examples_find_the_recurrence_of_e() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(common::repo("README.md")).unwrap();
     let help = |args: &[&str]| {
         String::from_utf8(
             apery()

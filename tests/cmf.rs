@@ -9,23 +9,13 @@ use apery::constants;
 use apery::pcf::limit::{evaluate, log10_abs, EvalOptions};
 use apery::poly::ratfun::{RatFun, Scope};
 use apery::poly::{parse, Poly};
+use common::cmf_vectors;
 use rug::{Float, Rational};
 use serde_json::Value;
-use std::sync::OnceLock;
+
+mod common;
 
 const PREC: u32 = 2400; // ≈ 720 digits
-
-fn vectors() -> &'static Value {
-    static V: OnceLock<Value> = OnceLock::new();
-    V.get_or_init(|| {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/cmf_vectors.json"
-        ))
-        .expect("fixture");
-        serde_json::from_str(&text).expect("json")
-    })
-}
 
 fn strs(v: &Value) -> Vec<String> {
     v.as_array()
@@ -71,7 +61,7 @@ fn toml_field(
 /// Every field of `cmfs` built from the vectors' strings (symbolic parameters).
 fn vector_fields() -> Vec<(String, CmfSpec)> {
     let mut out = Vec::new();
-    for c in vectors()["cmfs"].as_array().unwrap() {
+    for c in cmf_vectors()["cmfs"].as_array().unwrap() {
         let name = c["name"].as_str().unwrap();
         let axes = strs(&c["axes"]);
         let params = c.get("parameters").map(strs).unwrap_or_default();
@@ -128,7 +118,7 @@ fn vector_fields() -> Vec<(String, CmfSpec)> {
 /// The f, f̄ pairs as fields `Mx = [[0, b], [1, a]]`, `My = [[f̄, b], [1, f]]`.
 fn ffbar_fields() -> Vec<(Value, CmfSpec)> {
     let mut out = Vec::new();
-    for p in vectors()["ffbar"]["pairs"].as_array().unwrap() {
+    for p in cmf_vectors()["ffbar"]["pairs"].as_array().unwrap() {
         let name = p["name"].as_str().unwrap();
         let params = p.get("parameters").map(strs).unwrap_or_default();
         let axes = vec!["x".to_string(), "y".to_string()];
@@ -274,7 +264,7 @@ fn every_ffbar_pair_satisfies_both_conditions_and_is_conservative() {
 }
 
 #[test]
-fn bundled_fields_equal_the_vectors() {
+fn bundled_fields_equal_the_cmf_vectors() {
     let vf = vector_fields();
     let pairs = [
         ("e", "e"),
@@ -313,7 +303,7 @@ fn bundled_fields_equal_the_vectors() {
 /// `(name, cmf, walks, limit expression)` for every vector field with walks.
 fn walk_cases() -> Vec<(String, Cmf, Vec<Value>, Option<String>)> {
     let mut out = Vec::new();
-    for c in vectors()["cmfs"].as_array().unwrap() {
+    for c in cmf_vectors()["cmfs"].as_array().unwrap() {
         let Some(w) = c.get("walks") else { continue };
         let name = c["name"].as_str().unwrap();
         let limit = c
@@ -515,7 +505,9 @@ fn zeta3_trajectories_share_one_limit() {
 
 #[test]
 fn trajectory_to_pcf_reproduces_every_case() {
-    let checks = vectors()["trajectory_to_pcf"]["checks"].as_array().unwrap();
+    let checks = cmf_vectors()["trajectory_to_pcf"]["checks"]
+        .as_array()
+        .unwrap();
     assert_eq!(checks.len(), 4);
     for c in checks {
         let cmf = bundled_field(c["cmf"].as_str().unwrap());
@@ -680,12 +672,8 @@ fn pcf_conversion_round_trips_through_the_univariate_layer() {
 }
 
 mod cli {
-    use assert_cmd::Command;
+    use crate::common::apery;
     use predicates::str::contains;
-
-    fn apery() -> Command {
-        Command::cargo_bin("apery").unwrap()
-    }
 
     #[test]
     fn pcf_of_the_zeta3_diagonal_is_aperys() {

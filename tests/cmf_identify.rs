@@ -4,11 +4,14 @@
 
 use apery::cmf::pfq_limit::{closed_form, identify_pfq_limit, PfqLimit};
 use apery::cmf::shift::{parse_start, shifted, split_start};
-use apery::cmf::walk::{step_at, WalkOptions, Walker};
+use apery::cmf::walk::step_at;
 use apery::cmf::{load, Cmf};
 use apery::constants;
 use apery::pcf::limit::{bits_for_digits, log10_abs};
+use common::walk_limit;
 use rug::{Float, Rational};
+
+mod common;
 
 fn field(name: &str) -> Cmf {
     load(name).unwrap().build(&[]).unwrap()
@@ -20,19 +23,7 @@ fn rats(s: &str) -> Vec<Rational> {
 
 /// The walk's limit with its certain digits (at least `digits`).
 fn walk(cmf: &Cmf, traj: &[i64], start: &[i64], digits: u32) -> (Float, u32) {
-    let lim = Walker::new(cmf)
-        .unwrap()
-        .limit(
-            traj,
-            start,
-            &WalkOptions {
-                digits,
-                start_depth: 16,
-                max_depth: 4096,
-            },
-        )
-        .unwrap();
-    assert!(lim.digits >= f64::from(digits), "{}", lim.digits);
+    let lim = walk_limit(cmf, traj, start, digits);
     (
         Float::with_val(bits_for_digits(digits) + 64, &lim.exact),
         digits,
@@ -228,12 +219,8 @@ fn aperys_field_from_a_rational_start() {
 }
 
 mod cli {
-    use assert_cmd::Command;
+    use crate::common::apery;
     use serde_json::Value;
-
-    fn apery() -> Command {
-        Command::cargo_bin("apery").unwrap()
-    }
 
     fn json(args: &[&str]) -> Value {
         let out = apery().args(args).output().unwrap();
@@ -305,27 +292,21 @@ mod cli {
         );
         assert_eq!(j["hypergeometric"]["closed_form"]["constants"][0], "ln2");
         // an integer start is still printed as integers
-        let j = json(&[
-            "cmf",
-            "pcf",
-            "zeta3",
-            "--trajectory",
-            "1,1",
-            "--start",
-            "1,1",
-            "--json",
-        ]);
+        let diagonal_pcf_from = |start: &str| {
+            json(&[
+                "cmf",
+                "pcf",
+                "zeta3",
+                "--trajectory",
+                "1,1",
+                "--start",
+                start,
+                "--json",
+            ])
+        };
+        let j = diagonal_pcf_from("1,1");
         assert_eq!(j["start"], serde_json::json!([1, 1]));
-        let j = json(&[
-            "cmf",
-            "pcf",
-            "zeta3",
-            "--trajectory",
-            "1,1",
-            "--start",
-            "1/2,1",
-            "--json",
-        ]);
+        let j = diagonal_pcf_from("1/2,1");
         assert_eq!(j["start"], serde_json::json!(["1/2", 1]));
         assert!(j["a"].as_str().is_some());
     }

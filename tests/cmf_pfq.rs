@@ -5,13 +5,16 @@
 
 use apery::cmf::pfq::pfq;
 use apery::cmf::to_pcf::{sub_cmf, trajectory_matrix};
-use apery::cmf::walk::{projective_image, step_at, WalkError, WalkOptions, Walker};
+use apery::cmf::walk::{projective_image, step_at, WalkError, Walker};
 use apery::cmf::{load, Cmf, CmfError, RatMatrix};
 use apery::constants;
 use apery::identify::identify_mobius;
 use apery::poly::ratfun::{RatFun, Scope};
+use common::walk_limit;
 use rug::{Float, Rational};
 use serde_json::Value;
+
+mod common;
 
 fn fixture() -> Value {
     let text = std::fs::read_to_string(concat!(
@@ -168,19 +171,7 @@ fn ranks_follow_the_rule() {
 }
 
 fn walk_value(cmf: &Cmf, traj: &[i64], start: &[i64], digits: u32) -> (Float, u32) {
-    let walker = Walker::new(cmf).unwrap();
-    let lim = walker
-        .limit(
-            traj,
-            start,
-            &WalkOptions {
-                digits,
-                start_depth: 16,
-                max_depth: 4096,
-            },
-        )
-        .unwrap();
-    assert!(lim.digits >= f64::from(digits), "{}", lim.digits);
+    let lim = walk_limit(cmf, traj, start, digits);
     (
         Float::with_val(apery::pcf::limit::bits_for_digits(digits), &lim.exact),
         digits,

@@ -3,32 +3,21 @@
 //! fields, families with verified limits, the catalog's `cmf-family` rows and the command line.
 
 use apery::cmf::ffbar::{coboundary, linear_defect, quadratic_defect, solve, xy, FfbarOptions};
-use apery::cmf::walk::{WalkOptions, Walker};
 use apery::cmf::{load, RatMatrix};
 use apery::pcf::Pcf;
 use apery::poly::multi::MPoly;
 use apery::poly::ratfun::{RatFun, Scope};
 use apery::poly::Poly;
+use common::{cmf_vectors, walk_limit};
 use rug::ops::Pow;
 use rug::Float;
 use serde_json::Value;
-use std::sync::OnceLock;
 
-fn vectors() -> &'static Value {
-    static V: OnceLock<Value> = OnceLock::new();
-    V.get_or_init(|| {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/cmf_vectors.json"
-        ))
-        .expect("fixture");
-        serde_json::from_str(&text).expect("json")
-    })
-}
+mod common;
 
 /// The f, f̄ pair of `cmf_vectors.json` named `name`, with the parameters `c0..c3` replaced.
 fn fixture_pair(name: &str, c: &[(&str, i64)]) -> (MPoly, MPoly, Value) {
-    let pair = vectors()["ffbar"]["pairs"]
+    let pair = cmf_vectors()["ffbar"]["pairs"]
         .as_array()
         .unwrap()
         .iter()
@@ -58,20 +47,7 @@ fn pcf(a: &str, b: &str) -> Pcf {
 }
 
 fn walk_value(cmf: &apery::cmf::Cmf, t: &[i64], s: &[i64], digits: u32) -> Float {
-    let w = Walker::new(cmf).unwrap();
-    let l = w
-        .limit(
-            t,
-            s,
-            &WalkOptions {
-                digits,
-                start_depth: 16,
-                max_depth: 4096,
-            },
-        )
-        .unwrap();
-    assert!(l.digits >= digits as f64, "{} digits", l.digits);
-    l.value
+    walk_limit(cmf, t, s, digits).value
 }
 
 fn close(x: &Float, decimal: &str, digits: i32) {
@@ -344,14 +320,10 @@ mod membership {
 
 mod cli {
     use super::*;
+    use crate::common::apery;
     use apery::catalog::{Catalog, Conjecture};
     use apery::cmf::generalize::{generalize, GeneralizeOptions, Route};
     use apery::pcf::canonical::{simplicity_key, CanonicalKey};
-    use assert_cmd::Command;
-
-    fn apery() -> Command {
-        Command::cargo_bin("apery").expect("the apery binary is built for the tests")
-    }
 
     fn stored(p: &Pcf, constant: &str, relation: &str) -> (Conjecture, String) {
         // built from JSON, so that fields added to the catalog row later take their defaults
@@ -560,8 +532,7 @@ fn membership_certificate_from_the_generalized_field_proves_a_neighbour_of_an_an
 fn generalize_writes_a_membership_certificate_that_rechecks() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("cert.json");
-    assert_cmd::Command::cargo_bin("apery")
-        .unwrap()
+    common::apery()
         .args([
             "generalize",
             "--a",

@@ -141,45 +141,28 @@ pub const GENERATED_FAMILIES: &[(&str, &str)] = &[
     ),
 ];
 
-const BUNDLED: &[(&str, &str)] = &[
-    ("e", include_str!("../../search-spaces/cmf/e.toml")),
-    ("pi", include_str!("../../search-spaces/cmf/pi.toml")),
-    ("zeta3", include_str!("../../search-spaces/cmf/zeta3.toml")),
-    (
-        "zeta3_ffbar",
-        include_str!("../../search-spaces/cmf/zeta3_ffbar.toml"),
-    ),
-    (
-        "symmetric_pi",
-        include_str!("../../search-spaces/cmf/symmetric_pi.toml"),
-    ),
-    ("zeta2", include_str!("../../search-spaces/cmf/zeta2.toml")),
-    ("cmf1", include_str!("../../search-spaces/cmf/cmf1.toml")),
-    ("cmf2", include_str!("../../search-spaces/cmf/cmf2.toml")),
-    (
-        "cmf3_1",
-        include_str!("../../search-spaces/cmf/cmf3_1.toml"),
-    ),
-    (
-        "cmf3_2",
-        include_str!("../../search-spaces/cmf/cmf3_2.toml"),
-    ),
-    (
-        "cmf3_3",
-        include_str!("../../search-spaces/cmf/cmf3_3.toml"),
-    ),
-    (
-        "var_root",
-        include_str!("../../search-spaces/cmf/var_root.toml"),
-    ),
-    (
-        "hypergeometric_2f1",
-        include_str!("../../search-spaces/cmf/hypergeometric_2f1.toml"),
-    ),
-    (
-        "hypergeometric_3f2",
-        include_str!("../../search-spaces/cmf/hypergeometric_3f2.toml"),
-    ),
+/// `(name, text)` of the bundled fields: `search-spaces/cmf/NAME.toml`, read at compile time.
+macro_rules! bundled_files {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../search-spaces/cmf/", $name, ".toml")))),*]
+    };
+}
+
+const BUNDLED: &[(&str, &str)] = bundled_files![
+    "e",
+    "pi",
+    "zeta3",
+    "zeta3_ffbar",
+    "symmetric_pi",
+    "zeta2",
+    "cmf1",
+    "cmf2",
+    "cmf3_1",
+    "cmf3_2",
+    "cmf3_3",
+    "var_root",
+    "hypergeometric_2f1",
+    "hypergeometric_3f2",
 ];
 
 /// The bundled fields, in a fixed order.

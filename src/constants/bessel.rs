@@ -10,7 +10,7 @@
 //! Integer orders use I_{−n} = I_n and I_n(−x) = (−1)^n I_n(x); a non-integer order needs x ≥ 0.
 
 use crate::constants::ball::{abs_up, BallFailure, RAD_PREC};
-use crate::constants::series::{accept, bit_len, max_guard, precision_loss, SeriesPass, MAX_TERMS};
+use crate::constants::series::{add_abs, bit_len, negligible, ziv, SeriesPass, MAX_TERMS};
 use rug::float::Round;
 use rug::Float;
 
@@ -45,16 +45,9 @@ pub(crate) fn bessel_i(nu: &Float, x: &Float, w: u32) -> Result<Float, BallFailu
             )))
         };
     }
-    let mut guard = 16 + bit_len(u64::from(w));
-    loop {
-        let wp = w + guard;
-        let pass = series(nu, x, wp)?;
-        match accept(&pass, w, wp, guard) {
-            Ok(v) => return Ok(v),
-            Err(g) if g <= max_guard(w) => guard = g,
-            Err(_) => return Err(precision_loss("besseli")),
-        }
-    }
+    ziv(w, 16 + bit_len(u64::from(w)), "besseli", |wp| {
+        series(nu, x, wp)
+    })
 }
 
 fn series(nu: &Float, x: &Float, wp: u32) -> Result<SeriesPass, BallFailure> {
@@ -74,7 +67,7 @@ fn series(nu: &Float, x: &Float, wp: u32) -> Result<SeriesPass, BallFailure> {
     let mut k: u64 = 0;
     loop {
         sum += &t;
-        abs_sum = Float::with_val_round(RAD_PREC, &abs_sum + &abs_up(&t), Round::Up).0;
+        abs_sum = add_abs(&abs_sum, &t);
         // q_k = h2 / ((k+1)(k+ν+1))
         let kn = Float::with_val(wp, nu + (k + 1));
         let den = Float::with_val(wp, &kn * (k + 1));
@@ -83,9 +76,7 @@ fn series(nu: &Float, x: &Float, wp: u32) -> Result<SeriesPass, BallFailure> {
             // tail ≤ 2|t|q (rounded up generously by one extra factor 2 for the rounding of q)
             let mut tail = Float::with_val_round(RAD_PREC, &abs_up(&t) * &q, Round::Up).0;
             tail <<= 2u32;
-            let mut tol = Float::with_val_round(RAD_PREC, sum.abs_ref(), Round::Down).0;
-            tol >>= wp;
-            if tail <= tol || t.is_zero() {
+            if negligible(&tail, &sum, wp) || t.is_zero() {
                 return Ok(SeriesPass {
                     sum,
                     abs_sum,

@@ -9,7 +9,7 @@
 //! Cancellation for negative z is absorbed by repeating the pass with guard bits log₂(Σ|t_k|/|S|).
 
 use crate::constants::ball::{abs_up, BallFailure, RAD_PREC};
-use crate::constants::series::{accept, bit_len, max_guard, precision_loss, SeriesPass, MAX_TERMS};
+use crate::constants::series::{add_abs, bit_len, negligible, ziv, SeriesPass, MAX_TERMS};
 use rug::float::Round;
 use rug::Float;
 
@@ -21,16 +21,9 @@ pub(crate) fn hyp1f1(a: &Float, b: &Float, z: &Float, w: u32) -> Result<Float, B
             b.to_f64()
         )));
     }
-    let mut guard = 16 + bit_len(u64::from(w));
-    loop {
-        let wp = w + guard;
-        let pass = series(a, b, z, wp)?;
-        match accept(&pass, w, wp, guard) {
-            Ok(v) => return Ok(v),
-            Err(g) if g <= max_guard(w) => guard = g,
-            Err(_) => return Err(precision_loss("hyp1f1")),
-        }
-    }
+    ziv(w, 16 + bit_len(u64::from(w)), "hyp1f1", |wp| {
+        series(a, b, z, wp)
+    })
 }
 
 fn series(a: &Float, b: &Float, z: &Float, wp: u32) -> Result<SeriesPass, BallFailure> {
@@ -41,7 +34,7 @@ fn series(a: &Float, b: &Float, z: &Float, wp: u32) -> Result<SeriesPass, BallFa
     let mut k: u64 = 0;
     loop {
         sum += &t;
-        abs_sum = Float::with_val_round(RAD_PREC, &abs_sum + &abs_up(&t), Round::Up).0;
+        abs_sum = add_abs(&abs_sum, &t);
         let ak = Float::with_val(wp, a + k);
         let bk = Float::with_val(wp, b + k);
         if ak.is_zero() || t.is_zero() {
@@ -66,9 +59,7 @@ fn series(a: &Float, b: &Float, z: &Float, wp: u32) -> Result<SeriesPass, BallFa
             if q <= 0.5 {
                 let mut tail = Float::with_val_round(RAD_PREC, &abs_up(&t) * &q, Round::Up).0;
                 tail <<= 1u32;
-                let mut tol = Float::with_val_round(RAD_PREC, sum.abs_ref(), Round::Down).0;
-                tol >>= wp;
-                if tail <= tol {
+                if negligible(&tail, &sum, wp) {
                     return Ok(SeriesPass {
                         sum,
                         abs_sum,

@@ -12,8 +12,8 @@
 //! j ≤ M ≈ wp/10; a negative non-integer a is handled by the same direct sum (terms k < N include a+k < 0).
 //! Rounding errors are bounded through the sum of absolute values of all terms, with a Ziv retry.
 
-use crate::constants::ball::{abs_up, BallFailure, RAD_PREC};
-use crate::constants::series::{accept, bit_len, max_guard, precision_loss, SeriesPass};
+use crate::constants::ball::{BallFailure, RAD_PREC};
+use crate::constants::series::{add_abs, bit_len, negligible, ziv, SeriesPass};
 use rug::float::{Constant, Round};
 use rug::{Float, Integer};
 
@@ -30,20 +30,9 @@ pub(crate) fn hurwitz_zeta(s: u32, a: &Float, w: u32) -> Result<Float, BallFailu
             a.to_f64()
         )));
     }
-    let mut guard = 16 + 2 * bit_len(u64::from(w));
-    loop {
-        let wp = w + guard;
-        let pass = euler_maclaurin(s, a, wp)?;
-        match accept(&pass, w, wp, guard) {
-            Ok(v) => return Ok(v),
-            Err(g) if g <= max_guard(w) => guard = g,
-            Err(_) => return Err(precision_loss("zeta(s, a)")),
-        }
-    }
-}
-
-fn add_abs(acc: &Float, t: &Float) -> Float {
-    Float::with_val_round(RAD_PREC, acc + &abs_up(t), Round::Up).0
+    ziv(w, 16 + 2 * bit_len(u64::from(w)), "zeta(s, a)", |wp| {
+        euler_maclaurin(s, a, wp)
+    })
 }
 
 fn euler_maclaurin(s: u32, a: &Float, wp: u32) -> Result<SeriesPass, BallFailure> {
@@ -93,9 +82,7 @@ fn euler_maclaurin(s: u32, a: &Float, wp: u32) -> Result<SeriesPass, BallFailure
             t = -t;
         }
         let t_abs = Float::with_val_round(RAD_PREC, t.abs_ref(), Round::Up).0;
-        let mut tol = Float::with_val_round(RAD_PREC, sum.abs_ref(), Round::Down).0;
-        tol >>= wp;
-        if t_abs <= tol {
+        if negligible(&t_abs, &sum, wp) {
             // |R| ≤ |T_j|, doubled for the rounding in computing T_j itself.
             return Ok(SeriesPass {
                 sum,

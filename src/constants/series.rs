@@ -1,5 +1,6 @@
-//! Shared bookkeeping for the power series of `besseli` and `hyp1f1`: a running sum, the sum of absolute
-//! values of its terms (which bounds the accumulated rounding error) and the Ziv retry rule.
+//! Shared bookkeeping for the series of `besseli`, `hyp1f1` and the Hurwitz zeta function: a running
+//! sum, the sum of absolute values of its terms (which bounds the accumulated rounding error), the
+//! stopping test against the working precision and the Ziv retry loop.
 
 use crate::constants::ball::{abs_up, BallFailure, RAD_PREC};
 use rug::float::Round;
@@ -64,4 +65,115 @@ pub(crate) fn precision_loss(what: &str) -> BallFailure {
     BallFailure::Overflow(format!(
         "{what}: cancellation in the series exceeds the working-precision limit"
     ))
+}
+
+/// `acc + |t|`, rounded up at [`RAD_PREC`]: the running Σ|t_k| of a series.
+pub(crate) fn add_abs(acc: &Float, t: &Float) -> Float {
+    Float::with_val_round(RAD_PREC, acc + &abs_up(t), Round::Up).0
+}
+
+/// Whether `bound ≤ |sum|·2^-wp` (|sum| rounded down): a tail or term below the last bit of the
+/// running sum at working precision `wp`.
+pub(crate) fn negligible(bound: &Float, sum: &Float, wp: u32) -> bool {
+    let mut tol = Float::with_val_round(RAD_PREC, sum.abs_ref(), Round::Down).0;
+    tol >>= wp;
+    *bound <= tol
+}
+
+/// Ziv's loop: runs `pass` at the working precision `wp = w + guard`, from `guard = first_guard`,
+/// until [`accept`] certifies relative error 2^-(w+1), growing the guard as it asks; past
+/// [`max_guard`] the cancellation is reported as a loss of precision in `what`.
+pub(crate) fn ziv(
+    w: u32,
+    first_guard: u32,
+    what: &str,
+    mut pass: impl FnMut(u32) -> Result<SeriesPass, BallFailure>,
+) -> Result<Float, BallFailure> {
+    let mut guard = first_guard;
+    loop {
+        let wp = w + guard;
+        let p = pass(wp)?;
+        match accept(&p, w, wp, guard) {
+            Ok(v) => return Ok(v),
+            Err(g) if g <= max_guard(w) => guard = g,
+            Err(_) => return Err(precision_loss(what)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One pass of exp(x) = Σ x^k/k! for an integer x < 0: the terms grow to about e^|x| before
+    /// they fall, so the sum loses about |x|·log₂e bits to cancellation. Once q = |x|/(k+1) ≤ 1/2
+    /// the tail after t_k is at most 2|t_k|q.
+    fn exp_pass(x: i32, wp: u32) -> Result<SeriesPass, BallFailure> {
+        let mut t = Float::with_val(wp, 1);
+        let mut sum = Float::new(wp);
+        let mut abs_sum = Float::new(RAD_PREC);
+        let mut k: u64 = 0;
+        loop {
+            sum += &t;
+            abs_sum = add_abs(&abs_sum, &t);
+            let q = Float::with_val(RAD_PREC, x.unsigned_abs()) / (k + 1);
+            if q <= 0.5 {
+                let mut tail = Float::with_val_round(RAD_PREC, &abs_up(&t) * &q, Round::Up).0;
+                tail <<= 2u32;
+                if negligible(&tail, &sum, wp) {
+                    return Ok(SeriesPass {
+                        sum,
+                        abs_sum,
+                        terms: k + 1,
+                        tail,
+                        ops_per_term: 2,
+                    });
+                }
+            }
+            t *= x;
+            t /= k + 1;
+            k += 1;
+        }
+    }
+
+    #[test]
+    fn ziv_grows_the_guard_past_the_cancellation_of_exp_minus_60() {
+        // e^-60 = 8.75651076269652e-27; Σ|t_k| = e^60, so about 173 bits cancel.
+        let w = 200;
+        let mut passes = Vec::new();
+        let v = ziv(w, 8, "exp", |wp| {
+            passes.push(wp);
+            exp_pass(-60, wp)
+        })
+        .unwrap();
+        let exact = Float::with_val(w + 64, -60).exp();
+        let rel = (Float::with_val(w + 64, &v - &exact) / &exact).abs();
+        assert!(rel <= Float::with_val(64, 1) >> w, "relative error {rel}");
+        assert!(
+            passes.len() >= 2,
+            "one pass at {passes:?} cannot absorb the cancellation"
+        );
+        assert!(*passes.last().unwrap() >= w + 173, "{passes:?}");
+        // A sum that every pass leaves at 0 is never certified: past the largest guard the loss
+        // of precision is reported by name.
+        let err = ziv(w, max_guard(w), "exp", |wp| {
+            let mut p = exp_pass(-60, w + 8)?;
+            p.sum = Float::new(wp);
+            Ok(p)
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&err, BallFailure::Overflow(m) if m.starts_with("exp:")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn negligible_compares_with_the_last_bit_of_the_sum() {
+        let sum = Float::with_val(64, -3);
+        // |sum|·2^-10 = 3/1024
+        assert!(negligible(&(Float::with_val(64, 3) >> 10u32), &sum, 10));
+        assert!(!negligible(&(Float::with_val(64, 3) >> 9u32), &sum, 10));
+        assert!(negligible(&Float::new(64), &Float::new(64), 10));
+    }
 }

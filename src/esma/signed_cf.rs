@@ -480,6 +480,15 @@ mod tests {
         out
     }
 
+    /// e, π or √2 (`which` = 0, 1, 2) at `prec` bits: the constants of the property tests.
+    fn e_pi_or_sqrt2(which: usize, prec: u32) -> Float {
+        match which {
+            0 => Float::with_val(prec, 1).exp(),
+            1 => Float::with_val(prec, rug::float::Constant::Pi),
+            _ => Float::with_val(prec, 2).sqrt(),
+        }
+    }
+
     fn ints(v: &[i64]) -> Vec<Integer> {
         v.iter().map(|&c| Integer::from(c)).collect()
     }
@@ -558,11 +567,7 @@ mod tests {
             which in 0usize..3,
         ) {
             let prec = scale + 200;
-            let c = match which {
-                0 => Float::with_val(prec, 1).exp(),
-                1 => Float::with_val(prec, rug::float::Constant::Pi),
-                _ => Float::with_val(prec, 2).sqrt(),
-            };
+            let c = e_pi_or_sqrt2(which, prec);
             let (num, den) = (ints(&num), ints(&den));
             let depth = 60;
             if let Some(terms) = scaled(&c, scale, &num, &den, &period, depth) {
@@ -580,11 +585,7 @@ mod tests {
             prec in 100u32..1200,
             which in 0usize..3,
         ) {
-            let c = match which {
-                0 => Float::with_val(prec, 1).exp(),
-                1 => Float::with_val(prec, rug::float::Constant::Pi),
-                _ => Float::with_val(prec, 2).sqrt(),
-            };
+            let c = e_pi_or_sqrt2(which, prec);
             let pw = powers(&c, 2);
             let (num, den) = (ints(&num), ints(&den));
             let fast = expand_rational_function(&num, &den, &pw, &period, 120);

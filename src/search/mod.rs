@@ -19,9 +19,9 @@ use crate::identify::MobiusTable;
 use crate::pcf::canonical::simplicity_key;
 use crate::pcf::factorial_reduction::{self, FrVerdict};
 use crate::pcf::first_pass::{Screen, LANES};
-use crate::pcf::limit::{bits_for_digits, EvalOptions};
+use crate::pcf::limit::EvalOptions;
 use crate::pcf::Pcf;
-use crate::space::SearchSpace;
+use crate::space::{evaluate_targets, SearchSpace};
 use crate::verify::{latex_equation, verify_limit, Verified};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -408,15 +408,7 @@ impl<'a> Searcher<'a> {
     /// Prepares the targets and the table (this takes a moment for large Möbius bounds).
     pub fn new(space: &'a SearchSpace) -> Result<Searcher<'a>> {
         let enumerator = Enumerator::new(space).map_err(anyhow::Error::msg)?;
-        let prec = bits_for_digits(space.verify_digits) + 64;
-        let mut named = Vec::new();
-        for t in &space.targets {
-            let v = t
-                .expr
-                .eval(prec)
-                .with_context(|| format!("evaluating target constant '{}'", t.name))?;
-            named.push((t.name.clone(), v));
-        }
+        let named = evaluate_targets(&space.targets, space.verify_digits)?;
         let table = MobiusTable::build(&named, space.mobius_bound as u32)
             .context("building the Möbius table")?;
         Ok(Searcher {

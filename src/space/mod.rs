@@ -8,7 +8,9 @@ pub mod cmf;
 pub mod esma;
 
 use crate::constants::Expr;
+use crate::pcf::limit::bits_for_digits;
 use crate::poly::{parse_with_params, PolyExpr};
+use rug::Float;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -140,6 +142,24 @@ pub struct Target {
     pub name: String,
     /// Parsed expression.
     pub expr: Expr,
+}
+
+/// The targets evaluated for verifying `digits` digits: each value `x` at
+/// `bits_for_digits(digits) + 64` bits (64 guard bits), with the target's name as written. The
+/// same precision for the PCF search and the CMF search, so both identify against the same values.
+pub fn evaluate_targets(targets: &[Target], digits: u32) -> anyhow::Result<Vec<(String, Float)>> {
+    use anyhow::Context;
+    let prec = bits_for_digits(digits) + 64;
+    targets
+        .iter()
+        .map(|t| {
+            let v = t
+                .expr
+                .eval(prec)
+                .with_context(|| format!("evaluating target constant '{}'", t.name))?;
+            Ok((t.name.clone(), v))
+        })
+        .collect()
 }
 
 /// A validated search space.
@@ -441,4 +461,44 @@ fn ranges(v: &toml::Value) -> Result<Vec<(i64, i64)>, String> {
     }
     out.reverse();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pcf::limit::bits_for_digits;
+
+    fn target(name: &str) -> Target {
+        Target {
+            name: name.into(),
+            expr: Expr::parse(name).unwrap(),
+        }
+    }
+
+    #[test]
+    fn evaluate_targets_gives_each_target_at_the_verification_precision() {
+        let digits = 50;
+        let prec = bits_for_digits(digits) + 64;
+        let got = evaluate_targets(&[target("pi"), target("log(3)-log(2)")], digits).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].0, "pi");
+        assert_eq!(got[1].0, "log(3)-log(2)");
+        let pi = Float::with_val(prec, rug::float::Constant::Pi);
+        let ln_3_2 = Float::with_val(prec, Float::with_val(prec, 3) / 2u32).ln();
+        for ((_, v), want) in got.iter().zip([pi, ln_3_2]) {
+            assert_eq!(v.prec(), prec);
+            let err = Float::with_val(prec, v - &want).abs();
+            assert!(
+                err < Float::with_val(prec, 1) >> (prec - 8),
+                "{v} vs {want}"
+            );
+        }
+        // log(3)−log(2) = 0.405465108108164381978013115464349136571990423462494928…
+        assert!(got[1]
+            .1
+            .to_string_radix(10, Some(20))
+            .starts_with("4.054651081081643819"));
+        let err = evaluate_targets(&[target("pi"), target("log(2-2)")], digits).unwrap_err();
+        assert!(format!("{err:#}").contains("'log(2-2)'"), "{err:#}");
+    }
 }
