@@ -7,7 +7,8 @@ use apery::space::SearchSpace;
 use apery::unit::merge::{merge_files, MergeStatus};
 use apery::unit::{self, RunOptions, Split, Unit, UnitResult, COMPAT_VERSION};
 use common::units::{
-    compare_results, edited, finished, merge_into, run_on_pool, run_unit_cmd, write_results,
+    boinc_templates, compare_results, edited, finished, merge_into, read_result, run_on_pool,
+    run_unit_cmd, write_results,
 };
 use common::{apery, repo};
 use predicates::prelude::*;
@@ -134,6 +135,25 @@ fn results_of_split(dir: &Path, n: u64) -> Vec<PathBuf> {
     write_results(dir, &small_split(n, Some(BLOCK)), |u| run_in_process(u, 2))
 }
 
+/// `apery boinc check-result EXTRA… FILE`: the BOINC validator's check of one result.
+fn check_result(extra: &[&str], file: &Path) -> assert_cmd::assert::Assert {
+    apery()
+        .args(["boinc", "check-result"])
+        .args(extra)
+        .arg(file)
+        .assert()
+}
+
+/// `apery status --missing --catalog CAT --units UNITS`: the indices of the units not merged.
+fn missing_units(cat: &Path, units: &Path) -> assert_cmd::assert::Assert {
+    apery()
+        .args(["status", "--missing", "--catalog"])
+        .arg(cat)
+        .arg("--units")
+        .arg(units)
+        .assert()
+}
+
 fn search_catalog(dir: &Path) -> PathBuf {
     let cat = dir.join("search.sqlite");
     apery()
@@ -169,7 +189,7 @@ fn any_split_merges_to_the_catalog_of_a_search() {
         assert_eq!(dump(&cat), reference, "split into {n} units");
         let mut sum = Counters::default();
         for f in &files {
-            let (r, _) = UnitResult::decode(&std::fs::read(f).unwrap(), "r").unwrap();
+            let r = read_result(f);
             sum.add(&r.counters);
         }
         counters.push(sum);
@@ -559,7 +579,7 @@ fn a_second_digest_for_a_merged_unit_is_recorded_as_a_conflict() {
     let c = Catalog::open_read_only(&cat).unwrap();
     let conflicts = c.unit_conflicts().unwrap();
     assert_eq!(conflicts.len(), 1);
-    let (r, _) = UnitResult::decode(&std::fs::read(&files[1]).unwrap(), "r").unwrap();
+    let r = read_result(&files[1]);
     assert_eq!(conflicts[0].0, r.unit.unit_id);
     apery()
         .args(["status", "--catalog"])
@@ -696,14 +716,7 @@ fn status_lists_gaps_and_require_complete_fails_until_every_unit_is_merged() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("incomplete"));
-    apery()
-        .args(["status", "--missing", "--catalog"])
-        .arg(&cat)
-        .arg("--units")
-        .arg(&units)
-        .assert()
-        .success()
-        .stdout("3,5\n");
+    missing_units(&cat, &units).success().stdout("3,5\n");
     let u3 = Unit::load(&units.join("000003.unit")).unwrap();
     let u5 = Unit::load(&units.join("000005.unit")).unwrap();
     apery()
@@ -727,14 +740,7 @@ fn status_lists_gaps_and_require_complete_fails_until_every_unit_is_merged() {
         .arg(&files[5])
         .assert()
         .success();
-    apery()
-        .args(["status", "--missing", "--catalog"])
-        .arg(&cat)
-        .arg("--units")
-        .arg(&units)
-        .assert()
-        .success()
-        .stdout("\n");
+    missing_units(&cat, &units).success().stdout("\n");
 }
 
 #[test]
@@ -795,38 +801,14 @@ fn boinc_validator_and_assimilator_commands_on_good_and_bad_results() {
     let mut b = std::fs::read(good).unwrap();
     b[50] ^= 1;
     std::fs::write(&bad, b).unwrap();
-    apery()
-        .args(["boinc", "check-result"])
-        .arg(good)
-        .assert()
-        .code(0);
-    apery()
-        .args(["boinc", "check-result"])
-        .arg(&bad)
-        .assert()
-        .code(1);
-    let (r, _) = UnitResult::decode(&std::fs::read(good).unwrap(), "r").unwrap();
-    apery()
-        .args(["boinc", "check-result", "--wu-name", &r.unit.unit_id])
-        .arg(good)
-        .assert()
-        .code(0);
-    apery()
-        .args(["boinc", "check-result", "--wu-name", "ap-other-0-1"])
-        .arg(good)
-        .assert()
-        .code(1);
+    check_result(&[], good).code(0);
+    check_result(&[], &bad).code(1);
+    let r = read_result(good);
+    check_result(&["--wu-name", &r.unit.unit_id], good).code(0);
+    check_result(&["--wu-name", "ap-other-0-1"], good).code(1);
     // Unreadable now (here: missing, or a directory): transient, retried by the validator.
-    apery()
-        .args(["boinc", "check-result"])
-        .arg(t.path().join("nope"))
-        .assert()
-        .code(3);
-    apery()
-        .args(["boinc", "check-result"])
-        .arg(t.path())
-        .assert()
-        .code(3);
+    check_result(&[], &t.path().join("nope")).code(3);
+    check_result(&[], t.path()).code(3);
     compare_results(good, good).assert().code(0);
     compare_results(good, &files[1]).assert().code(1);
     compare_results(good, &bad).assert().code(1);
@@ -870,13 +852,7 @@ fn boinc_templates_name_the_app_by_compat_version_and_create_one_workunit_per_un
     let units = t.path().join("units");
     split_cli(&units, &["--units", "3"]).success();
     let out = t.path().join("project");
-    apery()
-        .args(["boinc", "templates", "--out"])
-        .arg(&out)
-        .arg("--units")
-        .arg(&units)
-        .assert()
-        .success();
+    boinc_templates(&out, &units).assert().success();
     let app = format!("apery_c{COMPAT_VERSION}");
     let input = std::fs::read_to_string(out.join(format!("templates/{app}_in"))).unwrap();
     assert!(
@@ -977,14 +953,7 @@ fn status_missing_lists_the_first_unit_as_array_index_0() {
     let files = results_of_split(&t.path().join("r"), 3);
     let cat = t.path().join("c.sqlite");
     merge_into(&cat).args(&files[1..]).assert().success();
-    apery()
-        .args(["status", "--missing", "--catalog"])
-        .arg(&cat)
-        .arg("--units")
-        .arg(&units)
-        .assert()
-        .success()
-        .stdout("0\n");
+    missing_units(&cat, &units).success().stdout("0\n");
 }
 
 /// Runs one of the generated BOINC daemon scripts the way `script_validator` and
@@ -1017,11 +986,7 @@ fn the_generated_validator_and_assimilator_scripts_work_as_the_boinc_daemons_cal
     split_cli(&units, &["--units", "3", "--block-size", "64"]).success();
     let project = t.path().join("project");
     let inbox = t.path().join("inbox");
-    apery()
-        .args(["boinc", "templates", "--out"])
-        .arg(&project)
-        .arg("--units")
-        .arg(&units)
+    boinc_templates(&project, &units)
         .arg("--inbox")
         .arg(&inbox)
         .assert()

@@ -9,7 +9,8 @@ use apery::unit::merge::{
 };
 use apery::unit::{self, Outcome, RunOptions, Split, Unit, UnitResult, Work};
 use common::units::{
-    compare_results, edited, finished, merge_into, run_on_pool, run_unit_cmd, write_results,
+    boinc_templates, compare_results, edited, finished, merge_into, run_on_pool, run_unit_cmd,
+    write_results,
 };
 use common::{apery, repo};
 use predicates::prelude::*;
@@ -444,11 +445,7 @@ fn boinc_templates_allow_the_size_of_a_dynamics_result() {
     let u = split(1).unit(0);
     std::fs::write(units.join("000000.unit"), u.encode()).unwrap();
     let size = run(&u, 2).encode().len() as u64;
-    apery()
-        .args(["boinc", "templates", "--out"])
-        .arg(t.path().join("p"))
-        .arg("--units")
-        .arg(&units)
+    boinc_templates(&t.path().join("p"), &units)
         .assert()
         .success();
     let out = std::fs::read_to_string(

@@ -67,3 +67,20 @@ pub fn compare_results(a: &Path, b: &Path) -> Command {
     c.args(["boinc", "compare-results"]).arg(a).arg(b);
     c
 }
+
+/// `apery boinc templates --out OUT --units UNITS` (options still to be added).
+pub fn boinc_templates(out: &Path, units: &Path) -> Command {
+    let mut c = apery();
+    c.args(["boinc", "templates", "--out"])
+        .arg(out)
+        .arg("--units")
+        .arg(units);
+    c
+}
+
+/// The result in the file `path`, decoded (its digest checked).
+pub fn read_result(path: &Path) -> UnitResult {
+    UnitResult::decode(&std::fs::read(path).unwrap(), "r")
+        .unwrap()
+        .0
+}
