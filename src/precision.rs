@@ -14,6 +14,8 @@
 //!   agreement, so it takes [`SignificantDigits`], built from decimal places by one function
 //!   ([`SignificantDigits::from_places`]).
 
+use rug::float::Round;
+use rug::ops::PowAssignRound;
 use rug::{Float, Integer};
 use std::f64::consts::{LOG10_2, LOG2_10};
 use std::fmt;
@@ -100,9 +102,11 @@ pub fn log10_int(n: &Integer) -> f64 {
     m.abs().log10() + digits_in_bits(f64::from(e))
 }
 
-/// The decimal exponent `⌊log₁₀|x|⌋` of a nonzero finite `x`, exact: the f64 estimate is checked
-/// against `10^e ≤ |x| < 10^{e+1}` in exact rational arithmetic (an f64 `log₁₀` can round across an
-/// integer, e.g. for `x = 1000`). `None` for 0, NaN and ±∞.
+/// The decimal exponent `⌊log₁₀|x|⌋` of a nonzero finite `x`, exact: near an integer the f64
+/// estimate (an f64 `log₁₀` can round across one, e.g. for `x = 1000`) is checked against
+/// `10^e ≤ |x| < 10^{e+1}`. `|x| ≥ 10^e` holds iff `|x| ≥ ⌈10^e⌉_w`, `10^e` rounded up at a
+/// precision `w > prec(x)`: no number of `prec(x)` bits lies strictly between `10^e` and its
+/// rounding up. `None` for 0, NaN and ±∞.
 pub fn decimal_exponent(x: &Float) -> Option<i64> {
     if x.is_zero() || !x.is_finite() {
         return None;
@@ -110,22 +114,22 @@ pub fn decimal_exponent(x: &Float) -> Option<i64> {
     let estimate = log10_abs(x);
     let mut e = estimate.floor() as i64;
     let frac = estimate - estimate.floor();
-    if frac < 1e-6 || frac > 1.0 - 1e-6 {
-        let abs = x.to_rational()?.abs();
-        let pow = |k: i64| -> rug::Rational {
-            let p = Integer::from(Integer::u_pow_u(10, k.unsigned_abs() as u32));
-            if k >= 0 {
-                rug::Rational::from(p)
-            } else {
-                rug::Rational::from((Integer::from(1), p))
-            }
-        };
-        while abs < pow(e) {
-            e -= 1;
-        }
-        while abs >= pow(e + 1) {
-            e += 1;
-        }
+    if (1e-6..=1.0 - 1e-6).contains(&frac) {
+        return Some(e);
+    }
+    let abs = Float::with_val(x.prec(), x.abs_ref());
+    let w = x.prec() + 1;
+    let at_least = |k: i64| -> bool {
+        let k = i32::try_from(k).unwrap_or(if k < 0 { i32::MIN } else { i32::MAX });
+        let mut p = Float::with_val(w, 10u32);
+        p.pow_assign_round(k, Round::Up);
+        abs >= p
+    };
+    while !at_least(e) {
+        e -= 1;
+    }
+    while at_least(e + 1) {
+        e += 1;
     }
     Some(e)
 }
@@ -245,6 +249,16 @@ mod tests {
         assert_eq!(decimal_exponent(&float("0.006")), Some(-3));
         assert_eq!(decimal_exponent(&float("1e-5000")), Some(-5000));
         assert_eq!(decimal_exponent(&float("0")), None);
+        // The neighbours of a power of ten at a precision fall on either side of it.
+        let mut k = Float::with_val(53, 1000);
+        k.next_down();
+        assert_eq!(decimal_exponent(&k), Some(2));
+        let below = Float::with_val_round(53, Float::parse("0.001").unwrap(), Round::Down).0;
+        let above = Float::with_val_round(53, Float::parse("0.001").unwrap(), Round::Up).0;
+        assert_eq!(decimal_exponent(&below), Some(-4));
+        assert_eq!(decimal_exponent(&above), Some(-3));
+        let big = Float::with_val(200, Integer::from(Integer::u_pow_u(10, 50)));
+        assert_eq!(decimal_exponent(&big), Some(50));
     }
 
     #[test]
