@@ -2,7 +2,7 @@
 //! digits. Every conversion of the crate between the two bases, and between absolute and relative
 //! accuracy, is here, each with its formula.
 //!
-//! * Bits for `D` decimal digits: `⌈D·log₂10⌉` ([`bits_for_digits`]); a working precision with
+//! * Bits for `D` decimal digits: `⌈D·log₂10⌉` ([`min_bits_for_digits`]); a working precision with
 //!   guard digits and guard bits is `⌈(D + g)·log₂10⌉ + b` ([`Margin`], one named margin per use).
 //! * Digits a precision holds: `⌊p·log₁₀2⌋` ([`digits_held`]), and the real-valued
 //!   `b·log₁₀2` ([`digits_in_bits`]).
@@ -21,7 +21,7 @@ use std::f64::consts::{LOG10_2, LOG2_10};
 use std::fmt;
 
 /// `⌈D·log₂10⌉`: the fewest bits whose precision holds `D` decimal digits (no guard).
-pub fn bits_for_digits(digits: u32) -> u32 {
+pub fn min_bits_for_digits(digits: u32) -> u32 {
     Margin::NONE.bits(digits)
 }
 
@@ -32,7 +32,7 @@ pub fn digits_in_bits(bits: f64) -> f64 {
 }
 
 /// `⌊p·log₁₀2⌋`: the whole decimal digits a precision of `p` bits holds. Never more than
-/// [`bits_for_digits`] gives back: `bits_for_digits(digits_held(p)) ≤ p`.
+/// [`min_bits_for_digits`] gives back: `min_bits_for_digits(digits_held(p)) ≤ p`.
 pub fn digits_held(prec: u32) -> u32 {
     digits_in_bits(f64::from(prec)).floor() as u32
 }
@@ -214,7 +214,7 @@ mod tests {
     fn margins_keep_the_former_formulas() {
         for d in [0u32, 1, 7, 50, 100, 1000, 123_456] {
             let f = f64::from(d);
-            assert_eq!(bits_for_digits(d), (f * LOG2_10).ceil() as u32);
+            assert_eq!(min_bits_for_digits(d), (f * LOG2_10).ceil() as u32);
             assert_eq!(
                 Margin::LIMIT.bits(d),
                 ((f + 20.0) * LOG2_10).ceil() as u32 + 64
@@ -311,8 +311,8 @@ mod tests {
         /// The digits a precision holds fit in it again.
         #[test]
         fn digits_held_fit_their_precision(prec in 1u32..1_000_000) {
-            prop_assert!(bits_for_digits(digits_held(prec)) <= prec);
-            prop_assert!(bits_for_digits(digits_held(prec) + 1) > prec);
+            prop_assert!(min_bits_for_digits(digits_held(prec)) <= prec);
+            prop_assert!(min_bits_for_digits(digits_held(prec) + 1) > prec);
         }
     }
 }

@@ -89,7 +89,11 @@ fn significant_digits_never_over_claim_on_real_errors() {
 fn walk(args: &[&str]) -> String {
     let out = Command::cargo_bin("apery")
         .unwrap()
-        .args(["cmf", "walk", "tests/fixtures/cmf/bessel_ratio.toml"])
+        .args(["cmf", "walk"])
+        .arg(format!(
+            "{}/tests/fixtures/cmf/bessel_ratio.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
         .args(args)
         .assert()
         .success();

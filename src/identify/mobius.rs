@@ -20,7 +20,7 @@
 use crate::identify::gate::{check_relation, description_digits};
 use crate::identify::pslq::{pslq, PslqConfig, PslqError, PslqOutcome};
 use crate::identify::relation::{Identification, RelationError};
-use crate::precision::{bits_for_digits, SignificantDigits};
+use crate::precision::{min_bits_for_digits, SignificantDigits};
 use rug::{Float, Integer};
 
 /// Errors of [`identify_mobius`] and [`identify_relation`] for unusable inputs.
@@ -116,7 +116,7 @@ fn validate(
     if !x.is_finite() {
         return Err(IdentifyError::NonFiniteX);
     }
-    let needed = bits_for_digits(trusted_digits);
+    let needed = min_bits_for_digits(trusted_digits);
     if x.prec() < needed {
         return Err(IdentifyError::PrecisionTooLow {
             what: "x".into(),
@@ -152,7 +152,7 @@ fn solve(
     let k = consts.len();
     let n = 2 * k + 2;
     let input_prec = consts.iter().map(|c| c.2.prec()).fold(x.prec(), u32::min);
-    let prec = input_prec.min(bits_for_digits(trusted_digits) + 96);
+    let prec = input_prec.min(min_bits_for_digits(trusted_digits) + 96);
     let xw = Float::with_val(prec, x);
     let mut v = Vec::with_capacity(n);
     v.push(Float::with_val(prec, 1));

@@ -172,7 +172,8 @@ pub fn decimal(x: &Float, sig: usize) -> String {
 }
 
 /// Working precision in bits for `digits` decimal digits plus guard digits:
-/// `⌈(D + 20)·log₂10⌉ + 64` ([`Margin::LIMIT`]).
+/// `⌈(D + 20)·log₂10⌉ + 64` ([`Margin::LIMIT`]; without guard it is
+/// [`crate::precision::min_bits_for_digits`]).
 pub fn bits_for_digits(digits: u32) -> u32 {
     Margin::LIMIT.bits(digits)
 }
