@@ -11,7 +11,8 @@
 //! 7. [`unit`]: deterministic work units (split, run, merge) for clusters and volunteer computing.
 //!
 //! [`constants`] is the constant library with its expression language, [`poly`] the integer
-//! polynomials everything is made of.
+//! polynomials everything is made of, [`precision`] the conversions between decimal digits and
+//! bits and between decimal places and significant digits.
 
 pub mod cancel;
 pub mod catalog;
@@ -25,6 +26,7 @@ pub mod identify;
 pub mod matrix;
 pub mod pcf;
 pub mod poly;
+pub mod precision;
 pub mod proof;
 pub mod search;
 pub mod sequence;

@@ -210,7 +210,8 @@ fn pfq_walks_identify_their_hypergeometric_values() {
         let cmf = field(name);
         let (x, digits) = walk_value(&cmf, &traj, &start, 60);
         let k = constants::evaluate(constant, prec).unwrap();
-        let id = identify_mobius(&x, digits, &[(constant.to_string(), k)], 100)
+        let trusted = apery::precision::SignificantDigits::from_places(&x, digits);
+        let id = identify_mobius(&x, trusted, &[(constant.to_string(), k)], 100)
             .unwrap()
             .unwrap_or_else(|| panic!("{name}: no Möbius relation with {constant}"));
         assert!(id.verified_digits >= 55, "{name}: {}", id.verified_digits);

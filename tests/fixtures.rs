@@ -7,6 +7,7 @@ use apery::identify::{identify_mobius, identify_relation, Identification};
 use apery::pcf::convergents::Convergents;
 use apery::pcf::limit::{bits_for_digits, evaluate, log10_abs, EvalOptions};
 use apery::pcf::Pcf;
+use apery::precision::SignificantDigits;
 use rug::Float;
 use serde_json::Value;
 
@@ -116,18 +117,19 @@ fn every_validation_pcf_reaches_its_limit_and_is_identified() {
         };
         let tprec = bits_for_digits(trusted) + 64;
         let x = value_at(&pcf, depth, tprec);
+        let sig = SignificantDigits::from_places(&x, trusted);
         let found = if names.len() == 1 {
             let targets: Vec<(String, Float)> = library
                 .iter()
                 .map(|n| (n.clone(), constants::evaluate(n, tprec).unwrap()))
                 .collect();
-            identify_mobius(&x, trusted, &targets, 1000).unwrap()
+            identify_mobius(&x, sig, &targets, 1000).unwrap()
         } else {
             let targets: Vec<(String, Float)> = names
                 .iter()
                 .map(|n| (n.to_string(), constants::evaluate(n, tprec).unwrap()))
                 .collect();
-            identify_relation(&x, trusted, &targets, 1000).unwrap()
+            identify_relation(&x, sig, &targets, 1000).unwrap()
         };
         let found = found
             .unwrap_or_else(|| panic!("{id}: {limit_src} not identified from {trusted} digits"));
@@ -179,12 +181,13 @@ fn euler2ai_pi_formulas_are_mobius_transforms_of_pi() {
             continue;
         };
         let bound = bound.max(1000);
-        let Some(found) = identify_mobius(&x, trusted, &pi, bound).unwrap() else {
+        let sig = SignificantDigits::from_places(&x, trusted);
+        let Some(found) = identify_mobius(&x, sig, &pi, bound).unwrap() else {
             // Not identified: the only admissible reason is the quality gate — writing the relation
             // (its integers are those of the stated limit) costs more than half the digits we have.
             let cost = description_digits(&ints);
             assert!(
-                2.0 * cost > trusted as f64,
+                2.0 * cost > f64::from(sig.get()),
                 "row {i}: {limit_src} (cost {cost:.1}) not identified from {trusted} digits"
             );
             too_costly += 1;
@@ -231,7 +234,8 @@ fn psi2_family_member_is_not_identified() {
         "zeta3".to_string(),
         constants::evaluate("zeta3", prec).unwrap(),
     )];
-    assert!(identify_mobius(&lim.value, trusted, &zeta3, 1000)
+    let sig = SignificantDigits::from_places(&lim.value, trusted);
+    assert!(identify_mobius(&lim.value, sig, &zeta3, 1000)
         .unwrap()
         .is_none());
     let all: Vec<(String, Float)> = constants::library()
@@ -243,7 +247,7 @@ fn psi2_family_member_is_not_identified() {
             )
         })
         .collect();
-    assert!(identify_mobius(&lim.value, trusted, &all, 1000)
+    assert!(identify_mobius(&lim.value, sig, &all, 1000)
         .unwrap()
         .is_none());
 }

@@ -5,6 +5,7 @@ use apery::identify::{
     identify_mobius, identify_relation, pslq, Identification, MobiusTable, PslqConfig, PslqOutcome,
     PslqStop,
 };
+use apery::precision::SignificantDigits;
 use rug::float::Constant;
 use rug::{Float, Integer};
 
@@ -161,7 +162,7 @@ fn table_filters_simple_rationals() {
 fn pslq_identifies_mobius_values() {
     let t = targets(PREC);
     for (x, target, coeffs, formula) in mobius_cases(PREC) {
-        let id = identify_mobius(&x, 200, &t, 1000)
+        let id = identify_mobius(&x, SignificantDigits::relative(200), &t, 1000)
             .unwrap()
             .unwrap_or_else(|| panic!("{formula} not identified"));
         assert_eq!(id.formula(), formula);
@@ -175,7 +176,7 @@ fn pslq_identifies_mobius_values() {
 #[test]
 fn identification_reverifies_at_higher_precision() {
     let x100 = Float::with_val(400, 6 / zeta3(400));
-    let id = identify_mobius(&x100, 100, &targets(400), 1000)
+    let id = identify_mobius(&x100, SignificantDigits::relative(100), &targets(400), 1000)
         .unwrap()
         .unwrap();
     let hp = 2000;
@@ -193,13 +194,19 @@ fn multi_constant_relation_two_over_log_three_halves() {
     let (l2, l3) = (ln(prec, 2), ln(prec, 3));
     let x = Float::with_val(prec, 2 / Float::with_val(prec, &l3 - &l2));
     let t = vec![("ln2".to_string(), l2), ("ln3".to_string(), l3)];
-    let id = identify_relation(&x, 150, &t, 1000).unwrap().unwrap();
+    let id = identify_relation(&x, SignificantDigits::relative(150), &t, 1000)
+        .unwrap()
+        .unwrap();
     assert_eq!(id.numerator, ints(&[-2, 0, 0]));
     assert_eq!(id.denominator, ints(&[0, 1, -1]));
     assert_eq!(id.formula(), "x = 2/(ln3 - ln2)");
     assert_eq!(id.relation_string(), "x*ln3 - x*ln2 - 2 = 0");
     // Not a Möbius transform of either logarithm alone.
-    assert!(identify_mobius(&x, 150, &t, 1000).unwrap().is_none());
+    assert!(
+        identify_mobius(&x, SignificantDigits::relative(150), &t, 1000)
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]
@@ -212,7 +219,9 @@ fn multi_constant_relation_drops_unused_constants() {
         ("ln2".to_string(), ln(prec, 2)),
         ("G".to_string(), catalan(prec)),
     ];
-    let id = identify_relation(&x, 150, &t, 1000).unwrap().unwrap();
+    let id = identify_relation(&x, SignificantDigits::relative(150), &t, 1000)
+        .unwrap()
+        .unwrap();
     assert_eq!(id.constants, vec!["π".to_string()]);
     assert_eq!(id.formula(), "x = (2*π + 1)/5");
 }
@@ -263,7 +272,10 @@ fn psi2_family_is_not_a_mobius_transform_of_zeta3() {
     assert!((20..40).contains(&trusted), "{trusted}");
     assert!(v2 > 14.927 && v2 < 14.928);
     let zeta = vec![("ζ(3)".to_string(), zeta3(prec))];
-    assert_eq!(identify_mobius(&v2, trusted, &zeta, 1000).unwrap(), None);
+    assert_eq!(
+        identify_mobius(&v2, SignificantDigits::relative(trusted), &zeta, 1000).unwrap(),
+        None
+    );
 }
 
 #[test]
@@ -284,7 +296,7 @@ fn apery_pcf_is_identified_as_six_over_zeta3() {
     // Error ≈ (√2 − 1)^(8n): about 46 stable digits at depth 15.
     assert!((40..60).contains(&trusted), "{trusted}");
     let zeta = vec![("ζ(3)".to_string(), zeta3(prec))];
-    let id = identify_mobius(&v2, trusted, &zeta, 1000).unwrap();
+    let id = identify_mobius(&v2, SignificantDigits::relative(trusted), &zeta, 1000).unwrap();
     assert_eq!(
         id.map(|i| i.formula()).as_deref(),
         Some("x = 6/ζ(3)"),
@@ -315,7 +327,7 @@ fn pseudo_random_reals_are_never_identified() {
             s.push(char::from(b'0' + next_digit() as u8));
         }
         let x = Float::with_val(prec, Float::parse(&s).unwrap());
-        let found = identify_mobius(&x, 50, &consts, 1000).unwrap();
+        let found = identify_mobius(&x, SignificantDigits::relative(50), &consts, 1000).unwrap();
         assert!(found.is_none(), "random #{i} {s} identified as {found:?}");
     }
 }
@@ -332,7 +344,10 @@ fn symmetric_pi_value_is_two_pi_minus_six_over_four_minus_pi() {
         Float::parse("0.3298961831627438472393536346285348106624").unwrap(),
     );
     let t = vec![("π".to_string(), pi(prec))];
-    let id = identify_mobius(&x, 35, &t, 1000).unwrap().unwrap();
+    // 40 decimal places given, 35 trusted: 34 significant digits of a value 0.33.
+    let trusted = SignificantDigits::from_places(&x, 35);
+    assert_eq!(trusted.get(), 34);
+    let id = identify_mobius(&x, trusted, &t, 1000).unwrap().unwrap();
     assert_eq!(id.numerator, ints(&[-6, 2]));
     assert_eq!(id.denominator, ints(&[4, -1]));
     assert_eq!(id.formula(), "x = (6 - 2*π)/(π - 4)");
@@ -410,9 +425,14 @@ fn gate_rejects_relations_that_cost_more_than_half_the_digits() {
     let x = Float::with_val(prec, num / den);
     let t = vec![("π".to_string(), p)];
     // cost = Σ (log10(1+|m|) + 1) ≈ 4·6.6 = 26.4 digits: rejected with 40 trusted digits …
-    assert_eq!(identify_mobius(&x, 40, &t, 1_000_000).unwrap(), None);
+    assert_eq!(
+        identify_mobius(&x, SignificantDigits::relative(40), &t, 1_000_000).unwrap(),
+        None
+    );
     // … accepted with 150.
-    let id: Identification = identify_mobius(&x, 150, &t, 1_000_000).unwrap().unwrap();
+    let id: Identification = identify_mobius(&x, SignificantDigits::relative(150), &t, 1_000_000)
+        .unwrap()
+        .unwrap();
     assert_eq!(id.numerator, ints(&[123_457, 654_321]));
     assert_eq!(id.denominator, ints(&[271_829, -314_159]));
 }
@@ -422,11 +442,11 @@ fn rationals_are_not_identified() {
     let prec = 600;
     let x = Float::with_val(prec, 22) / 7u32;
     assert_eq!(
-        identify_mobius(&x, 150, &targets(prec), 1000).unwrap(),
+        identify_mobius(&x, SignificantDigits::relative(150), &targets(prec), 1000).unwrap(),
         None
     );
     assert_eq!(
-        identify_relation(&x, 150, &targets(prec), 1000).unwrap(),
+        identify_relation(&x, SignificantDigits::relative(150), &targets(prec), 1000).unwrap(),
         None
     );
 }

@@ -238,8 +238,13 @@ fn a_numerically_true_but_unproved_formula_gets_no_certificate() {
 fn claim_of_expression(expr: &str, constant: &str) -> Option<Limit> {
     let x = apery::constants::evaluate(expr, 1100).ok()?;
     let k = apery::constants::evaluate(constant, 1100).ok()?;
-    let id = apery::identify::identify_mobius(&x, 300, &[(constant.to_string(), k)], 1_000_000)
-        .ok()??;
+    let id = apery::identify::identify_mobius(
+        &x,
+        apery::precision::SignificantDigits::relative(300),
+        &[(constant.to_string(), k)],
+        1_000_000,
+    )
+    .ok()??;
     if id.numerator.len() != 2 {
         return None;
     }

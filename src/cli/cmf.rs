@@ -9,7 +9,8 @@ use apery::cmf::walk::{WalkLimit, WalkOptions, Walker};
 use apery::cmf::{bundled, load, Cmf};
 use apery::constants;
 use apery::identify::identify_mobius;
-use apery::pcf::limit::{bits_for_digits, decimal, log10_abs};
+use apery::pcf::limit::{decimal, log10_abs};
+use apery::precision::{Margin, SignificantDigits};
 use rug::{Float, Rational};
 use serde_json::json;
 
@@ -332,7 +333,7 @@ fn walk(a: WalkArgs) -> Result<()> {
     };
     let stated = match &cmf.limit {
         Some(l) if stated_here => {
-            let prec = bits_for_digits(trusted.max(20) + 20);
+            let prec = Margin::LIMIT.bits(trusted.max(20) + 20);
             let v = constants::evaluate(l, prec).with_context(|| format!("the limit '{l}'"))?;
             let agree = -log10_abs(&Float::with_val(prec, &lim.value - &v));
             Some((l.clone(), agree.min(f64::from(trusted))))
@@ -434,7 +435,7 @@ fn hypergeometric(
 ) -> Option<Hypergeometric> {
     let field = cmf.generator.as_ref()?;
     let (Generated::Pfq(.., z) | Generated::MeijerG(.., z)) = field;
-    let x = Float::with_val(bits_for_digits(trusted) + 64, &lim.exact);
+    let x = Float::with_val(Margin::CONSTANTS.bits(trusted), &lim.exact);
     let limit = PfqLimit::of_walk(field, start, &x, trusted);
     let closed = closed_form(z, &x, trusted).ok().flatten();
     Some(Hypergeometric { limit, closed })
@@ -539,24 +540,28 @@ fn int_digits(l: &WalkLimit) -> usize {
     }
 }
 
+/// The walk's limit, certain to `places` decimal places, as a Möbius transform of the field's
+/// constant, at the significant digits those places give ([`SignificantDigits::from_places`]:
+/// agreement is relative), at most 2000.
 fn identify(
     lim: &WalkLimit,
-    trusted: u32,
+    places: u32,
     constant: Option<&str>,
 ) -> Result<Option<apery::identify::Identification>> {
     let Some(name) = constant else {
         return Ok(None);
     };
-    if trusted < 12 {
+    let x = Float::with_val(Margin::CONSTANTS.bits(places.min(2000)), &lim.exact);
+    let trusted = SignificantDigits::from_places(&x, places).at_most(2000);
+    if trusted.get() < 12 {
         return Ok(None);
     }
-    let trusted = trusted.min(2000);
-    let prec = bits_for_digits(trusted) + 64;
+    let prec = Margin::CONSTANTS.bits(trusted.get());
     let v = constants::evaluate(name, prec).with_context(|| format!("constant '{name}'"))?;
     let x = Float::with_val(prec, &lim.exact);
     let found = identify_mobius(&x, trusted, &[(name.to_string(), v)], 1000)?;
     Ok(found.map(|mut i| {
-        i.verified_digits = i.verified_digits.min(trusted);
+        i.verified_digits = i.verified_digits.min(trusted.get());
         i
     }))
 }

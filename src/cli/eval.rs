@@ -3,8 +3,9 @@
 use anyhow::{Context, Result};
 use apery::constants;
 use apery::identify::{identify_mobius, identify_relation, Identification};
-use apery::pcf::limit::{bits_for_digits, evaluate, settled_delta, EvalOptions, Limit, LimitError};
+use apery::pcf::limit::{evaluate, settled_delta, EvalOptions, Limit, LimitError};
 use apery::pcf::Pcf;
+use apery::precision::{Margin, SignificantDigits};
 use indicatif::ProgressBar;
 use rug::Float;
 use serde_json::json;
@@ -225,24 +226,27 @@ fn int_digits(l: &Limit) -> usize {
 }
 
 /// Möbius identification against each constant, then a joint integer relation, at
-/// [`IDENTIFY_DIGITS`] (or fewer when fewer are certain); a relation found is then re-verified
-/// with the constants it uses evaluated at all the certain digits, and kept only if it holds there.
+/// [`IDENTIFY_DIGITS`] significant digits (or fewer when fewer are certain); a relation found is
+/// then re-verified with the constants it uses evaluated at all the certain digits, and kept only
+/// if it holds there. The certain decimal places of the limit are converted to significant digits
+/// ([`SignificantDigits::from_places`]): agreement is relative.
 fn identify(
     limit: &Limit,
     names: &[String],
     max_coeff: u64,
     spinner: &Spinner,
 ) -> Result<Option<Identification>> {
-    let trusted = limit.digits.floor() as u32;
-    if trusted < 12 {
+    let places = limit.digits.floor() as u32;
+    let trusted = SignificantDigits::from_places(&limit.value, places);
+    if trusted.get() < 12 {
         return Ok(None);
     }
-    let search = trusted.min(IDENTIFY_DIGITS);
+    let search = trusted.at_most(IDENTIFY_DIGITS);
     spinner.say(format!(
-        "identifying against {} constant(s) at {search} digits",
+        "identifying against {} constant(s) at {search} significant digits",
         names.len()
     ));
-    let prec = bits_for_digits(search) + 64;
+    let prec = Margin::CONSTANTS.bits(search.get());
     let mut targets = Vec::new();
     for n in names {
         let v: Float = constants::evaluate(n, prec).with_context(|| format!("constant '{n}'"))?;
@@ -263,9 +267,13 @@ fn identify(
     if let [i] = id.target_indices.as_slice() {
         id = apery::identify::quadratic::canonical_form(&id, &targets[*i].1);
     }
-    if trusted > search {
-        spinner.say(format!("confirming {} at {trusted} digits", id.formula()));
-        let full = bits_for_digits(trusted) + 64;
+    let trusted = trusted.get();
+    if trusted > search.get() {
+        spinner.say(format!(
+            "confirming {} at {trusted} significant digits",
+            id.formula()
+        ));
+        let full = Margin::CONSTANTS.bits(trusted);
         let values = id
             .constants
             .iter()

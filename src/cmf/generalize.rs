@@ -26,8 +26,9 @@ use super::Cmf;
 use crate::constants;
 use crate::identify::identify_mobius;
 use crate::pcf::canonical::CanonicalKey;
-use crate::pcf::limit::{bits_for_digits, decimal, evaluate, EvalOptions};
+use crate::pcf::limit::{decimal, evaluate, EvalOptions};
 use crate::pcf::Pcf;
+use crate::precision::{Margin, SignificantDigits};
 use rug::Float;
 use serde::{Deserialize, Serialize};
 
@@ -411,15 +412,17 @@ pub fn evaluate_and_identify(
     if certain < 12 || constants.is_empty() {
         return (shown, certain, None, 0);
     }
-    let prec = bits_for_digits(certain) + 64;
+    let prec = Margin::CONSTANTS.bits(certain);
     let targets: Vec<(String, Float)> = constants
         .iter()
         .filter_map(|c| Some((c.clone(), constants::evaluate(c, prec).ok()?)))
         .collect();
     let x = Float::with_val(prec, &l.value);
-    match identify_mobius(&x, certain, &targets, 1000) {
+    // `certain` counts decimal places; agreement is relative.
+    let trusted = SignificantDigits::from_places(&x, certain);
+    match identify_mobius(&x, trusted, &targets, 1000) {
         Ok(Some(id)) => {
-            let v = id.verified_digits.min(certain);
+            let v = id.verified_digits.min(trusted.get());
             (shown, certain, Some(id.formula()), v)
         }
         _ => (shown, certain, None, 0),

@@ -34,6 +34,7 @@ use super::pfq_value::{label, pfq_value, SeriesError, SeriesValue};
 use super::spec::Generated;
 use crate::identify::{identify_mobius, identify_relation, IdentifyError};
 use crate::pcf::limit::{bits_for_digits, decimal};
+use crate::precision::{Margin, SignificantDigits};
 use rug::{Float, Integer, Rational};
 use std::fmt::Write;
 
@@ -125,15 +126,11 @@ pub fn basis_points(
 }
 
 /// The significant digits of a value `x` known to `absolute` decimal places (`|L − x| ≤
-/// 10^{−absolute}`, how walks count their certain digits): `absolute + log10|x|` when `|x| < 1`
-/// (a limit of 0.006… certain to 57 places has 54 certain significant digits), `absolute`
-/// otherwise (fewer than it has). Identification and its gate count significant digits.
+/// 10^{−absolute}`, how walks count their certain digits): `absolute + ⌊log10|x|⌋`
+/// ([`SignificantDigits::from_places`]); a limit of 0.006… certain to 57 places has 54 certain
+/// significant digits. Identification and its gate count significant digits.
 pub fn significant_digits(x: &Float, absolute: u32) -> u32 {
-    let mag = crate::pcf::limit::log10_abs(x);
-    if x.is_zero() || !mag.is_finite() || mag >= 0.0 {
-        return absolute;
-    }
-    (f64::from(absolute) + mag).floor().max(0.0) as u32
+    SignificantDigits::from_places(x, absolute).get()
 }
 
 /// The parameter points `(a, b)` of a basis `F₀ … F_{N−1}` for a walk of
@@ -240,7 +237,9 @@ pub fn identify_limit(
     trusted: u32,
     max_coeff: u64,
 ) -> Result<PfqLimit, IdentifyError> {
-    let trusted = significant_digits(limit, trusted).min(MAX_DIGITS);
+    let trusted = SignificantDigits::from_places(limit, trusted)
+        .at_most(MAX_DIGITS)
+        .get();
     let basis = match basis_values(field, start, trusted.max(20) + 5) {
         Ok(b) => b,
         Err(e) => return Ok(PfqLimit::Unavailable(e)),
@@ -270,7 +269,7 @@ pub fn identify_limit(
     let found = if targets.is_empty() {
         None // rank 1: the limit is rational
     } else {
-        match identify_relation(&x, digits, &targets, max_coeff) {
+        match identify_relation(&x, SignificantDigits::relative(digits), &targets, max_coeff) {
             Ok(f) => f,
             // the values are dependent over ℚ (e.g. all rational): nothing to identify with
             Err(IdentifyError::DependentTargets { .. }) => None,
@@ -392,11 +391,11 @@ pub fn closed_form(
     limit: &Float,
     trusted: u32,
 ) -> Result<Option<crate::identify::Identification>, crate::constants::ExprError> {
-    let trusted = significant_digits(limit, trusted);
-    if trusted < 12 {
+    let trusted = SignificantDigits::from_places(limit, trusted);
+    if trusted.get() < 12 {
         return Ok(None);
     }
-    let prec = bits_for_digits(trusted) + 64;
+    let prec = Margin::CONSTANTS.bits(trusted.get());
     let mut targets = Vec::new();
     for name in closed_form_candidates(z) {
         targets.push((name.clone(), crate::constants::evaluate(&name, prec)?));
@@ -406,7 +405,7 @@ pub fn closed_form(
         .ok()
         .flatten()
         .map(|mut i| {
-            i.verified_digits = i.verified_digits.min(trusted);
+            i.verified_digits = i.verified_digits.min(trusted.get());
             i
         }))
 }

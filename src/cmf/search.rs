@@ -26,7 +26,8 @@ use crate::cmf::shift::{shifted, split_start};
 use crate::cmf::to_pcf::{trajectory_to_pcf, ToPcfError};
 use crate::cmf::walk::{WalkOptions, Walker};
 use crate::identify::identify_mobius;
-use crate::pcf::limit::{bits_for_digits, evaluate, EvalOptions};
+use crate::pcf::limit::{evaluate, EvalOptions};
+use crate::precision::{Margin, SignificantDigits};
 use crate::search::{conjecture_row, plan_chunks, run_chunks};
 use crate::space::cmf::CmfSpace;
 use crate::verify::verify_limit;
@@ -230,7 +231,7 @@ fn round6(x: f64) -> f64 {
 impl<'a> CmfSearcher<'a> {
     /// Evaluates the targets.
     pub fn new(space: &'a CmfSpace) -> Result<CmfSearcher<'a>> {
-        let prec = bits_for_digits(space.verify_digits) + 64;
+        let prec = Margin::CONSTANTS.bits(space.verify_digits);
         let mut named = Vec::new();
         for t in &space.targets {
             let v = t
@@ -296,7 +297,7 @@ impl<'a> CmfSearcher<'a> {
                 ),
             );
         }
-        let trusted = limit.digits.floor() as u32;
+        let trusted = SignificantDigits::from_places(&limit.value, limit.digits.floor() as u32);
         let id = match identify_mobius(&limit.value, trusted, &self.named_targets, space.max_coeff)
         {
             Ok(Some(id)) => id,

@@ -152,7 +152,7 @@ impl Expr {
     /// Decimal string of the value with `digits` significant digits, correctly rounded (see [`digits`]).
     pub(crate) fn digits(&self, digits: usize) -> Result<String, ExprError> {
         let digits = digits.max(1);
-        let bits = (digits as f64 * std::f64::consts::LOG2_10).ceil() as u64 + 8;
+        let bits = crate::precision::Margin::EXPRESSION.bits_u64(digits as u64);
         let prec = check_prec(bits)?;
         let decimal = |f: &Float| f.to_sign_string_exp(10, Some(digits));
         let r = self.refine(prec, |v, w| {

@@ -10,6 +10,7 @@ use crate::catalog::metrics::{progress_key, MetricsRow};
 use crate::catalog::Catalog;
 use crate::enumerate::Enumerator;
 use crate::pcf::canonical::CanonicalKey;
+use crate::precision::SignificantDigits;
 use crate::search::{plan_chunks, run_chunks, ProgressEvent};
 use crate::space::SearchSpace;
 use anyhow::{Context, Result};
@@ -179,7 +180,7 @@ const MIN_CHECK_DIGITS: u32 = 20;
 /// Members of an unanchored cluster tested against the whole library.
 const UNANCHORED_SAMPLE: usize = 5;
 
-/// A PCF's limit with its certain digits (at most [`CHECK_DIGITS`]), if it has at least
+/// A PCF's limit with its certain decimal places (at most [`CHECK_DIGITS`]), if it has at least
 /// [`MIN_CHECK_DIGITS`] of them within depth 2048.
 fn member_limit(pcf: &crate::pcf::Pcf) -> Option<(rug::Float, u32)> {
     use crate::pcf::limit::{evaluate, EvalOptions};
@@ -196,7 +197,8 @@ fn member_limit(pcf: &crate::pcf::Pcf) -> Option<(rug::Float, u32)> {
 /// Identifies a PCF's limit with one of `targets` (Möbius transform, coefficients ≤ 1000) from
 /// the digits that are certain; `None` when it converges too slowly to tell or nothing passes the gate.
 fn identify_member(pcf: &crate::pcf::Pcf, targets: &[(String, rug::Float)]) -> Option<String> {
-    let (x, trusted) = member_limit(pcf)?;
+    let (x, places) = member_limit(pcf)?;
+    let trusted = SignificantDigits::from_places(&x, places);
     let id = crate::identify::identify_mobius(&x, trusted, targets, 1000).ok()??;
     Some(id.constants.join(","))
 }
@@ -232,9 +234,12 @@ fn relate_unanchored(
             let (ki, xi, ti) = &reps[i];
             let (kj, xj, tj) = &reps[j];
             let name = format!("C{ki}");
-            let id =
-                crate::identify::identify_mobius(xj, (*ti).min(*tj), &[(name, xi.clone())], 1000)
-                    .ok()??;
+            // Both limits are known to their decimal places only; the relation is trusted to
+            // the fewer significant digits of the two.
+            let trusted = SignificantDigits::from_places(xj, *tj)
+                .min(SignificantDigits::from_places(xi, *ti));
+            let id = crate::identify::identify_mobius(xj, trusted, &[(name, xi.clone())], 1000)
+                .ok()??;
             Some((*ki, *kj, id.formula()))
         })
         .collect();
@@ -244,7 +249,7 @@ fn relate_unanchored(
 
 /// The named constants (library names or expressions) at the precision of [`identify_member`].
 fn target_values(names: &[String]) -> Vec<(String, rug::Float)> {
-    let prec = crate::pcf::limit::bits_for_digits(CHECK_DIGITS) + 64;
+    let prec = crate::precision::Margin::CONSTANTS.bits(CHECK_DIGITS);
     names
         .iter()
         .filter_map(|c| {

@@ -9,6 +9,7 @@ use super::signed_cf::{
     expand_rational_function, expand_scaled, sign_at, CfStop, ScaledPowers, SignedCfExpansion,
 };
 use crate::cancel::Cancel;
+use crate::precision::Margin;
 use crate::sequence::{
     berlekamp_massey, closed_form_from_recurrence, InterlacedClosedForm, Recurrence, SequenceError,
     MERSENNE_61,
@@ -398,10 +399,6 @@ enum Outcome {
     Approved(Box<EsmaConjecture>),
 }
 
-fn digits_to_bits(digits: u32) -> u32 {
-    (f64::from(digits) * std::f64::consts::LOG2_10).ceil() as u32 + 32
-}
-
 fn powers(c: &Float, degree: usize) -> Vec<Float> {
     let mut out = vec![Float::with_val(c.prec(), 1)];
     for k in 1..=degree {
@@ -627,8 +624,8 @@ pub fn search_with_cancel(
     cancel: &Cancel,
 ) -> Result<EsmaReport, EsmaError> {
     cfg.validate()?;
-    let c_enum = constant(digits_to_bits(cfg.enum_digits));
-    let c_verify = constant(digits_to_bits(cfg.verify_digits));
+    let c_enum = constant(Margin::ESMA.bits(cfg.enum_digits));
+    let c_verify = constant(Margin::ESMA.bits(cfg.verify_digits));
     if !c_enum.is_finite() || !c_verify.is_finite() {
         return Err(EsmaError::Constant(constant_name.to_string()));
     }

@@ -10,7 +10,7 @@
 //!
 //! the relation is accepted iff
 //!
-//! 1. `trusted_digits ≥ 2 · cost(m)` (the LIReC "return on investment" ≥ 2, counted in digits), and
+//! 1. `trusted_digits ≥ 2 · cost(m)` (significant digits of x, [`SignificantDigits`]) (the LIReC "return on investment" ≥ 2, counted in digits), and
 //! 2. `verified_digits + 1 ≥ trusted_digits`, where `verified_digits` is the number of digits to which x
 //!    agrees with the value of the formula (one digit of slack for the rounding of "trusted").
 //!
@@ -18,6 +18,7 @@
 //! D/(n−1) digits each, i.e. cost ≈ D·n/(n−1) > D; demanding cost ≤ D/2 leaves a margin of more than a
 //! factor 2 against such coincidences.
 
+use crate::precision::{digits_in_bits, SignificantDigits};
 use rug::Integer;
 
 /// Minimal ratio trusted digits / description digits.
@@ -46,7 +47,7 @@ fn log10_integer(a: &Integer) -> f64 {
     } else {
         let shift = bits - 60;
         let top = Integer::from(a >> shift).to_f64();
-        top.log10() + f64::from(shift) * std::f64::consts::LOG10_2
+        top.log10() + digits_in_bits(f64::from(shift))
     }
 }
 
@@ -71,12 +72,15 @@ pub enum GateRejection {
     },
 }
 
-/// Applies the gate rule of the module documentation.
+/// Applies the gate rule of the module documentation. Both counts are significant digits:
+/// `verified_digits` is the relative agreement of x with the formula
+/// ([`crate::identify::Identification::verify`]).
 pub fn check_relation(
-    trusted_digits: u32,
+    trusted_digits: SignificantDigits,
     verified_digits: u32,
     relation: &[Integer],
 ) -> Result<(), GateRejection> {
+    let trusted_digits = trusted_digits.get();
     let cost = description_digits(relation);
     if f64::from(trusted_digits) < MIN_RETURN_ON_INVESTMENT * cost {
         return Err(GateRejection::TooExpensive {
@@ -103,9 +107,10 @@ mod tests {
         let m = [6, 0, 0, 1].map(Integer::from);
         let expected = 7f64.log10() + 2f64.log10() + 2.0;
         assert!((description_digits(&m) - expected).abs() < 1e-12);
-        assert!(check_relation(7, 7, &m).is_ok());
-        assert!(check_relation(6, 6, &m).is_err());
-        assert!(check_relation(50, 48, &m).is_err());
+        let s = SignificantDigits::relative;
+        assert!(check_relation(s(7), 7, &m).is_ok());
+        assert!(check_relation(s(6), 6, &m).is_err());
+        assert!(check_relation(s(50), 48, &m).is_err());
     }
 
     #[test]

@@ -5,6 +5,11 @@
 //! * [`identify_relation`]: one PSLQ on [1, K₁..K_k, x, x·K₁, …, x·K_k]; a relation gives
 //!   x = (c₀ + Σ cᵢKᵢ)/(d₀ + Σ dᵢKᵢ).
 //!
+//! **Trusted digits are significant digits.** x is compared with a formula by relative agreement
+//! ([`Identification::verify`]), so the D trusted digits are [`SignificantDigits`]: a limit known
+//! to P decimal places has P + ⌊log₁₀|x|⌋ of them ([`SignificantDigits::from_places`]), fewer than P
+//! for |x| < 1 and more for |x| ≥ 10.
+//!
 //! **Precision and tolerance.** With D trusted digits the PSLQ vector is formed at
 //! min(input precision, ⌈D·log₂10⌉ + 96) bits. The error 10^(−D)·|x| of x perturbs a relation m by at
 //! most about 10^(−D)·‖m‖·‖v‖, so PSLQ recognises a relation when |m·v|/‖v‖ < 10^(−t) with
@@ -15,6 +20,7 @@
 use crate::identify::gate::{check_relation, description_digits};
 use crate::identify::pslq::{pslq, PslqConfig, PslqError, PslqOutcome};
 use crate::identify::relation::{Identification, RelationError};
+use crate::precision::{min_bits_for_digits, SignificantDigits};
 use rug::{Float, Integer};
 
 /// Errors of [`identify_mobius`] and [`identify_relation`] for unusable inputs.
@@ -27,10 +33,10 @@ pub enum IdentifyError {
     #[error("target constant {0} is not finite")]
     NonFiniteTarget(String),
     /// `trusted_digits` is 0.
-    #[error("trusted_digits must be at least 1")]
+    #[error("trusted_digits must be at least 1 significant digit")]
     NoTrustedDigits,
     /// An input holds fewer digits than `trusted_digits`.
-    #[error("{what} has precision {prec} bits, too low for {trusted} trusted digits")]
+    #[error("{what} has precision {prec} bits, too low for {trusted} trusted significant digits (raise its precision to at least ⌈{trusted}·log₂10⌉ bits, or trust fewer digits)")]
     PrecisionTooLow {
         /// Which input ("x" or a target name).
         what: String,
@@ -60,10 +66,11 @@ pub enum IdentifyError {
 /// `Ok(None)` means no gated relation exists (x rational, x = 0, or no relation found).
 pub fn identify_mobius(
     x: &Float,
-    trusted_digits: u32,
+    trusted_digits: SignificantDigits,
     targets: &[(String, Float)],
     max_coeff: u64,
 ) -> Result<Option<Identification>, IdentifyError> {
+    let trusted_digits = trusted_digits.get();
     validate(x, trusted_digits, targets)?;
     let mut best: Option<(f64, Identification)> = None;
     for (i, (name, value)) in targets.iter().enumerate() {
@@ -83,10 +90,11 @@ pub fn identify_mobius(
 /// −2 − x·ln 2 + x·ln 3 = 0. Constants with zero coefficients are dropped from the result.
 pub fn identify_relation(
     x: &Float,
-    trusted_digits: u32,
+    trusted_digits: SignificantDigits,
     targets: &[(String, Float)],
     max_coeff: u64,
 ) -> Result<Option<Identification>, IdentifyError> {
+    let trusted_digits = trusted_digits.get();
     validate(x, trusted_digits, targets)?;
     let consts: Vec<(usize, &String, &Float)> = targets
         .iter()
@@ -108,7 +116,7 @@ fn validate(
     if !x.is_finite() {
         return Err(IdentifyError::NonFiniteX);
     }
-    let needed = bits_for_digits(trusted_digits);
+    let needed = min_bits_for_digits(trusted_digits);
     if x.prec() < needed {
         return Err(IdentifyError::PrecisionTooLow {
             what: "x".into(),
@@ -131,11 +139,6 @@ fn validate(
     Ok(())
 }
 
-/// ⌈D·log₂10⌉.
-fn bits_for_digits(digits: u32) -> u32 {
-    (f64::from(digits) * std::f64::consts::LOG2_10).ceil() as u32
-}
-
 /// One PSLQ run on [1, K₁..K_k, x, xK₁..xK_k] followed by normal form, verification and gate.
 fn solve(
     x: &Float,
@@ -149,7 +152,7 @@ fn solve(
     let k = consts.len();
     let n = 2 * k + 2;
     let input_prec = consts.iter().map(|c| c.2.prec()).fold(x.prec(), u32::min);
-    let prec = input_prec.min(bits_for_digits(trusted_digits) + 96);
+    let prec = input_prec.min(min_bits_for_digits(trusted_digits) + 96);
     let xw = Float::with_val(prec, x);
     let mut v = Vec::with_capacity(n);
     v.push(Float::with_val(prec, 1));
@@ -190,7 +193,8 @@ fn solve(
         })
         .collect();
     id.verified_digits = id.verify(x, &used);
-    if check_relation(trusted_digits, id.verified_digits, &id.coefficients()).is_err() {
+    let trusted = SignificantDigits::relative(trusted_digits);
+    if check_relation(trusted, id.verified_digits, &id.coefficients()).is_err() {
         return Ok(None);
     }
     Ok(Some(id))

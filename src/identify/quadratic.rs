@@ -42,7 +42,7 @@ const MINPOLY_BOUND: u64 = 10_000;
 /// 90 digits by chance.
 pub fn minimal_quadratic(k: &Float) -> Option<[Integer; 3]> {
     let prec = k.prec();
-    let digits = (f64::from(prec) * std::f64::consts::LOG10_2) as u32;
+    let digits = crate::precision::digits_held(prec);
     if digits < 40 || !k.is_finite() {
         return None;
     }

@@ -20,7 +20,8 @@ pub struct Identification {
     pub numerator: Vec<Integer>,
     /// Denominator coefficients (d₀, d₁, …, d_k); its first nonzero entry is positive.
     pub denominator: Vec<Integer>,
-    /// Number of decimal digits to which x agreed with the formula when it was accepted
+    /// Number of significant decimal digits to which x agreed with the formula when it was accepted
+    /// (relative agreement, [`Identification::verify`])
     /// (0 for an unverified candidate, e.g. one from the f64 table).
     pub verified_digits: u32,
 }
@@ -237,7 +238,7 @@ fn linear_value(coeffs: &[Integer], targets: &[Float], prec: u32) -> Float {
 
 /// ⌊−log₁₀(|a − b|/|a|)⌋ (absolute when a = 0), capped at ⌊prec·log₁₀2⌋.
 pub(crate) fn agreeing_digits(a: &Float, b: &Float, prec: u32) -> u32 {
-    let cap = (f64::from(prec) * std::f64::consts::LOG10_2).floor() as u32;
+    let cap = crate::precision::digits_held(prec);
     let diff = Float::with_val(prec, a - b).abs();
     if diff.is_zero() {
         return cap;

@@ -34,6 +34,7 @@
 
 use super::convergents::Convergents;
 use super::Pcf;
+use crate::precision::{digits_in_bits, Margin};
 use rug::ops::PowAssign;
 use rug::{Assign, Float, Integer};
 use thiserror::Error;
@@ -137,14 +138,7 @@ pub fn richardson(pcf: &Pcf, conv: &Convergents, m: usize, prec: u32) -> Option<
     Some(Float::with_val(prec, sum))
 }
 
-/// `log10 |x|` for a float of any exponent (`−∞` for 0).
-pub fn log10_abs(x: &Float) -> f64 {
-    if x.is_zero() {
-        return f64::NEG_INFINITY;
-    }
-    let (m, e) = x.to_f64_exp();
-    m.abs().log10() + e as f64 * std::f64::consts::LOG10_2
-}
+pub use crate::precision::{log10_abs, log10_int};
 
 /// `x` as a plain decimal with `sig` significant digits (`0.8319…`, `4.99…`, `-12.5…`), switching to
 /// scientific notation only for very large or very small magnitudes.
@@ -177,18 +171,11 @@ pub fn decimal(x: &Float, sig: usize) -> String {
     format!("{sign}{body}")
 }
 
-/// `log10 |n|` for an integer of any size (`−∞` for 0).
-pub fn log10_int(n: &Integer) -> f64 {
-    if *n == 0 {
-        return f64::NEG_INFINITY;
-    }
-    let (m, e) = n.to_f64_exp();
-    m.abs().log10() + e as f64 * std::f64::consts::LOG10_2
-}
-
-/// Working precision in bits for `digits` decimal digits plus guard digits.
+/// Working precision in bits for `digits` decimal digits plus guard digits:
+/// `⌈(D + 20)·log₂10⌉ + 64` ([`Margin::LIMIT`]; without guard it is
+/// [`crate::precision::min_bits_for_digits`]).
 pub fn bits_for_digits(digits: u32) -> u32 {
-    ((digits as f64 + 20.0) * std::f64::consts::LOG2_10).ceil() as u32 + 64
+    Margin::LIMIT.bits(digits)
 }
 
 struct Level {
@@ -227,7 +214,7 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
         return Err(LimitError::Diverges(d));
     }
     let prec = bits_for_digits(opts.digits);
-    let max_digits = (prec as f64 - 64.0) * std::f64::consts::LOG10_2;
+    let max_digits = digits_in_bits(f64::from(prec) - f64::from(Margin::LIMIT.bits));
     let mut n = opts.start_depth.max(2);
     let mut lo = level(pcf, Convergents::new(pcf, n), prec);
     // Skip leading depths where q vanishes.

@@ -582,7 +582,7 @@ impl<'a> Searcher<'a> {
         }
         let id = crate::identify::identify_mobius(
             &limit.value,
-            trusted,
+            crate::precision::SignificantDigits::from_places(&limit.value, trusted),
             &self.named_targets,
             PSLQ_MAX_COEFF.max(self.space.mobius_bound as u64),
         )
