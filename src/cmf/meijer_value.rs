@@ -396,13 +396,12 @@ fn slater(gp: &Params, digits: u32) -> Result<SeriesValue, MeijerError> {
         g: g.to_string(),
         why,
     };
-    for h in 0..m {
+    for (h, bh) in b.iter().enumerate().take(m) {
         for (j, aj) in a.iter().enumerate().take(n) {
-            let d = Rational::from(aj - &b[h]);
+            let d = Rational::from(aj - bh);
             if d.is_integer() && d > 0 {
                 return Err(degenerate(format!(
-                    "a{j} − b{h} = {aj} − {} = {d} is a positive integer: a pole of Γ(1 − a{j} + s) meets one of Γ(b{h} − s), so G is undefined",
-                    b[h]
+                    "a{j} − b{h} = {aj} − {bh} = {d} is a positive integer: a pole of Γ(1 − a{j} + s) meets one of Γ(b{h} − s), so G is undefined"
                 )));
             }
         }
@@ -435,9 +434,9 @@ fn slater(gp: &Params, digits: u32) -> Result<SeriesValue, MeijerError> {
                 let t = log_class(gp, class, ask, w)?;
                 any |= !t.abs.is_zero();
                 // the radius and the tail, plus one ulp for the addition
-                let mut ulp = Float::with_val(64, t.value.abs_ref());
+                let mut ulp = Float::with_val_round(64, t.value.abs_ref(), Round::Up).0;
                 ulp >>= w - 1;
-                err += t.err + ulp;
+                err += Float::with_val_round(64, &t.err + &ulp, Round::Up).0 * 1.01;
                 abs_sum += &t.abs;
                 sum += &t.value;
                 continue;
@@ -584,8 +583,8 @@ impl Laurent {
     fn mul_series(&mut self, s: &[Ball], w: u32) -> Result<(), BallFailure> {
         for i in (0..self.c.len()).rev() {
             let mut t = self.c[i].mul(&s[0], w)?;
-            for j in 1..=i {
-                t = t.add(&self.c[i - j].mul(&s[j], w)?, false, w)?;
+            for (j, sj) in s.iter().enumerate().take(i + 1).skip(1) {
+                t = t.add(&self.c[i - j].mul(sj, w)?, false, w)?;
             }
             self.c[i] = t;
         }
@@ -732,7 +731,7 @@ struct LogTerm {
 /// `β` their least (module documentation, "Logarithmic case").
 fn log_class(gp: &Params, class: &[usize], digits: u32, w: u32) -> Result<LogTerm, MeijerError> {
     let Params { g, m, n, a, b, z } = *gp;
-    let (p, q) = (a.len(), b.len());
+    let p = a.len();
     let fail = |why: String| MeijerError::Series {
         g: g.to_string(),
         source: SeriesError::TooSlow {
@@ -768,21 +767,19 @@ fn log_class(gp: &Params, class: &[usize], digits: u32, w: u32) -> Result<LogTer
     }
     l.mul_series(&zs, w).map_err(ball_fail)?;
     let one = Rational::from(1);
-    for j in 0..q {
-        let c = Rational::from(&one - &y[j]);
+    for (j, yj) in y.iter().enumerate() {
         if j < m {
-            gamma_factor(&mut l, &c, -1, false, w) // Γ(b_j − β − ε)
+            gamma_factor(&mut l, &Rational::from(&one - yj), -1, false, w) // Γ(b_j − β − ε)
         } else {
-            gamma_factor(&mut l, &y[j], 1, true, w) // 1/Γ(1 − b_j + β + ε)
+            gamma_factor(&mut l, yj, 1, true, w) // 1/Γ(1 − b_j + β + ε)
         }
         .map_err(ball_fail)?;
     }
-    for i in 0..p {
-        let c = Rational::from(&one - &x[i]);
+    for (i, xi) in x.iter().enumerate() {
         if i < n {
-            gamma_factor(&mut l, &x[i], 1, false, w) // Γ(1 − a_i + β + ε)
+            gamma_factor(&mut l, xi, 1, false, w) // Γ(1 − a_i + β + ε)
         } else {
-            gamma_factor(&mut l, &c, -1, true, w) // 1/Γ(a_i − β − ε)
+            gamma_factor(&mut l, &Rational::from(&one - xi), -1, true, w) // 1/Γ(a_i − β − ε)
         }
         .map_err(ball_fail)?;
     }
