@@ -11,7 +11,7 @@
 //!   agm besseli hyp1f1 polygamma Rational` (a leading `sp.` is ignored). Names are case-sensitive.
 //! * [`evaluate`], [`digits`]: one-shot helpers.
 
-mod ball;
+pub(crate) mod ball;
 mod bessel;
 mod error;
 mod expr;
