@@ -152,7 +152,8 @@ fn a_wrong_z_or_start_is_not_identified() {
 /// Values that cannot be summed are reported, not guessed: ₃F₂ at z = 1 with Σy − Σx ≤ 0, a pole.
 #[test]
 fn unsummable_start_values_are_reported() {
-    let x = Float::with_val(300, 1);
+    // any irrational stand-in for a limit (a rational one is named before the values are needed)
+    let x = Float::with_val(300, rug::float::Constant::Pi);
     let one = Rational::from(1);
     let found = identify_pfq_limit(3, 2, &one, &rats("1,1,1,1,2"), &x, 60, 1000).unwrap();
     let PfqLimit::Unavailable(e) = found else {

@@ -585,22 +585,51 @@ mod cli {
     /// line says why the values cannot be computed; in `--json` as `hypergeometric.error`.
     #[test]
     fn degenerate_start_is_reported_with_the_reason() {
-        let (field, trajectory, _) = WALK;
-        let (code, text) = walk(field, trajectory, "3/2,1/2,1/2,-1/2", false);
+        // (along b₁: the walks along b₀ from such starts have rational limits, named as such)
+        let (field, trajectory, start) = (WALK.0, "0,0,0,1", "3/2,1/3,1/2,-1/3");
+        let (code, text) = walk(field, trajectory, start, false);
         assert_eq!(code, Some(0), "{text}");
         assert!(text.contains("limit     "), "{text}");
         assert!(
             text.contains(
                 "identity  the hypergeometric values at the start cannot be computed: \
-                 G^{1,2}_{2,2}(3/2,1/2;1/2,-1/2|1/2): degenerate parameters: a0 − b0 = 3/2 − 1/2 = 1 \
+                 G^{1,2}_{2,2}(3/2,1/3;1/2,-1/3|1/2): degenerate parameters: a0 − b0 = 3/2 − 1/2 = 1 \
                  is a positive integer"
             ),
             "{text}"
         );
-        let j = walk_json(field, trajectory, "3/2,1/2,1/2,-1/2");
+        let j = walk_json(field, trajectory, start);
         assert!(j["hypergeometric"]["formula"].is_null());
         let err = j["hypergeometric"]["error"].as_str().unwrap();
         assert!(err.contains("so G is undefined"), "{err}");
+    }
+
+    /// A walk whose limit is rational (here the two G values at the start are rationally dependent,
+    /// F1 = −F0/2, so no ratio of their combinations can be gated) is named as the rational, in
+    /// text and `--json`, and the limit agrees with it to its certain digits.
+    #[test]
+    fn rational_walk_limits_are_named_as_rationals() {
+        for (field, trajectory, start, want) in [
+            ("meijerg(2,0,1,2,1/2)", "0,1,0", "1,1,2", (-3, 2)),
+            ("meijerg(1,2,2,2,1/2)", "0,0,1,0", "1,1,1,2", (-4, 3)),
+        ] {
+            let (code, text) = walk(field, trajectory, start, false);
+            assert_eq!(code, Some(0), "{text}");
+            let line = format!(
+                "identity  x = {}/{}, rational   [agrees to ",
+                want.0, want.1
+            );
+            assert!(text.contains(&line), "{text}");
+            let j = walk_json(field, trajectory, start);
+            let h = &j["hypergeometric"];
+            assert_eq!(h["rational"], format!("{}/{}", want.0, want.1));
+            let certain = j["certain_digits"].as_u64().unwrap();
+            let verified = h["verified_digits"].as_u64().unwrap();
+            assert!(certain >= 50 && verified + 1 >= certain, "{h} {certain}");
+            let limit = Float::with_val(700, Float::parse(j["limit"].as_str().unwrap()).unwrap());
+            let exact = Float::with_val(700, want.0) / want.1;
+            assert!(agree(&limit, &exact) >= certain as f64 - 1.0, "{limit}");
+        }
     }
 
     /// An integer start, where the two `b`'s meet in double poles: the walk of

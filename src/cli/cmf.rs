@@ -455,6 +455,10 @@ impl Hypergeometric {
                     println!("          {l}");
                 }
             }
+            PfqLimit::Rational {
+                value,
+                verified_digits,
+            } => println!("identity  x = {value}, rational   [agrees to {verified_digits} digits]"),
             PfqLimit::NoRelation { basis, .. } if basis.is_empty() => {
                 println!("identity  the values at the start could not be compared with the limit")
             }
@@ -514,6 +518,15 @@ impl Hypergeometric {
                 "denominator": i.denominator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
                 "basis": basis(&i.basis),
                 "verified_digits": i.verified_digits,
+                "closed_form": closed,
+            }),
+            PfqLimit::Rational {
+                value,
+                verified_digits,
+            } => json!({
+                "formula": format!("x = {value}"),
+                "rational": value.to_string(),
+                "verified_digits": verified_digits,
                 "closed_form": closed,
             }),
             PfqLimit::NoRelation { basis: b, digits } => json!({

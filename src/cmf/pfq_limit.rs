@@ -32,7 +32,7 @@ use super::meijer_value::{meijer_value, MeijerError};
 use super::pfq::rank;
 use super::pfq_value::{label, pfq_value, SeriesError, SeriesValue};
 use super::spec::Generated;
-use crate::identify::{identify_mobius, identify_relation, IdentifyError};
+use crate::identify::{identify_mobius, identify_rational, identify_relation, IdentifyError};
 use crate::pcf::limit::{bits_for_digits, decimal};
 use crate::precision::{Margin, SignificantDigits};
 use rug::{Float, Integer, Rational};
@@ -79,6 +79,14 @@ pub struct PfqIdentity {
 pub enum PfqLimit {
     /// The limit is a ratio of combinations of the basis values.
     Identified(PfqIdentity),
+    /// The limit is a rational number of small height ([`identify_rational`]): every basis
+    /// ratio would give it trivially, so no basis is needed.
+    Rational {
+        /// The limit.
+        value: Rational,
+        /// Significant digits to which the walk's limit agrees with it.
+        verified_digits: u32,
+    },
     /// The values were computed, but no gated relation exists with them at these digits.
     NoRelation {
         /// The basis values tried.
@@ -240,6 +248,12 @@ pub fn identify_limit(
     let trusted = SignificantDigits::from_places(limit, trusted)
         .at_most(MAX_DIGITS)
         .get();
+    if let Some((value, agree)) = identify_rational(limit, SignificantDigits::relative(trusted)) {
+        return Ok(PfqLimit::Rational {
+            value,
+            verified_digits: agree.min(trusted),
+        });
+    }
     let basis = match basis_values(field, start, trusted.max(20) + 5) {
         Ok(b) => b,
         Err(e) => return Ok(PfqLimit::Unavailable(e)),
