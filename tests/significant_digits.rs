@@ -297,3 +297,20 @@ fn search_catalogs_a_large_limit_with_its_significant_digits() {
         "eval and search count the same digits"
     );
 }
+
+/// `eval` prints a limit to its certain decimal places and one more, whatever its magnitude: the
+/// limit 0.000999… asked to 100 places shows 101 places, as 4/π = 1.27… does (it showed 101
+/// significant digits, i.e. 104 places, three more than a limit of |x| ≥ 0.1 gets).
+#[test]
+fn eval_shows_a_small_limit_to_its_certain_places() {
+    for (a, b) in [("1000n", "1"), ("2n + 1", "n^2")] {
+        let j: serde_json::Value = serde_json::from_str(&apery(&[
+            "eval", "--a", a, "--b", b, "--digits", "100", "--json",
+        ]))
+        .unwrap();
+        let limit = j["limit"].as_str().unwrap();
+        let places = limit.split_once('.').unwrap().1.len();
+        assert!(j["certain_digits"].as_u64().unwrap() >= 100, "{j}");
+        assert_eq!(places, 101, "{a}, {b}: {limit}");
+    }
+}
