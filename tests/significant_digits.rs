@@ -122,3 +122,195 @@ fn walk_limit_below_one_is_matched_with_its_constant() {
     );
     assert_eq!(id["verified_digits"], 562, "{j}");
 }
+
+// Verification (`apery::verify`) counts significant digits: a formula is catalogued with
+// min(agreement, P + ⌊log₁₀|x|⌋) digits for a limit certain to P decimal places.
+
+use apery::identify::Identification;
+use apery::pcf::limit::{EvalOptions, Limit};
+use apery::pcf::Pcf;
+use apery::verify::{significant, verify, verify_limit};
+use rug::Integer;
+
+/// The Bessel ratio I₁(1/500)/I₀(1/500) = 0.000999999500… = 1/(1000 + 1/(2000 + …)).
+const BESSEL: &str = "besseli(1,1/500)/besseli(0,1/500)";
+
+fn constant(name: &str, prec: u32) -> Float {
+    apery::constants::evaluate(name, prec).unwrap()
+}
+
+/// `x = (n₀ + n₁K)/(d₀ + d₁K)` with one constant `K` (target index 0).
+fn mobius(name: &str, num: [i64; 2], den: [i64; 2]) -> Identification {
+    Identification::new(
+        vec![name.to_string()],
+        vec![0],
+        num.iter().map(|&c| Integer::from(c)).collect(),
+        den.iter().map(|&c| Integer::from(c)).collect(),
+    )
+    .unwrap()
+}
+
+/// ⌊−log₁₀(|a − b|/|b|)⌋ at the precision of the arguments (both far more precise than needed).
+fn real_agreement(a: &Float, b: &Float) -> u32 {
+    let prec = a.prec().max(b.prec());
+    let rel = Float::with_val(prec, a - b).abs() / Float::with_val(prec, b.abs_ref());
+    (-rel.log10().to_f64()).floor() as u32
+}
+
+/// A limit 0.000999… certain to P = 100 decimal places carries only 96 significant digits. Its
+/// value may be off by almost 10^{−100}; a formula matching that value exactly (here the "constant"
+/// is the value itself) then agrees with the true limit to 97 significant digits only. Counting
+/// the places as digits verified it to 100 digits, more than the true limit agrees; the count is
+/// now the 96 certain significant digits.
+#[test]
+fn small_limit_is_not_verified_beyond_its_significant_digits() {
+    let prec = 2000;
+    let exact = constant(BESSEL, prec);
+    let off = Float::with_val(prec, Float::parse("0.9e-100").unwrap());
+    let value = Float::with_val(prec, &exact + &off);
+    let limit = Limit {
+        value: value.clone(),
+        digits: 100.0,
+        depth: 64,
+        rate: 10.0,
+        delta: None,
+        geometric: true,
+        extrapolated: false,
+    };
+    let pcf = Pcf::parse("1000n", "1").unwrap();
+    let id = mobius("k", [0, 1], [1, 0]);
+    // The formula x = k with k the value itself agrees with the value to all its precision.
+    let v = verify_limit(&pcf, limit, &id, std::slice::from_ref(&value), 90).unwrap();
+    let real = real_agreement(&value, &exact);
+    assert_eq!(real, 97, "the formula's value against the true limit");
+    assert_eq!(v.identification.verified_digits, 96);
+    assert!(v.identification.verified_digits <= real);
+    // A threshold in significant digits: 97 are asked, 96 are certain.
+    let limit = Limit {
+        value: value.clone(),
+        digits: 100.0,
+        depth: 64,
+        rate: 10.0,
+        delta: None,
+        geometric: true,
+        extrapolated: false,
+    };
+    assert!(verify_limit(&pcf, limit, &id, std::slice::from_ref(&value), 97).is_none());
+}
+
+/// The PCF a(n) = 1000n, b(n) = 1 (limit 0.000999…, four decimal places of zeros) verified through
+/// the library to 100 significant digits: the evaluation is asked for 104 places, so the 100
+/// significant digits are certain, and the digits claimed never exceed the agreement of the
+/// computed limit with the Bessel ratio computed independently at 2000 bits.
+#[test]
+fn small_limit_pcf_verifies_to_the_significant_digits_asked() {
+    let pcf = Pcf::parse("1000n", "1").unwrap();
+    let opts = EvalOptions {
+        digits: 100,
+        start_depth: 32,
+        max_depth: 1 << 12,
+    };
+    let targets = vec![constant(
+        BESSEL,
+        apery::precision::Margin::CONSTANTS.bits(100),
+    )];
+    let v = verify(&pcf, &mobius(BESSEL, [0, 1], [1, 0]), &targets, &opts)
+        .expect("x = I1(1/500)/I0(1/500) verifies to 100 significant digits");
+    let places = v.limit.digits.floor() as u32;
+    assert!(places >= 104, "{places} places for 100 significant digits");
+    let claimed = v.identification.verified_digits;
+    assert!(claimed >= 100, "{claimed}");
+    assert_eq!(claimed.min(significant(&v.limit).get()), claimed);
+    assert!(claimed <= places - 4, "{claimed} > {places} places − 4");
+    let real = real_agreement(&v.limit.value, &constant(BESSEL, 2000));
+    assert!(claimed <= real, "{claimed} claimed, {real} real");
+}
+
+/// The PCF a(n) = 1000(2n + 1), b(n) = 10⁶n² (Brouncker's 4/π scaled by 1000: limit
+/// 4000/π = 1273.2…) certain to P places has P + 3 significant digits: all are claimed (the
+/// places alone under-claimed by 3), and none beyond the real agreement with 4000/π.
+#[test]
+fn large_limit_pcf_claims_all_its_significant_digits() {
+    let pcf = Pcf::parse("2000n + 1000", "1000000n^2").unwrap();
+    let opts = EvalOptions {
+        digits: 100,
+        start_depth: 32,
+        max_depth: 1 << 12,
+    };
+    let targets = vec![pi(apery::precision::Margin::CONSTANTS.bits(100))];
+    let v = verify(&pcf, &mobius("pi", [4000, 0], [0, 1]), &targets, &opts)
+        .expect("x = 4000/pi verifies");
+    let places = v.limit.digits.floor() as u32;
+    let claimed = v.identification.verified_digits;
+    assert_eq!(claimed, places + 3, "{places} places");
+    let exact = Float::with_val(4000, 4000u32) / pi(4000);
+    let real = real_agreement(&v.limit.value, &exact);
+    assert!(claimed <= real, "{claimed} claimed, {real} real");
+}
+
+fn apery(args: &[&str]) -> String {
+    let out = Command::cargo_bin("apery")
+        .unwrap()
+        .args(args)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+}
+
+/// `apery search` catalogs the limit 4000/π = 1273.2… with its significant digits: the certain
+/// decimal places `eval` reports for the same PCF and digits, plus ⌊log₁₀ 1273.2⌋ = 3. Counting
+/// the places as the verified digits under-claimed it by 3.
+#[test]
+fn search_catalogs_a_large_limit_with_its_significant_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.sqlite");
+    let catalog = catalog.to_str().unwrap();
+    let space = format!(
+        "{}/tests/fixtures/large-limit.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    apery(&["search", &space, "--catalog", catalog, "-q"]);
+    let rows: serde_json::Value =
+        serde_json::from_str(&apery(&["query", "--format", "json", "--catalog", catalog])).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["relation"], "x = (4000/pi)");
+    let eval: serde_json::Value = serde_json::from_str(&apery(&[
+        "eval",
+        "--a",
+        "2000n + 1000",
+        "--b",
+        "1000000n^2",
+        "--digits",
+        "100",
+        "--constants",
+        "4000/pi",
+        "--json",
+    ]))
+    .unwrap();
+    let places = eval["certain_digits"].as_u64().unwrap();
+    assert!(places >= 100, "{eval}");
+    assert_eq!(rows[0]["verified_digits"].as_u64(), Some(places + 3));
+    assert_eq!(
+        eval["identification"]["verified_digits"].as_u64(),
+        Some(places + 3),
+        "eval and search count the same digits"
+    );
+}
+
+/// `eval` prints a limit to its certain decimal places and one more, whatever its magnitude: the
+/// limit 0.000999… asked to 100 places shows 101 places, as 4/π = 1.27… does (it showed 101
+/// significant digits, i.e. 104 places, three more than a limit of |x| ≥ 0.1 gets).
+#[test]
+fn eval_shows_a_small_limit_to_its_certain_places() {
+    for (a, b) in [("1000n", "1"), ("2n + 1", "n^2")] {
+        let j: serde_json::Value = serde_json::from_str(&apery(&[
+            "eval", "--a", a, "--b", b, "--digits", "100", "--json",
+        ]))
+        .unwrap();
+        let limit = j["limit"].as_str().unwrap();
+        let places = limit.split_once('.').unwrap().1.len();
+        assert!(j["certain_digits"].as_u64().unwrap() >= 100, "{j}");
+        assert_eq!(places, 101, "{a}, {b}: {limit}");
+    }
+}

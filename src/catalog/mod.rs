@@ -35,7 +35,9 @@ pub struct Conjecture {
     pub relation: String,
     /// Leading digits of the limit.
     pub limit: String,
-    /// Digits to which the limit and the relation agree (honestly certain digits).
+    /// Significant digits to which the limit and the relation agree, all certain:
+    /// `min(relative agreement, P + ⌊log₁₀|x|⌋)` for a limit certain to `P` decimal places
+    /// ([`crate::verify::verify_limit`]; ESMA: the significant digits compared).
     pub verified_digits: u32,
     /// Depth of the verifying evaluation.
     pub depth: u64,

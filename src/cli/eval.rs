@@ -5,7 +5,7 @@ use apery::constants;
 use apery::identify::{identify_mobius, identify_relation, Identification};
 use apery::pcf::limit::{evaluate, settled_delta, EvalOptions, Limit, LimitError};
 use apery::pcf::Pcf;
-use apery::precision::{Margin, SignificantDigits};
+use apery::precision::{significant_from_places, Margin, SignificantDigits};
 use indicatif::ProgressBar;
 use rug::Float;
 use serde_json::json;
@@ -27,7 +27,7 @@ pub struct Args {
     /// b(n), e.g. "-n^6".
     #[arg(long, allow_hyphen_values = true)]
     b: String,
-    /// Digits wanted (1 to 1,000,000); the depth doubles until they are certain or --max-depth is reached.
+    /// Decimal places wanted (1 to 1,000,000); the depth doubles until they are certain or --max-depth is reached.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     digits: u32,
     /// Largest depth.
@@ -80,8 +80,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         );
         return no_limit(&args, &pcf, &why);
     }
-    let shown = (limit.digits.floor() as usize).clamp(1, args.digits as usize);
-    let value = apery::pcf::limit::decimal(&limit.value, shown + 1 + int_digits(&limit));
+    // The certain decimal places and one more, as significant digits (fewer for |x| < 0.1).
+    let shown = (limit.digits.floor() as u32).clamp(1, args.digits);
+    let sig = significant_from_places(&limit.value, shown + 1) + 1;
+    let value = apery::pcf::limit::decimal(&limit.value, sig as usize);
     spinner.say("δ at a settled depth".to_string());
     let delta = settled_delta(&pcf, 64, opts.max_depth.min(DELTA_MAX_DEPTH), DELTA_TOL);
     let names: Vec<String> = if args.constants.is_empty() {
@@ -213,15 +215,6 @@ impl Spinner {
         if let Some(pb) = &self.0 {
             pb.finish_and_clear();
         }
-    }
-}
-
-fn int_digits(l: &Limit) -> usize {
-    let a = l.value.clone().abs();
-    if a < 1 {
-        0
-    } else {
-        apery::pcf::limit::log10_abs(&a).floor() as usize + 1
     }
 }
 

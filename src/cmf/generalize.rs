@@ -28,7 +28,7 @@ use crate::identify::identify_mobius;
 use crate::pcf::canonical::CanonicalKey;
 use crate::pcf::limit::{decimal, evaluate, EvalOptions};
 use crate::pcf::Pcf;
-use crate::precision::{Margin, SignificantDigits};
+use crate::precision::{significant_from_places, Margin, SignificantDigits};
 use rug::Float;
 use serde::{Deserialize, Serialize};
 
@@ -71,11 +71,12 @@ pub struct Member {
     pub b: String,
     /// The limit's certain digits (empty if none).
     pub limit: String,
-    /// Number of certain digits.
+    /// Certain decimal places of the limit (`|x − L| ≤ 10^{−P}`).
     pub certain_digits: u32,
     /// The limit as a Möbius transform of a constant, if identified (`x = …`).
     pub identification: Option<String>,
-    /// Digits to which the identification holds.
+    /// Significant digits to which the identification holds, all certain:
+    /// `min(agreement, P + ⌊log₁₀|x|⌋)`.
     pub verified_digits: u32,
 }
 
@@ -400,15 +401,11 @@ pub fn evaluate_and_identify(
     if certain == 0 {
         return (String::new(), 0, None, 0);
     }
-    let int_digits = {
-        let a = l.value.clone().abs();
-        if a < 1 {
-            0
-        } else {
-            crate::pcf::limit::log10_abs(&a).floor() as usize + 1
-        }
-    };
-    let shown = decimal(&l.value, certain as usize + int_digits);
+    // The digits up to the last certain place: P + ⌊log₁₀|x|⌋ + 1 significant digits.
+    let shown = decimal(
+        &l.value,
+        significant_from_places(&l.value, certain) as usize + 1,
+    );
     if certain < 12 || constants.is_empty() {
         return (shown, certain, None, 0);
     }

@@ -7,8 +7,9 @@
 //! 1. `T(n)` and the deflated PCF `(a, b)` (a start with fractional coordinates: of the field
 //!    shifted by the fractional part, from the integer part, [`crate::cmf::shift`]); a trajectory whose matrices have a pole or are singular
 //!    along the whole line, or whose step matrix has `γ ≡ 0`, is skipped with the reason;
-//! 2. the PCF's limit with honest digits ([`crate::pcf::limit::evaluate`], up to the space's
-//!    `max_depth`); a PCF that does not reach `verify_digits` certain digits is skipped;
+//! 2. the PCF's limit with honest digits ([`crate::verify::evaluate_significant`], up to the
+//!    space's `max_depth`); a PCF that does not reach `verify_digits` certain significant digits
+//!    is skipped;
 //! 3. the limit identified as `(c₀ + c₁K)/(d₀ + d₁K)` with a target `K` by PSLQ (quality gated,
 //!    `|cᵢ|, |dᵢ| ≤ max_coeff`) and verified to `verify_digits` digits by the same code as `apery
 //!    search` ([`verify_limit`], [`conjecture_row`]), so a formula's catalog row is the same
@@ -26,11 +27,11 @@ use crate::cmf::shift::{shifted, split_start};
 use crate::cmf::to_pcf::{trajectory_to_pcf, ToPcfError};
 use crate::cmf::walk::{WalkOptions, Walker};
 use crate::identify::identify_mobius;
-use crate::pcf::limit::{evaluate, EvalOptions};
-use crate::precision::{Margin, SignificantDigits};
+use crate::pcf::limit::EvalOptions;
+use crate::precision::Margin;
 use crate::search::{conjecture_row, plan_chunks, run_chunks};
 use crate::space::cmf::CmfSpace;
-use crate::verify::verify_limit;
+use crate::verify::{evaluate_significant, significant, verify_limit};
 use anyhow::{Context, Result};
 use rug::{Float, Rational};
 use serde::{Deserialize, Serialize};
@@ -54,7 +55,7 @@ pub enum Skip {
     NotPcf,
     /// The PCF diverges or its convergents cannot be evaluated.
     Diverges,
-    /// Fewer certain digits than `verify_digits` at `max_depth`.
+    /// Fewer certain significant digits than `verify_digits` at `max_depth`.
     NotConverged,
     /// No gated Möbius relation with a target (or the limit is rational).
     NotIdentified,
@@ -284,20 +285,20 @@ impl<'a> CmfSearcher<'a> {
             start_depth: START_DEPTH,
             max_depth: space.max_depth,
         };
-        let limit = match evaluate(&pcf, &opts) {
+        let limit = match evaluate_significant(&pcf, &opts) {
             Ok(l) => l,
             Err(e) => return Outcome::Skipped(Skip::Diverges, format!("{pcf}: {e}")),
         };
-        if limit.digits < f64::from(space.verify_digits) {
+        let trusted = significant(&limit);
+        if trusted.get() < space.verify_digits {
             return Outcome::Skipped(
                 Skip::NotConverged,
                 format!(
-                    "{pcf}: {:.1} certain digits at depth {}",
+                    "{pcf}: {trusted} certain significant digits ({:.1} decimal places) at depth {}",
                     limit.digits, limit.depth
                 ),
             );
         }
-        let trusted = SignificantDigits::from_places(&limit.value, limit.digits.floor() as u32);
         let id = match identify_mobius(&limit.value, trusted, &self.named_targets, space.max_coeff)
         {
             Ok(Some(id)) => id,

@@ -22,7 +22,7 @@ use crate::pcf::first_pass::{Screen, LANES};
 use crate::pcf::limit::EvalOptions;
 use crate::pcf::Pcf;
 use crate::space::{evaluate_targets, SearchSpace};
-use crate::verify::{latex_equation, verify_limit, Verified};
+use crate::verify::{evaluate_significant, latex_equation, verify_limit, Verified};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rug::Float;
@@ -391,6 +391,7 @@ pub struct Searcher<'a> {
     table: MobiusTable,
     targets: Vec<Float>,
     named_targets: Vec<(String, Float)>,
+    /// The verifying evaluation; its `digits` are significant digits ([`evaluate_significant`]).
     eval: EvalOptions,
     /// Checked between chunks and between the candidates of a chunk: a chunk cut short is dropped.
     cancel: Cancel,
@@ -513,7 +514,7 @@ impl<'a> Searcher<'a> {
             let index = candidates[i].0;
             let j = i + candidates[i..].iter().take_while(|c| c.0 == index).count();
             let pcf = self.enumerator.candidate(index);
-            if let Ok(limit) = crate::pcf::limit::evaluate(&pcf, &self.eval) {
+            if let Ok(limit) = evaluate_significant(&pcf, &self.eval) {
                 let verified = candidates[i..j].iter().find_map(|(_, c)| {
                     let id = self.table.identification(c)?;
                     verify_limit(
@@ -571,18 +572,19 @@ impl<'a> Searcher<'a> {
         self.chunk(index..index + 1)?.found.into_iter().next()
     }
 
-    /// A PCF with factorial reduction that converges slowly: its limit with the digits that are
-    /// certain (up to the space's `max_depth`), identified by PSLQ against the targets from those
-    /// digits (quality gate) and accepted if they reach the space's verification digits.
+    /// A PCF with factorial reduction that converges slowly: its limit with the significant
+    /// digits that are certain (up to the space's `max_depth`), identified by PSLQ against the
+    /// targets from those digits (quality gate) and accepted if they reach the space's
+    /// verification digits.
     fn identify_slow(&self, pcf: &Pcf) -> Option<Verified> {
-        let limit = crate::pcf::limit::evaluate(pcf, &self.eval).ok()?;
-        let trusted = limit.digits.floor() as u32;
-        if trusted < self.space.verify_digits {
+        let limit = evaluate_significant(pcf, &self.eval).ok()?;
+        let trusted = crate::verify::significant(&limit);
+        if trusted.get() < self.space.verify_digits {
             return None;
         }
         let id = crate::identify::identify_mobius(
             &limit.value,
-            crate::precision::SignificantDigits::from_places(&limit.value, trusted),
+            trusted,
             &self.named_targets,
             PSLQ_MAX_COEFF.max(self.space.mobius_bound as u64),
         )
