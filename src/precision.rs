@@ -146,6 +146,13 @@ pub fn significant_from_places(x: &Float, places: u32) -> u32 {
     }
 }
 
+/// The significant digits that write `x` to `places` decimal places: `P + ⌊log₁₀|x|⌋ + 1`
+/// (one per digit before the point and per place after it: 3.14 is `places = 2`, 3 digits;
+/// 0.0061 is `places = 4`, 2 digits); at least 1.
+pub fn digits_to_write(x: &Float, places: u32) -> u32 {
+    (significant_from_places(x, places) + 1).max(1)
+}
+
 /// Decimal places of `x` known to `significant` digits: `P = S − ⌊log₁₀|x|⌋ − 1`, since
 /// `|x − L| ≤ 10^{−S}·|x| < 10^{−(S − ⌊log₁₀|x|⌋ − 1)}`; clamped at 0. For `x = 0` it is `S`.
 pub fn places_from_significant(x: &Float, significant: u32) -> u32 {

@@ -25,6 +25,29 @@ fn expression_target_formula_reads_as_its_value() {
     assert!(!out.contains("1/log(3)-log(2)"), "{out}");
 }
 
+/// `--constants` splits at commas outside parentheses only: a function of two arguments is one
+/// constant. The PCF a(n) = 1000n, b(n) = 1 is the continued fraction of I₁(x)/I₀(x) at x = 1/500
+/// (1/(2/x + 1/(4/x + …))), a limit 0.000999… identified with that ratio; a list of several
+/// constants, and the flag given twice, work the same way.
+#[test]
+fn constants_with_commas_inside_parentheses_are_one_constant() {
+    let ratio = "besseli(1,1/500)/besseli(0,1/500)";
+    for list in [
+        vec!["--constants", ratio],
+        vec!["--constants", "pi, besseli(1,1/500)/besseli(0,1/500) ,e"],
+        vec!["--constants", "pi", "--constants", ratio],
+    ] {
+        let mut args = vec!["--a", "1000n", "--b", "1"];
+        args.extend(list);
+        let out = stdout(&eval(&args).success());
+        assert!(
+            out.contains("limit     0.000999999500000333333104166"),
+            "{out}"
+        );
+        assert!(out.contains(&format!("x = ({ratio})")), "{out}");
+    }
+}
+
 #[test]
 fn expression_target_formula_in_json() {
     let a = eval(&[

@@ -10,7 +10,7 @@ use apery::cmf::{bundled, load, Cmf};
 use apery::constants;
 use apery::identify::identify_mobius;
 use apery::pcf::limit::{decimal, log10_abs};
-use apery::precision::{Margin, SignificantDigits};
+use apery::precision::{digits_to_write, Margin, SignificantDigits};
 use rug::{Float, Rational};
 use serde_json::json;
 
@@ -322,7 +322,11 @@ fn walk(a: WalkArgs) -> Result<()> {
     };
     let wanted = a.digits.unwrap_or(u32::MAX);
     let shown = (lim.digits.floor() as usize).clamp(1, wanted as usize);
-    let value = decimal(&lim.value, shown + 1 + int_digits(&lim));
+    // the certain places and one more (fewer significant digits for |x| < 0.1)
+    let value = decimal(
+        &lim.value,
+        digits_to_write(&lim.value, shown as u32 + 1) as usize,
+    );
     let trusted = (lim.digits.floor() as u32).min(wanted);
     // agreement with the field's stated limit, which holds from its default walk's start only
     let stated_here = match &path.stated_start {
@@ -541,15 +545,6 @@ impl Hypergeometric {
                 "closed_form": closed,
             }),
         }
-    }
-}
-
-fn int_digits(l: &WalkLimit) -> usize {
-    let a = l.value.clone().abs();
-    if a < 1 {
-        0
-    } else {
-        log10_abs(&a).floor() as usize + 1
     }
 }
 

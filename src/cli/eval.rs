@@ -5,7 +5,7 @@ use apery::constants;
 use apery::identify::{identify_mobius, identify_relation, Identification};
 use apery::pcf::limit::{evaluate, settled_delta, EvalOptions, Limit, LimitError};
 use apery::pcf::Pcf;
-use apery::precision::{significant_from_places, Margin, SignificantDigits};
+use apery::precision::{digits_to_write, Margin, SignificantDigits};
 use indicatif::ProgressBar;
 use rug::Float;
 use serde_json::json;
@@ -33,8 +33,9 @@ pub struct Args {
     /// Largest depth.
     #[arg(long, default_value_t = 1 << 17, value_parser = clap::value_parser!(u64).range(4..=1 << 26))]
     max_depth: u64,
-    /// Constants to identify the limit with (names or expressions); default: the whole library.
-    #[arg(long, value_delimiter = ',')]
+    /// Constants to identify the limit with (names or expressions, separated by commas outside
+    /// parentheses: `pi,besseli(1,1/500)`); default: the whole library.
+    #[arg(long)]
     constants: Vec<String>,
     /// Largest coefficient allowed in a relation.
     #[arg(long, default_value_t = 1000)]
@@ -51,7 +52,8 @@ diverges, or no digit of a limit could be certified up to --max-depth), 2 on an 
 Examples:
   apery eval --a \"34n^3+51n^2+27n+5\" --b \"-n^6\"              Apéry: 6/ζ(3)
   apery eval --a \"2n+1\" --b \"n^2\" --digits 1000 --constants pi
-  apery eval --a \"n+2\" --b \"2n^2\" --constants \"log(3)-log(2)\"";
+  apery eval --a \"n+2\" --b \"2n^2\" --constants \"log(3)-log(2)\"
+  apery eval --a \"1000n\" --b 1 --constants \"pi,besseli(1,1/500)/besseli(0,1/500)\"";
 
 /// Runs `apery eval`.
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -82,8 +84,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     // The certain decimal places and one more, as significant digits (fewer for |x| < 0.1).
     let shown = (limit.digits.floor() as u32).clamp(1, args.digits);
-    let sig = significant_from_places(&limit.value, shown + 1) + 1;
-    let value = apery::pcf::limit::decimal(&limit.value, sig as usize);
+    let value = apery::pcf::limit::decimal(
+        &limit.value,
+        digits_to_write(&limit.value, shown + 1) as usize,
+    );
     spinner.say("δ at a settled depth".to_string());
     let delta = settled_delta(&pcf, 64, opts.max_depth.min(DELTA_MAX_DEPTH), DELTA_TOL);
     let names: Vec<String> = if args.constants.is_empty() {
@@ -92,7 +96,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .map(|c| c.name.to_string())
             .collect()
     } else {
-        args.constants.clone()
+        args.constants.iter().flat_map(|s| split_list(s)).collect()
     };
     let id = identify(&limit, &names, args.max_coeff, &spinner)?;
     spinner.done();
@@ -282,4 +286,29 @@ fn identify(
     // Agreement beyond the digits that are certain is not evidence.
     id.verified_digits = id.verified_digits.min(trusted);
     Ok(Some(id))
+}
+
+/// The items of a comma-separated list, splitting only at commas outside parentheses, so that
+/// `pi,besseli(1,1/500)` is two constants; items are trimmed and empty ones dropped.
+fn split_list(s: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&s[start..]);
+    items
+        .into_iter()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+        .collect()
 }
