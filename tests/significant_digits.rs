@@ -314,3 +314,15 @@ fn eval_shows_a_small_limit_to_its_certain_places() {
         assert_eq!(places, 101, "{a}, {b}: {limit}");
     }
 }
+
+/// `cmf walk` prints its limit like `eval`: the certain decimal places and one more. The limit
+/// 0.000999… certain to 566 places at depth 64 printed 567 significant digits, i.e. 570 places,
+/// three more than are certain.
+#[test]
+fn walk_shows_a_small_limit_to_its_certain_places() {
+    let j: serde_json::Value = serde_json::from_str(&walk(&["--depth", "64", "--json"])).unwrap();
+    let text = walk(&["--depth", "64"]);
+    let limit = j["limit"].as_str().unwrap();
+    assert_eq!(limit.split_once('.').unwrap().1.len(), 567, "{limit}");
+    assert!(text.contains(&format!("limit     {limit}\n")), "{text}");
+}
