@@ -75,7 +75,7 @@ fn convergents(c: &mut Criterion) {
             (0..4u32)
                 .map(|k| {
                     let x = rug::Integer::from(3 + 2 * (seed + k)).pow(bits / 2);
-                    rug::Integer::from(x.keep_bits(bits)) - (1u32 << k)
+                    x.keep_bits(bits) - (1u32 << k)
                 })
                 .collect()
         };
