@@ -7,6 +7,7 @@ use apery::pcf::limit::{evaluate, EvalOptions};
 use apery::pcf::Pcf;
 use apery::space::SearchSpace;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use rug::ops::Pow;
 use std::hint::black_box;
 use std::path::Path;
 
@@ -65,6 +66,35 @@ fn convergents(c: &mut Criterion) {
     c.bench_function("exact convergents of Apéry's PCF to depth 1000", |b| {
         b.iter(|| black_box(Convergents::new(&apery, 1000)))
     });
+    // The 2×2 product of the convergent tree by the definition (8 products) and by
+    // Strassen–Winograd (7 products, 15 additions), at the entry widths of its levels: where the
+    // second wins is `FAST_MUL2_BITS`.
+    let mut g = c.benchmark_group("2x2 product");
+    for bits in [512u32, 1024, 2048, 4096, 8192, 16384] {
+        let m = |seed: u32| -> Vec<rug::Integer> {
+            (0..4u32)
+                .map(|k| {
+                    let x = rug::Integer::from(3 + 2 * (seed + k)).pow(bits / 2);
+                    x.keep_bits(bits) - (1u32 << k)
+                })
+                .collect()
+        };
+        let (a, b) = (m(0), m(4));
+        g.bench_function(format!("definition, {bits} bits"), |bch| {
+            bch.iter(|| {
+                black_box([
+                    rug::Integer::from(&a[0] * &b[0]) + &a[1] * &b[2],
+                    rug::Integer::from(&a[0] * &b[1]) + &a[1] * &b[3],
+                    rug::Integer::from(&a[2] * &b[0]) + &a[3] * &b[2],
+                    rug::Integer::from(&a[2] * &b[1]) + &a[3] * &b[3],
+                ])
+            })
+        });
+        g.bench_function(format!("Strassen-Winograd, {bits} bits"), |bch| {
+            bch.iter(|| black_box(apery::matrix::winograd(&a, &b)))
+        });
+    }
+    g.finish();
     let opts = EvalOptions {
         digits: 100,
         ..Default::default()

@@ -190,3 +190,52 @@ fn projective_product_is_proportional_to_the_product() {
         bits(&exact)
     );
 }
+
+/// The singular points of a polynomial step (the first steps of the 4F3 benchmark walk) are
+/// evaluated once and kept: a second projective walk with the same walker, and one to another
+/// depth, take them from the cache and still equal the first walk and the exact walk up to a
+/// scalar.
+#[test]
+fn kept_singular_steps_give_the_same_walk() {
+    let f43 = load("pfq(4,3,1)").unwrap().build(&[]).unwrap();
+    let t = [1, 1, 2, 2, 3, 3, 4];
+    let w = Walker::new(&f43).unwrap();
+    let first = w.walk_projective(&t, &t, 48).unwrap();
+    let second = w.walk_projective(&t, &t, 48).unwrap();
+    assert_eq!(first, second);
+    let exact = w.walk(&t, &t, 48).unwrap().p;
+    assert!(proportional(&exact, &second));
+    let deeper = w.walk_projective(&t, &t, 70).unwrap();
+    assert!(proportional(&w.walk(&t, &t, 70).unwrap().p, &deeper));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The one 2×2 product (`matrix::mul2`: Strassen–Winograd from `FAST_MUL2_BITS` bits) and
+    /// Winograd's seven products themselves equal the definition, for entries of a few to 13,000
+    /// bits of either sign and with zeros.
+    #[test]
+    fn two_by_two_products_equal_the_definition(
+        a in prop::collection::vec(any_width_entry(), 4),
+        b in prop::collection::vec(any_width_entry(), 4),
+    ) {
+        let (ma, mb) = (IntMatrix { dim: 2, e: a.clone() }, IntMatrix { dim: 2, e: b.clone() });
+        let expected = ma.mul_classical(&mb).e;
+        prop_assert_eq!(&apery::matrix::mul2(&a, &b).to_vec(), &expected);
+        prop_assert_eq!(&apery::matrix::winograd(&a, &b).to_vec(), &expected);
+        prop_assert_eq!(&ma.mul(&mb).e, &expected);
+    }
+}
+
+/// An entry of 0 to 13,000 bits, either sign.
+fn any_width_entry() -> impl Strategy<Value = Integer> {
+    prop_oneof![
+        1 => Just(Integer::new()),
+        2 => any::<i64>().prop_map(Integer::from),
+        4 => (prop::collection::vec(any::<u64>(), 1..200), any::<bool>()).prop_map(|(limbs, neg)| {
+            let x = Integer::from_digits(&limbs, rug::integer::Order::Lsf);
+            if neg { -x } else { x }
+        }),
+    ]
+}

@@ -526,11 +526,16 @@ impl<'a> Walker<'a> {
         let mut ms = Vec::with_capacity(hi.saturating_sub(lo));
         let mut scales = Vec::new();
         let mut x = vec![0i64; start.len()];
+        // N(k) at consecutive k by forward differences, Horner's rule after an overflow
+        let mut values = poly
+            .as_ref()
+            .and_then(|p| p.values_from(i64::try_from(lo).ok()?));
         for k in lo..hi {
             if let Some(p) = &poly {
+                let next = values.as_mut().and_then(|v| v.next_values());
                 if let Ok(ki) = i64::try_from(k) {
                     if p.proportional_at(ki) {
-                        ms.push(p.at(ki));
+                        ms.push(next.unwrap_or_else(|| p.at(ki)));
                         continue;
                     }
                 }
@@ -538,18 +543,26 @@ impl<'a> Walker<'a> {
             for (xi, (s, t)) in x.iter_mut().zip(start.iter().zip(traj)) {
                 *xi = s + k as i64 * t;
             }
-            if poly.is_some() {
-                // a singular point of the polynomial step: the moves one by one, in GMP
-                let mut m = match self.step_pfq_any_order(traj, &x) {
+            if let Some(p) = &poly {
+                // a singular point of the polynomial step: the moves one by one, in GMP (once per
+                // polynomial step and k, see `PolyStep::singular_step`)
+                let m = match p.singular_step(k) {
                     Some(m) => m,
-                    None => self.step(traj, &mut x)?.0,
-                };
-                let g = m.content();
-                if g > 1 {
-                    for e in &mut m.e {
-                        e.div_exact_mut(&g);
+                    None => {
+                        let mut m = match self.step_pfq_any_order(traj, &x) {
+                            Some(m) => m,
+                            None => self.step(traj, &mut x)?.0,
+                        };
+                        let g = m.content();
+                        if g > 1 {
+                            for e in &mut m.e {
+                                e.div_exact_mut(&g);
+                            }
+                        }
+                        p.keep_singular_step(k, &m);
+                        m
                     }
-                }
+                };
                 ms.push(Node::Big(m));
                 continue;
             }

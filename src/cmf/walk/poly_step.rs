@@ -62,7 +62,14 @@ pub(super) struct PolyStep {
     /// Every real root of every check is below this (`i64::MAX` if unknown): no check vanishes at
     /// a larger `k`.
     roots_below: i64,
+    /// The primitive steps `T_k / content` at singular points `k` met so far (at most
+    /// [`SINGULAR_STEPS_MAX`]): each costs the moves one by one in GMP, and every walk from the
+    /// same start meets the same ones.
+    singular: Mutex<Vec<(usize, IntMatrix)>>,
 }
+
+/// Largest number of singular steps kept by a [`PolyStep`].
+const SINGULAR_STEPS_MAX: usize = 64;
 
 /// A bound `B` with `|r| < B` for every complex root `r` of `p` (Fujiwara 1916:
 /// `|r| ≤ 2·max(|a_{n−1}/a_n|, |a_{n−2}/a_n|^{1/2}, …, |a_0/(2a_n)|^{1/n})`), rounded up with
@@ -112,6 +119,29 @@ impl PolyStep {
             })
     }
 
+    /// The primitive step at the singular point `k`, if an earlier walk computed it.
+    pub(super) fn singular_step(&self, k: usize) -> Option<IntMatrix> {
+        let kept = self.singular.lock().expect("not poisoned");
+        kept.iter().find(|(j, _)| *j == k).map(|(_, m)| m.clone())
+    }
+
+    /// Keeps the primitive step `m` at the singular point `k` for later walks.
+    pub(super) fn keep_singular_step(&self, k: usize, m: &IntMatrix) {
+        let mut kept = self.singular.lock().expect("not poisoned");
+        if kept.len() < SINGULAR_STEPS_MAX && kept.iter().all(|(j, _)| *j != k) {
+            kept.push((k, m.clone()));
+        }
+    }
+
+    /// `N(k)` from the GMP coefficients (the oracle of [`StepValues`]).
+    #[cfg(test)]
+    fn at_gmp(&self, k: i64) -> IntMatrix {
+        IntMatrix {
+            dim: self.dim,
+            e: self.entries.iter().map(|p| p.eval(k)).collect(),
+        }
+    }
+
     /// `N(k)`.
     pub(super) fn at(&self, k: i64) -> Node {
         if let Some(small) = &self.small {
@@ -127,6 +157,73 @@ impl PolyStep {
             dim: self.dim,
             e: self.entries.iter().map(|p| p.eval(k)).collect(),
         })
+    }
+}
+
+impl PolyStep {
+    /// The values `N(k₀), N(k₀+1), …` at consecutive `k` by forward differences ([`StepValues`]),
+    /// or `None` when the entries or the first differences do not fit `i128`.
+    pub(super) fn values_from(&self, k0: i64) -> Option<StepValues> {
+        let small = self.small.as_ref()?;
+        let diffs = small
+            .iter()
+            .map(|c| {
+                let d = c.len().saturating_sub(1);
+                let mut v: Vec<i128> = (0..=d as i64)
+                    .map(|j| horner_i128(c, i128::from(k0.checked_add(j)?)))
+                    .collect::<Option<_>>()?;
+                // v[j] = p(k₀ + j)  →  v[j] = Δʲp(k₀)
+                for j in 1..v.len() {
+                    for i in (j..v.len()).rev() {
+                        v[i] = v[i].checked_sub(v[i - 1])?;
+                    }
+                }
+                Some(v)
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(StepValues {
+            dim: self.dim,
+            diffs,
+            live: true,
+        })
+    }
+}
+
+/// `N(k)` at consecutive `k` of a walk: per entry the forward differences `Δʲp(k)`, `j = 0…deg`,
+/// moved to `k + 1` by `Δʲp(k+1) = Δʲp(k) + Δʲ⁺¹p(k)` — `deg` additions per entry and step instead
+/// of Horner's `deg` multiplications and additions. Exact: the same integers as [`PolyStep::at`].
+pub(super) struct StepValues {
+    dim: usize,
+    /// `diffs[e][j] = Δʲ(entry e)(k)` at the current `k`.
+    diffs: Vec<Vec<i128>>,
+    /// `false` once a difference left `i128`.
+    live: bool,
+}
+
+impl StepValues {
+    /// `N(k)` (row-major) at the current `k`, then moves to `k + 1`; `None` from the first `k`
+    /// whose differences do not fit `i128` on.
+    pub(super) fn next_values(&mut self) -> Option<Node> {
+        if !self.live {
+            return None;
+        }
+        let out: Vec<i128> = self
+            .diffs
+            .iter()
+            .map(|d| d.first().copied().unwrap_or(0))
+            .collect();
+        'advance: for d in &mut self.diffs {
+            for i in 0..d.len().saturating_sub(1) {
+                match d[i].checked_add(d[i + 1]) {
+                    Some(v) => d[i] = v,
+                    None => {
+                        self.live = false;
+                        break 'advance;
+                    }
+                }
+            }
+        }
+        Some(Node::Small(self.dim, out))
     }
 }
 
@@ -435,6 +532,7 @@ impl Walker<'_> {
             small,
             checks,
             roots_below,
+            singular: Mutex::new(Vec::new()),
         })
     }
 
@@ -579,5 +677,60 @@ mod tests {
         assert!((b..b + 50).all(|k| p.eval(k) != 0));
         assert!(root_bound(&Poly::from_i64(&[1, 0, 1])).unwrap() >= 2);
         assert_eq!(root_bound(&Poly::constant(5)), None);
+    }
+
+    /// The forward-difference values equal Horner's rule at every `k` (the slow oracle), for
+    /// random polynomial matrices with negative, zero and near-`i128` values, until the first
+    /// overflow, after which they stop; coefficients beyond `i128` give no difference table.
+    #[test]
+    fn forward_differences_equal_horner() {
+        use proptest::prelude::*;
+        let coeff = prop_oneof![
+            6 => -50i128..=50,
+            2 => Just(0i128),
+            1 => any::<i64>().prop_map(i128::from),
+            1 => any::<i128>().prop_map(|v| v >> 3),
+        ];
+        let poly = prop::collection::vec(coeff, 0..7);
+        let strategy = (prop::collection::vec(poly, 4), -300i64..300, 1usize..200);
+        proptest!(ProptestConfig::with_cases(128), |((small, k0, n) in strategy)| {
+            let step = PolyStep {
+                dim: 2,
+                entries: small.iter().map(|c| Poly::new(c.iter().map(|&v| Integer::from(v)).collect())).collect(),
+                small: Some(small.clone()),
+                checks: Vec::new(),
+                roots_below: 0,
+                singular: Mutex::new(Vec::new()),
+            };
+            let Some(mut vals) = step.values_from(k0) else {
+                // only when a first value or difference does not fit
+                let fits = small.iter().all(|c| {
+                    (0..c.len().max(1) as i64).all(|j| horner_i128(c, i128::from(k0 + j)).is_some())
+                });
+                prop_assert!(!fits || small.iter().any(|c| c.len() > 1));
+                return Ok(());
+            };
+            for k in k0..k0 + n as i64 {
+                match vals.next_values() {
+                    Some(node) => prop_assert_eq!(node.into_int(), step.at_gmp(k)),
+                    None => {
+                        // stopped at an overflow: a difference (or a value) left i128 here
+                        prop_assert!(vals.next_values().is_none());
+                        break;
+                    }
+                }
+            }
+        });
+        let huge = Poly::new(vec![Integer::from(1) << 130u32, Integer::from(1)]);
+        let step = PolyStep {
+            dim: 1,
+            entries: vec![huge.clone()],
+            small: poly_to_i128(&huge).map(|c| vec![c]),
+            checks: Vec::new(),
+            roots_below: 0,
+            singular: Mutex::new(Vec::new()),
+        };
+        assert!(step.values_from(0).is_none());
+        assert_eq!(step.at(3).into_int().e[0], huge.eval(3));
     }
 }
