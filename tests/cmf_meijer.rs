@@ -353,6 +353,77 @@ fn param() -> impl Strategy<Value = Rational> {
         .prop_map(|(d, k)| Rational::from((k, d)))
 }
 
+/// `z^c·G(a; b | z) = G(a + c; b + c | z)` for `G^{m,n}`, to the digits both values claim; a set
+/// refused at one point must be refused at the other (integer differences are shift-invariant).
+fn check_shift_law(
+    (m, n): (usize, usize),
+    a: &[Rational],
+    b: &[Rational],
+    c: &Rational,
+    z: &Rational,
+) -> Result<(), TestCaseError> {
+    let shift =
+        |v: &[Rational]| -> Vec<Rational> { v.iter().map(|x| Rational::from(x + c)).collect() };
+    let (g, gc) = (
+        meijer_value(m, n, a, b, z, 40),
+        meijer_value(m, n, &shift(a), &shift(b), z, 40),
+    );
+    prop_assert_eq!(g.is_ok(), gc.is_ok(), "{:?} {:?}", g, gc);
+    let (Ok(g), Ok(gc)) = (g, gc) else {
+        return Ok(());
+    };
+    let zc = constants::evaluate(&format!("({z})^({c})"), 400).unwrap();
+    let lhs = Float::with_val(400, &g.value * &zc);
+    let d = g.digits.min(gc.digits);
+    prop_assert!(d >= 35, "{} {}", g.digits, gc.digits);
+    prop_assert!(
+        agree(&lhs, &gc.value) >= f64::from(d) - 1.0,
+        "{} vs {}",
+        lhs,
+        gc.value
+    );
+    Ok(())
+}
+
+/// The contiguous relations of the field's axis matrices, `G(b₀ + 1) = −(θ − b₀)G` (`b₀` among
+/// the first `m`) and `G(a₀ − 1) = (θ − a₀ + 1)G` (`a₀` among the first `n`), add up to
+/// `G(a; b₀ + 1, b₁… | z) + G(a₀ − 1, a₁…; b | z) = (1 + b₀ − a₀)·G(a; b | z)`, checked to the
+/// digits the three values claim (an absolute error of 10^{−d} of each). `Ok(false)` when one of
+/// the three is refused (`a₀ − b_h` a positive integer).
+fn check_contiguous_relation(
+    (m, n): (usize, usize),
+    a: &[Rational],
+    b: &[Rational],
+    z: &Rational,
+) -> Result<bool, TestCaseError> {
+    let (mut b_up, mut a_down) = (b.to_vec(), a.to_vec());
+    b_up[0] += 1;
+    a_down[0] -= 1;
+    let (Ok(f), Ok(up), Ok(down)) = (
+        meijer_value(m, n, a, b, z, 40),
+        meijer_value(m, n, a, &b_up, z, 40),
+        meijer_value(m, n, &a_down, b, z, 40),
+    ) else {
+        return Ok(false);
+    };
+    let d = f.digits.min(up.digits).min(down.digits);
+    prop_assert!(d >= 35, "{} {} {}", f.digits, up.digits, down.digits);
+    let coeff = Rational::from(1 + &b[0]) - &a[0];
+    let rhs = Float::with_val(400, &f.value * &Float::with_val(400, &coeff));
+    let lhs = Float::with_val(400, &up.value + &down.value);
+    let scale = Float::with_val(64, up.value.abs_ref())
+        + Float::with_val(64, down.value.abs_ref())
+        + Float::with_val(64, rhs.abs_ref());
+    let diff = Float::with_val(400, &lhs - &rhs);
+    prop_assert!(
+        log10_abs(&scale) - log10_abs(&diff) >= f64::from(d) - 1.0,
+        "{} vs {}",
+        lhs,
+        rhs
+    );
+    Ok(true)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
@@ -363,69 +434,18 @@ proptest! {
         a0 in param(), a1 in param(), b0 in param(), b1 in param(), c in param(),
         z in prop::sample::select(vec!["1/3", "2/3", "5/2", "4"]),
     ) {
-        let z = r(z);
-        let (a, b) = (vec![a0, a1], vec![b0, b1]);
-        let shift = |v: &[Rational]| -> Vec<Rational> {
-            v.iter().map(|x| Rational::from(x + &c)).collect()
-        };
-        let (Ok(g), Ok(gc)) = (
-            meijer_value(1, 2, &a, &b, &z, 40),
-            meijer_value(1, 2, &shift(&a), &shift(&b), &z, 40),
-        ) else {
-            // degenerate sets are refused for both or neither: integer differences are shift-invariant
-            prop_assert_eq!(
-                meijer_value(1, 2, &a, &b, &z, 40).is_ok(),
-                meijer_value(1, 2, &shift(&a), &shift(&b), &z, 40).is_ok()
-            );
-            return Ok(());
-        };
-        let zc = constants::evaluate(&format!("({z})^({c})"), 400).unwrap();
-        let lhs = Float::with_val(400, &g.value * &zc);
-        let d = g.digits.min(gc.digits);
-        prop_assert!(d >= 35, "{} {}", g.digits, gc.digits);
-        prop_assert!(agree(&lhs, &gc.value) >= f64::from(d) - 1.0, "{} vs {}", lhs, gc.value);
+        check_shift_law((1, 2), &[a0, a1], &[b0, b1], &c, &r(z))?;
     }
 
-    /// The contiguous relations of the field's axis matrices, `G(b₀ + 1) = −(θ − b₀)G` (`b₀` among
-    /// the first `m`) and `G(a₀ − 1) = (θ − a₀ + 1)G` (`a₀` among the first `n`), add up to
-    /// `G(a; b₀ + 1, b₁ | z) + G(a₀ − 1, a₁; b | z) = (1 + b₀ − a₀)·G(a; b | z)`: three values with
-    /// different Γ factors and series (both expansions: z on both sides of 1).
+    /// The contiguous relation ([`check_contiguous_relation`]) for `G^{1,2}_{2,2}`: three values
+    /// with different Γ factors and series (both expansions: z on both sides of 1).
     #[test]
     fn values_satisfy_the_contiguous_relation_of_the_field(
         a0 in param(), a1 in param(), b0 in param(), b1 in param(),
         z in prop::sample::select(vec!["1/3", "2/3", "5/2", "4"]),
     ) {
-        let z = r(z);
-        let g = |a: [&Rational; 2], b: [&Rational; 2]| {
-            let a: Vec<Rational> = a.iter().map(|v| (*v).clone()).collect();
-            let b: Vec<Rational> = b.iter().map(|v| (*v).clone()).collect();
-            meijer_value(1, 2, &a, &b, &z, 40)
-        };
-        let b0_up = Rational::from(&b0 + 1);
-        let a0_down = Rational::from(&a0 - 1);
-        let (Ok(f), Ok(up), Ok(down)) = (
-            g([&a0, &a1], [&b0, &b1]),
-            g([&a0, &a1], [&b0_up, &b1]),
-            g([&a0_down, &a1], [&b0, &b1]),
-        ) else {
-            // a₀ − b₀ a positive integer (degenerate) at one of the three points
-            prop_assume!(false);
-            return Ok(());
-        };
-        let d = f.digits.min(up.digits).min(down.digits);
-        prop_assert!(d >= 35, "{} {} {}", f.digits, up.digits, down.digits);
-        let coeff = Rational::from(1 + &b0) - &a0;
-        let rhs = Float::with_val(400, &f.value * &Float::with_val(400, &coeff));
-        let lhs = Float::with_val(400, &up.value + &down.value);
-        // absolute error of the three values: 10^{−d} of each
-        let scale = Float::with_val(64, up.value.abs_ref())
-            + Float::with_val(64, down.value.abs_ref())
-            + Float::with_val(64, rhs.abs_ref());
-        let diff = Float::with_val(400, &lhs - &rhs);
-        prop_assert!(
-            log10_abs(&scale) - log10_abs(&diff) >= f64::from(d) - 1.0,
-            "{} vs {}", lhs, rhs
-        );
+        let checked = check_contiguous_relation((1, 2), &[a0, a1], &[b0, b1], &r(z))?;
+        prop_assume!(checked); // a₀ − b₀ a positive integer at one of the three points
     }
 }
 
@@ -440,68 +460,22 @@ proptest! {
         a0 in param(), b0 in param(), c in param(), da in 0i32..=2, db in 0i32..=2,
         z in prop::sample::select(vec!["1/3", "2/3", "5/2", "4"]),
     ) {
-        let z = r(z);
-        let a = vec![a0.clone(), Rational::from(&a0 + da)];
-        let b = vec![b0.clone(), Rational::from(&b0 + db)];
-        let shift = |v: &[Rational]| -> Vec<Rational> {
-            v.iter().map(|x| Rational::from(x + &c)).collect()
-        };
-        let (g, gc) = (
-            meijer_value(2, 2, &a, &b, &z, 40),
-            meijer_value(2, 2, &shift(&a), &shift(&b), &z, 40),
-        );
-        // a_j − b_h a positive integer is refused at both points or at neither
-        prop_assert_eq!(g.is_ok(), gc.is_ok(), "{:?} {:?}", g, gc);
-        let (Ok(g), Ok(gc)) = (g, gc) else {
-            return Ok(());
-        };
-        let zc = constants::evaluate(&format!("({z})^({c})"), 400).unwrap();
-        let lhs = Float::with_val(400, &g.value * &zc);
-        let d = g.digits.min(gc.digits);
-        prop_assert!(d >= 35, "{} {}", g.digits, gc.digits);
-        prop_assert!(agree(&lhs, &gc.value) >= f64::from(d) - 1.0, "{} vs {}", lhs, gc.value);
+        let a = [a0.clone(), Rational::from(&a0 + da)];
+        let b = [b0.clone(), Rational::from(&b0 + db)];
+        check_shift_law((2, 2), &a, &b, &c, &r(z))?;
     }
 
-    /// The contiguous relation `G(a; b₀ + 1, b₁ | z) + G(a₀ − 1, a₁; b | z) = (1 + b₀ − a₀)·G`
-    /// (as in `values_satisfy_the_contiguous_relation_of_the_field`) with `b₁ = b₀ + d`: the three
-    /// values have poles of order 1 or 2 (`b₀ + 1 = b₁` when `d = 1`), through `G^{2,1}_{2,3}`,
-    /// `p < q`, so any `z > 0` takes the `b` side.
+    /// The contiguous relation with `b₁ = b₀ + d`: the three values have poles of order 1 or 2
+    /// (`b₀ + 1 = b₁` when `d = 1`), through `G^{2,1}_{2,3}`, `p < q`, so any `z > 0` takes the
+    /// `b` side.
     #[test]
     fn contiguous_relation_holds_at_integer_spaced_parameters(
         a0 in param(), a1 in param(), b0 in param(), b2 in param(), d in -1i32..=2,
         z in prop::sample::select(vec!["1/3", "2/3", "5/2", "4"]),
     ) {
-        let z = r(z);
         let b1 = Rational::from(&b0 + d);
-        let g = |a: [&Rational; 2], b: [&Rational; 3]| {
-            let a: Vec<Rational> = a.iter().map(|v| (*v).clone()).collect();
-            let b: Vec<Rational> = b.iter().map(|v| (*v).clone()).collect();
-            meijer_value(2, 1, &a, &b, &z, 40)
-        };
-        let b0_up = Rational::from(&b0 + 1);
-        let a0_down = Rational::from(&a0 - 1);
-        let (Ok(f), Ok(up), Ok(down)) = (
-            g([&a0, &a1], [&b0, &b1, &b2]),
-            g([&a0, &a1], [&b0_up, &b1, &b2]),
-            g([&a0_down, &a1], [&b0, &b1, &b2]),
-        ) else {
-            // a₀ − b_h a positive integer at one of the three points
-            prop_assume!(false);
-            return Ok(());
-        };
-        let d = f.digits.min(up.digits).min(down.digits);
-        prop_assert!(d >= 35, "{} {} {}", f.digits, up.digits, down.digits);
-        let coeff = Rational::from(1 + &b0) - &a0;
-        let rhs = Float::with_val(400, &f.value * &Float::with_val(400, &coeff));
-        let lhs = Float::with_val(400, &up.value + &down.value);
-        let scale = Float::with_val(64, up.value.abs_ref())
-            + Float::with_val(64, down.value.abs_ref())
-            + Float::with_val(64, rhs.abs_ref());
-        let diff = Float::with_val(400, &lhs - &rhs);
-        prop_assert!(
-            log10_abs(&scale) - log10_abs(&diff) >= f64::from(d) - 1.0,
-            "{} vs {}", lhs, rhs
-        );
+        let checked = check_contiguous_relation((2, 1), &[a0, a1], &[b0, b1, b2], &r(z))?;
+        prop_assume!(checked); // a₀ − b_h a positive integer at one of the three points
     }
 }
 
