@@ -13,6 +13,8 @@
 //!   down, so neither ever claims more than it was given. Identification compares relative
 //!   agreement, so it takes [`SignificantDigits`], built from decimal places by one function
 //!   ([`SignificantDigits::from_places`]).
+//! * How a digit count was obtained: [`Certainty`] — from an error bound that was tested, or
+//!   estimated from the agreement of two approximations.
 
 use rug::float::Round;
 use rug::ops::PowAssignRound;
@@ -320,6 +322,28 @@ mod tests {
         fn digits_held_fit_their_precision(prec in 1u32..1_000_000) {
             prop_assert!(min_bits_for_digits(digits_held(prec)) <= prec);
             prop_assert!(min_bits_for_digits(digits_held(prec) + 1) > prec);
+        }
+    }
+}
+
+/// How a count of digits of a value was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Certainty {
+    /// From an error bound on the value (a tail or doubling bound), tested at the next depth:
+    /// `|value − L| ≤ 10^{−digits}`.
+    Certain,
+    /// From the agreement of two approximations that are not themselves bounded (two Richardson
+    /// extrapolations at depths N and 2N, less one digit): an estimate, right on every tested case
+    /// but not proved.
+    Estimated,
+}
+
+impl Certainty {
+    /// The word a report puts before the count: `certain` or `estimated`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Certainty::Certain => "certain",
+            Certainty::Estimated => "estimated",
         }
     }
 }

@@ -3,7 +3,9 @@
 //! functions and their gate compare relative agreement.
 
 use apery::identify::identify_mobius;
-use apery::precision::{places_from_significant, significant_from_places, SignificantDigits};
+use apery::precision::{
+    places_from_significant, significant_from_places, Certainty, SignificantDigits,
+};
 use assert_cmd::Command;
 use rug::float::Constant;
 use rug::ops::Pow;
@@ -175,7 +177,7 @@ fn small_limit_is_not_verified_beyond_its_significant_digits() {
         rate: 10.0,
         delta: None,
         geometric: true,
-        extrapolated: false,
+        certainty: Certainty::Certain,
     };
     let pcf = Pcf::parse("1000n", "1").unwrap();
     let id = mobius("k", [0, 1], [1, 0]);
@@ -193,7 +195,7 @@ fn small_limit_is_not_verified_beyond_its_significant_digits() {
         rate: 10.0,
         delta: None,
         geometric: true,
-        extrapolated: false,
+        certainty: Certainty::Certain,
     };
     assert!(verify_limit(&pcf, limit, &id, std::slice::from_ref(&value), 97).is_none());
 }
@@ -325,4 +327,58 @@ fn walk_shows_a_small_limit_to_its_certain_places() {
     let limit = j["limit"].as_str().unwrap();
     assert_eq!(limit.split_once('.').unwrap().1.len(), 567, "{limit}");
     assert!(text.contains(&format!("limit     {limit}\n")), "{text}");
+}
+
+/// The rows of a catalog after `apery search SPACE` (a bundled space).
+fn catalogued(space: &str) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.sqlite");
+    let catalog = catalog.to_str().unwrap();
+    let space = format!("{}/search-spaces/{space}", env!("CARGO_MANIFEST_DIR"));
+    apery(&["search", &space, "--catalog", catalog, "-q"]);
+    let rows: serde_json::Value =
+        serde_json::from_str(&apery(&["query", "--format", "json", "--catalog", catalog])).unwrap();
+    rows.as_array().unwrap().clone()
+}
+
+/// A polynomially converging PCF's digits are the agreement of two Richardson extrapolations: an
+/// estimate, not a bound. `eval` calls them estimated (text and JSON, where `certain_digits` is
+/// null), and every catalog row verified from such a limit says so in its details (the ζ(3)
+/// family of `zeta3-slow`); rows of geometrically converging PCFs (the quickstart space) do not.
+/// Before, both were printed and catalogued as certain.
+#[test]
+fn extrapolated_digits_are_called_estimated() {
+    let args = [
+        "eval",
+        "--a",
+        "(n+1)^3+n^3",
+        "--b",
+        "-n^6",
+        "--digits",
+        "40",
+    ];
+    let text = apery(&args);
+    assert!(text.contains("\nestimated "), "{text}");
+    assert!(text.contains("Richardson extrapolation"), "{text}");
+    assert!(!text.contains("\ncertain "), "{text}");
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let j: serde_json::Value = serde_json::from_str(&apery(&json_args)).unwrap();
+    assert!(j["certain_digits"].is_null(), "{j}");
+    assert!(j["estimated_digits"].as_u64().unwrap() >= 40, "{j}");
+    let slow = catalogued("zeta3-slow.toml");
+    assert!(slow.len() >= 5, "{slow:?}");
+    for row in &slow {
+        assert_eq!(row["details"]["verified_digits_estimated"], true, "{row}");
+    }
+    let fast = catalogued("quickstart.toml");
+    assert!(fast.len() >= 30, "{}", fast.len());
+    for row in &fast {
+        assert!(
+            row["details"].get("verified_digits_estimated").is_none(),
+            "{row}"
+        );
+    }
+    let apery_pcf = apery(&["eval", "--a", "34n^3+51n^2+27n+5", "--b", "-n^6"]);
+    assert!(apery_pcf.contains("\ncertain   "), "{apery_pcf}");
 }

@@ -5,7 +5,7 @@ use apery::constants;
 use apery::identify::{identify_mobius, identify_relation, Identification};
 use apery::pcf::limit::{evaluate, settled_delta, EvalOptions, Limit, LimitError};
 use apery::pcf::Pcf;
-use apery::precision::{digits_to_write, Margin, SignificantDigits};
+use apery::precision::{digits_to_write, Certainty, Margin, SignificantDigits};
 use indicatif::ProgressBar;
 use rug::Float;
 use serde_json::json;
@@ -105,14 +105,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
             "a": pcf.a.python(),
             "b": pcf.b.python(),
             "limit": value,
-            "certain_digits": limit.digits.floor() as u64,
+            // decimal places; an estimate (Richardson extrapolation) is not called certain
+            "certain_digits": (limit.certainty == Certainty::Certain).then_some(limit.digits.floor() as u64),
+            "estimated_digits": (limit.certainty == Certainty::Estimated).then_some(limit.digits.floor() as u64),
             "depth": limit.depth,
             "delta": delta.map(|d| d.delta),
             "delta_depth": delta.map(|d| d.depth),
             "delta_settled": delta.map(|d| d.settled),
             "convergence_rate": limit.rate,
             "geometric_convergence": limit.geometric,
-            "extrapolated": limit.extrapolated,
+            "extrapolated": limit.certainty == Certainty::Estimated,
             "identification": id.as_ref().map(|i| json!({
                 "formula": i.formula(),
                 "relation": i.relation_string(),
@@ -128,10 +130,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     println!("PCF       {pcf}");
     println!("limit     {value}");
     println!(
-        "certain   {} digits (depth {}{}{})",
+        "{:<10}{} digits (depth {}{}{})",
+        limit.certainty.word(),
         limit.digits.floor(),
         limit.depth,
-        if limit.extrapolated {
+        if limit.certainty == Certainty::Estimated {
             ", Richardson extrapolation"
         } else {
             ""

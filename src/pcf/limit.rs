@@ -34,7 +34,7 @@
 
 use super::convergents::Convergents;
 use super::Pcf;
-use crate::precision::{digits_in_bits, Margin};
+use crate::precision::{digits_in_bits, Certainty, Margin};
 use rug::ops::PowAssign;
 use rug::{Assign, Float, Integer};
 use thiserror::Error;
@@ -79,7 +79,8 @@ impl Default for EvalOptions {
 pub struct Limit {
     /// `p_D/q_D` at the final depth `D`.
     pub value: Float,
-    /// Certain decimal digits after the point: `|value − L| ≤ 10^{−digits}`.
+    /// Decimal places after the point, `|value − L| ≤ 10^{−digits}`: certain or estimated, as
+    /// `certainty` says.
     pub digits: f64,
     /// Final depth `D`.
     pub depth: usize,
@@ -91,9 +92,10 @@ pub struct Limit {
     pub delta: Option<f64>,
     /// Whether convergence looked geometric or faster.
     pub geometric: bool,
-    /// Whether `value` is a Richardson extrapolation (polynomially converging PCFs), with `digits`
-    /// estimated from two extrapolations at depths `D/2` and `D`.
-    pub extrapolated: bool,
+    /// How `digits` was obtained: [`Certainty::Certain`] from the tested doubling or geometric
+    /// bound, [`Certainty::Estimated`] when `value` is a Richardson extrapolation (polynomially
+    /// converging PCFs), with `digits` the agreement of two extrapolations at depths `D/2` and `D`.
+    pub certainty: Certainty,
 }
 
 /// Order of the Richardson extrapolation.
@@ -290,7 +292,11 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
                 0.0
             };
             let delta = blind_delta(&lo.conv, &hi.conv);
-            let extrapolated = value.is_some();
+            let certainty = if value.is_some() {
+                Certainty::Estimated
+            } else {
+                Certainty::Certain
+            };
             return Ok(Limit {
                 value: value.unwrap_or(hi.x),
                 digits: digits.max(0.0),
@@ -298,7 +304,7 @@ pub fn evaluate(pcf: &Pcf, opts: &EvalOptions) -> Result<Limit, LimitError> {
                 rate,
                 delta,
                 geometric,
-                extrapolated,
+                certainty,
             });
         }
         prev_double = Some(d_double);

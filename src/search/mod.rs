@@ -21,6 +21,7 @@ use crate::pcf::factorial_reduction::{self, FrVerdict};
 use crate::pcf::first_pass::{Screen, LANES};
 use crate::pcf::limit::EvalOptions;
 use crate::pcf::Pcf;
+use crate::precision::Certainty;
 use crate::space::{evaluate_targets, SearchSpace};
 use crate::verify::{evaluate_significant, latex_equation, verify_limit, Verified};
 use anyhow::{Context, Result};
@@ -716,6 +717,18 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
         DELTA_MAX_DEPTH,
         crate::pcf::limit::DELTA_SETTLED_TOL,
     );
+    let mut details = serde_json::json!({
+        "latex": latex_equation(v),
+        "relation": v.identification.relation_string(),
+        "delta_depth": settled.map(|d| d.depth),
+        "delta_settled": settled.map(|d| d.settled),
+        "numerator": v.identification.numerator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        "denominator": v.identification.denominator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+    });
+    if v.limit.certainty == Certainty::Estimated {
+        // the limit's digits are the agreement of two Richardson extrapolations, not a bound
+        details["verified_digits_estimated"] = serde_json::Value::Bool(true);
+    }
     let c = Conjecture {
         kind: "pcf".into(),
         canonical_key: format!("pcf:{}", v.key),
@@ -731,14 +744,7 @@ pub fn conjecture_row(v: &Verified, space: &str, space_hash: &str) -> (Conjectur
         space: space.to_string(),
         space_hash: space_hash.to_string(),
         variants: 1,
-        details: serde_json::json!({
-            "latex": latex_equation(v),
-            "relation": v.identification.relation_string(),
-            "delta_depth": settled.map(|d| d.depth),
-            "delta_settled": settled.map(|d| d.settled),
-            "numerator": v.identification.numerator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-            "denominator": v.identification.denominator.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
-        }),
+        details,
         cmf_sources: Vec::new(),
     };
     (c, simp)
