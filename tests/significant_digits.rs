@@ -329,16 +329,39 @@ fn walk_shows_a_small_limit_to_its_certain_places() {
     assert!(text.contains(&format!("limit     {limit}\n")), "{text}");
 }
 
-/// The rows of a catalog after `apery search SPACE` (a bundled space).
-fn catalogued(space: &str) -> Vec<serde_json::Value> {
+/// `apery search SPACE` (a bundled space) into a fresh catalog: the folder holding it (kept alive
+/// by the caller) and the catalog's path.
+fn searched(space: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
-    let catalog = dir.path().join("catalog.sqlite");
-    let catalog = catalog.to_str().unwrap();
+    let catalog = dir
+        .path()
+        .join("catalog.sqlite")
+        .to_str()
+        .unwrap()
+        .to_string();
     let space = format!("{}/search-spaces/{space}", env!("CARGO_MANIFEST_DIR"));
-    apery(&["search", &space, "--catalog", catalog, "-q"]);
-    let rows: serde_json::Value =
-        serde_json::from_str(&apery(&["query", "--format", "json", "--catalog", catalog])).unwrap();
+    apery(&["search", &space, "--catalog", &catalog, "-q"]);
+    (dir, catalog)
+}
+
+/// The rows of a catalog after `apery search SPACE`.
+fn catalogued(space: &str) -> Vec<serde_json::Value> {
+    let (_dir, catalog) = searched(space);
+    let rows: serde_json::Value = serde_json::from_str(&apery(&[
+        "query",
+        "--format",
+        "json",
+        "--catalog",
+        &catalog,
+    ]))
+    .unwrap();
     rows.as_array().unwrap().clone()
+}
+
+/// The `apery query` table of a catalog after `apery search SPACE`.
+fn table_of(space: &str) -> String {
+    let (_dir, catalog) = searched(space);
+    apery(&["query", "--catalog", &catalog])
 }
 
 /// A polynomially converging PCF's digits are the agreement of two Richardson extrapolations: an
@@ -372,6 +395,10 @@ fn extrapolated_digits_are_called_estimated() {
         assert_eq!(row["details"]["verified_digits_estimated"], true, "{row}");
     }
     let fast = catalogued("quickstart.toml");
+    assert!(
+        table_of("zeta3-slow.toml").contains("  ~45  "),
+        "the table marks estimated digits"
+    );
     assert!(fast.len() >= 30, "{}", fast.len());
     for row in &fast {
         assert!(

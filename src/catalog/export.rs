@@ -72,6 +72,16 @@ fn aligned(header: &[&str], cells: &[Vec<String>]) -> String {
 
 /// PCF rows under `a(n)`, `b(n)`; ESMA rows (whose `a` is the left-hand side and `b` the sign
 /// period) in a table of their own with those headers.
+/// The digits cell of the table: `45`, or `~45` when they rest on an estimated limit
+/// ([`Conjecture::digits_estimated`]).
+fn digits_cell(c: &Conjecture) -> String {
+    if c.digits_estimated() {
+        format!("~{}", c.verified_digits)
+    } else {
+        c.verified_digits.to_string()
+    }
+}
+
 fn table(rows: &[Conjecture]) -> String {
     let first_line = |c: &Conjecture| c.relation.lines().next().unwrap_or_default().to_string();
     let (esma, pcf): (Vec<&Conjecture>, Vec<&Conjecture>) =
@@ -88,7 +98,7 @@ fn table(rows: &[Conjecture]) -> String {
                     c.a.clone(),
                     c.b.clone(),
                     first_line(c),
-                    c.verified_digits.to_string(),
+                    digits_cell(c),
                     fmt_opt(c.delta),
                     fmt_opt(c.convergence_rate),
                     c.variants.to_string(),
@@ -331,8 +341,16 @@ fn latex(rows: &[Conjecture]) -> String {
         }
         writeln!(
             out,
-            "% verified to {} digits ({} variant(s), space {})\n\\begin{{equation}}\n{}\n\\end{{equation}}",
-            c.verified_digits, c.variants, c.space, body
+            "% verified to {} digits{} ({} variant(s), space {})\n\\begin{{equation}}\n{}\n\\end{{equation}}",
+            c.verified_digits,
+            if c.digits_estimated() {
+                " (estimated: Richardson extrapolation)"
+            } else {
+                ""
+            },
+            c.variants,
+            c.space,
+            body
         )
         .unwrap();
     }

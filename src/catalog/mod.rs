@@ -35,9 +35,10 @@ pub struct Conjecture {
     pub relation: String,
     /// Leading digits of the limit.
     pub limit: String,
-    /// Significant digits to which the limit and the relation agree, all certain:
-    /// `min(relative agreement, P + ⌊log₁₀|x|⌋)` for a limit certain to `P` decimal places
-    /// ([`crate::verify::verify_limit`]; ESMA: the significant digits compared).
+    /// Significant digits to which the limit and the relation agree, all certain unless
+    /// [`Conjecture::digits_estimated`]: `min(relative agreement, P + ⌊log₁₀|x|⌋)` for a limit
+    /// known to `P` decimal places ([`crate::verify::verify_limit`]; ESMA: the significant digits
+    /// compared).
     pub verified_digits: u32,
     /// Depth of the verifying evaluation.
     pub depth: u64,
@@ -120,6 +121,14 @@ CREATE TABLE IF NOT EXISTS progress (
     PRIMARY KEY (space_hash, start, end)
 );
 ";
+
+impl Conjecture {
+    /// Whether `verified_digits` rests on an estimated limit (`details.verified_digits_estimated`:
+    /// a polynomially converging PCF evaluated by Richardson extrapolation) rather than a bound.
+    pub fn digits_estimated(&self) -> bool {
+        self.details.get("verified_digits_estimated") == Some(&serde_json::Value::Bool(true))
+    }
+}
 
 impl Catalog {
     /// Opens (creating if needed) the catalog at `path`.

@@ -38,7 +38,9 @@ pub struct Args {
     /// see `apery constants`) or a constant as named in the search space.
     #[arg(long)]
     constant: Option<String>,
-    /// Only conjectures verified to at least this many digits.
+    /// Only conjectures verified to at least this many significant digits. In the table, `~45`
+    /// marks digits that rest on an estimated limit (a polynomially converging PCF evaluated by
+    /// Richardson extrapolation), not on an error bound.
     #[arg(long)]
     min_digits: Option<u32>,
     /// Only this kind.
