@@ -88,18 +88,23 @@ fn significant_digits_never_over_claim_on_real_errors() {
     }
 }
 
-fn walk(args: &[&str]) -> String {
+/// The standard output of `apery ARGS`, which must succeed.
+fn apery(args: &[&str]) -> String {
     let out = Command::cargo_bin("apery")
         .unwrap()
-        .args(["cmf", "walk"])
-        .arg(format!(
-            "{}/tests/fixtures/cmf/bessel_ratio.toml",
-            env!("CARGO_MANIFEST_DIR")
-        ))
         .args(args)
         .assert()
         .success();
     String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+}
+
+/// `apery cmf walk` of the Bessel-ratio field fixture with `args`.
+fn walk(args: &[&str]) -> String {
+    let field = format!(
+        "{}/tests/fixtures/cmf/bessel_ratio.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    apery(&[&["cmf", "walk", field.as_str()], args].concat())
 }
 
 /// `cmf walk` of a field whose limit I₁(1/500)/I₀(1/500) = 0.000999999500… is certain to 566 decimal
@@ -248,15 +253,6 @@ fn large_limit_pcf_claims_all_its_significant_digits() {
     let exact = Float::with_val(4000, 4000u32) / pi(4000);
     let real = real_agreement(&v.limit.value, &exact);
     assert!(claimed <= real, "{claimed} claimed, {real} real");
-}
-
-fn apery(args: &[&str]) -> String {
-    let out = Command::cargo_bin("apery")
-        .unwrap()
-        .args(args)
-        .assert()
-        .success();
-    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
 }
 
 /// `apery search` catalogs the limit 4000/π = 1273.2… with its significant digits: the certain
