@@ -187,21 +187,12 @@ fn small_limit_is_not_verified_beyond_its_significant_digits() {
     let pcf = Pcf::parse("1000n", "1").unwrap();
     let id = mobius("k", [0, 1], [1, 0]);
     // The formula x = k with k the value itself agrees with the value to all its precision.
-    let v = verify_limit(&pcf, limit, &id, std::slice::from_ref(&value), 90).unwrap();
+    let v = verify_limit(&pcf, limit.clone(), &id, std::slice::from_ref(&value), 90).unwrap();
     let real = real_agreement(&value, &exact);
     assert_eq!(real, 97, "the formula's value against the true limit");
     assert_eq!(v.identification.verified_digits, 96);
     assert!(v.identification.verified_digits <= real);
     // A threshold in significant digits: 97 are asked, 96 are certain.
-    let limit = Limit {
-        value: value.clone(),
-        digits: 100.0,
-        depth: 64,
-        rate: 10.0,
-        delta: None,
-        geometric: true,
-        certainty: Certainty::Certain,
-    };
     assert!(verify_limit(&pcf, limit, &id, std::slice::from_ref(&value), 97).is_none());
 }
 

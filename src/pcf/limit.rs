@@ -74,7 +74,7 @@ impl Default for EvalOptions {
     }
 }
 
-/// A PCF's limit with the digits that are certain.
+/// A PCF's limit with its digits (certain, or estimated for an extrapolation: `certainty`).
 #[derive(Clone, Debug)]
 pub struct Limit {
     /// `p_D/q_D` at the final depth `D`.
