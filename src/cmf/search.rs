@@ -28,7 +28,6 @@ use crate::cmf::to_pcf::{trajectory_to_pcf, ToPcfError};
 use crate::cmf::walk::{WalkOptions, Walker};
 use crate::identify::identify_mobius;
 use crate::pcf::limit::EvalOptions;
-use crate::precision::Margin;
 use crate::search::{conjecture_row, plan_chunks, run_chunks};
 use crate::space::cmf::CmfSpace;
 use crate::verify::{evaluate_significant, significant, verify_limit};
@@ -232,15 +231,7 @@ fn round6(x: f64) -> f64 {
 impl<'a> CmfSearcher<'a> {
     /// Evaluates the targets.
     pub fn new(space: &'a CmfSpace) -> Result<CmfSearcher<'a>> {
-        let prec = Margin::CONSTANTS.bits(space.verify_digits);
-        let mut named = Vec::new();
-        for t in &space.targets {
-            let v = t
-                .expr
-                .eval(prec)
-                .with_context(|| format!("evaluating target constant '{}'", t.name))?;
-            named.push((t.name.clone(), v));
-        }
+        let named = crate::space::evaluate_targets(&space.targets, space.verify_digits)?;
         Ok(CmfSearcher {
             space,
             targets: named.iter().map(|x| x.1.clone()).collect(),

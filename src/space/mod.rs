@@ -8,7 +8,6 @@ pub mod cmf;
 pub mod esma;
 
 use crate::constants::Expr;
-use crate::pcf::limit::bits_for_digits;
 use crate::poly::{parse_with_params, PolyExpr};
 use rug::Float;
 use serde::Deserialize;
@@ -145,11 +144,12 @@ pub struct Target {
 }
 
 /// The targets evaluated for verifying `digits` digits: each value `x` at
-/// `bits_for_digits(digits) + 64` bits (64 guard bits), with the target's name as written. The
-/// same precision for the PCF search and the CMF search, so both identify against the same values.
+/// [`Margin::CONSTANTS`] (`⌈(D + 20)·log₂10⌉ + 128` bits, 64 bits beyond a limit's working
+/// precision), with the target's name as written. The same precision for the PCF search and the
+/// CMF search, so both identify against the same values.
 pub fn evaluate_targets(targets: &[Target], digits: u32) -> anyhow::Result<Vec<(String, Float)>> {
     use anyhow::Context;
-    let prec = bits_for_digits(digits) + 64;
+    let prec = crate::precision::Margin::CONSTANTS.bits(digits);
     targets
         .iter()
         .map(|t| {
