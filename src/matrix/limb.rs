@@ -160,10 +160,13 @@ impl Factor {
             Node::Big(b) => {
                 for (k, v) in b.e.iter().enumerate() {
                     f.neg[k] = *v < 0;
-                    // GMP's limbs (normalised: no zero limb on top) regrouped into 64-bit limbs
+                    // GMP's limbs (normalised: no zero limb on top) regrouped into 64-bit limbs;
+                    // `limb_t` is `u64` or `u32` depending on the target
                     let per = 64 / limb_t::BITS as usize;
                     for (i, &l) in v.as_limbs().iter().enumerate() {
-                        f.mag[k][i / per] |= u64::from(l) << ((i % per) * limb_t::BITS as usize);
+                        #[allow(clippy::useless_conversion)]
+                        let l = u64::from(l);
+                        f.mag[k][i / per] |= l << ((i % per) * limb_t::BITS as usize);
                     }
                     f.len[k] = v.significant_bits().div_ceil(64) as u8;
                 }
@@ -451,7 +454,10 @@ mod tests {
                     .collect(),
             );
             let mi = m.clone().into_int();
-            assert_eq!(short_product(&[id.clone()]), Some(IntMatrix::identity(d)));
+            assert_eq!(
+                short_product(std::slice::from_ref(&id)),
+                Some(IntMatrix::identity(d))
+            );
             assert_eq!(
                 short_product(&vec![id.clone(); 16]),
                 Some(IntMatrix::identity(d))
