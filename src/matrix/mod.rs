@@ -2,8 +2,10 @@
 //!
 //! [`product`] holds the one balanced product tree of the crate: PCF convergents
 //! (`crate::pcf::convergents`, 2×2) and CMF walks (`crate::cmf::walk`, any size) both multiply
-//! their step matrices with it.
+//! their step matrices with it. [`limb`] multiplies short runs of small matrices exactly on
+//! fixed-width two's-complement limbs, without a GMP call per entry product.
 
+pub mod limb;
 pub mod product;
 
 use rug::{Assign, Integer, Rational};
