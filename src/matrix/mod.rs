@@ -2,8 +2,10 @@
 //!
 //! [`product`] holds the one balanced product tree of the crate: PCF convergents
 //! (`crate::pcf::convergents`, 2×2) and CMF walks (`crate::cmf::walk`, any size) both multiply
-//! their step matrices with it.
+//! their step matrices with it. [`content`] finds the smooth part of a matrix's content (the gcd
+//! of its entries) without multi-limb gcds.
 
+pub mod content;
 pub mod product;
 
 use rug::{Assign, Integer, Rational};
