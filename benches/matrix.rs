@@ -1,5 +1,5 @@
 //! The content of a matrix: the full gcd fold ([`IntMatrix::content`]) against the smooth part
-//! found by word moduli ([`smooth_content`]), on nodes of the ₄F₃ walk
+//! found by word moduli ([`smooth_content`], and its one pass [`capped_smooth_content`]), on nodes of the ₄F₃ walk
 //! (`pfq(4,3,1)`, trajectory and start (1,1,2,2,3,3,4), as in bench `cmf`) spanning
 //! 8 to 500 steps from step 500: each node is the product of its two projective halves, as the
 //! walk's product tree forms it. The set-up prints, for every node and bound, the share of the
@@ -7,7 +7,7 @@
 
 use apery::cmf::load;
 use apery::cmf::walk::Walker;
-use apery::matrix::content::smooth_content;
+use apery::matrix::content::{capped_smooth_content, smooth_content};
 use apery::matrix::IntMatrix;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -46,14 +46,21 @@ fn content(c: &mut Criterion) {
         let full = node.content();
         let bits = log2(&full);
         let width = node.e.iter().map(|x| x.significant_bits()).max().unwrap();
-        let bounds = [50, 200, 1000, 4 * span];
+        let mut bounds = vec![50, 200, 1000, 4 * span];
+        bounds.sort_unstable();
+        bounds.dedup();
+        let capped_bounds = [50, 4 * span];
+        let share = |s: &rug::Integer| {
+            assert!(full.is_divisible(s));
+            100.0 * log2(s) / bits.max(1.0)
+        };
         let shares: Vec<String> = bounds
             .iter()
-            .map(|&b| {
-                let s = smooth_content(&node.e, b);
-                assert!(full.is_divisible(&s));
-                format!("B={b}: {:.1}%", 100.0 * log2(&s) / bits.max(1.0))
-            })
+            .map(|&b| format!("B={b}: {:.1}%", share(&smooth_content(&node.e, b))))
+            .chain(capped_bounds.iter().map(|&b| {
+                let s = capped_smooth_content(&node.e, b);
+                format!("capped B={b}: {:.1}%", share(&s))
+            }))
             .collect();
         eprintln!(
             "span {span}: entries ≤ {width} bits, content {bits:.0} bits; {}",
@@ -66,6 +73,12 @@ fn content(c: &mut Criterion) {
             g.bench_function(format!("span {span}: smooth_content B={bound}"), |b| {
                 b.iter(|| black_box(smooth_content(black_box(&node.e), bound)))
             });
+        }
+        for bound in capped_bounds {
+            g.bench_function(
+                format!("span {span}: capped_smooth_content B={bound}"),
+                |b| b.iter(|| black_box(capped_smooth_content(black_box(&node.e), bound))),
+            );
         }
     }
     g.finish();

@@ -20,10 +20,8 @@ pub const TABLE_BOUND: u32 = 1 << 16;
 /// Bits of a word that the powers `p^{e_p}` of one small prime may fill (see [`exponent`]).
 const SMALL_PRIME_BITS: u32 = 21;
 
-/// One modulus `m = ∏ p^{e_p}` over consecutive odd primes, `m ≤ Limb::MAX`.
+/// One modulus `m = ∏ p^{e_p} ≤ Limb::MAX` over consecutive odd primes.
 struct Modulus {
-    /// The product.
-    m: Limb,
     /// Its prime powers `p^{e_p}`, with their primes.
     powers: Vec<(u32, Limb)>,
 }
@@ -39,6 +37,31 @@ fn exponent(p: u32) -> u32 {
         e += 1;
     }
     e
+}
+
+/// Raises the prime powers `p^e` of a modulus whose every power divided the content so far to
+/// powers that share the word evenly (`p^E < 2^⌊63/k⌋` for `k` primes, at least the power it had),
+/// so that a prime holding much of the content is found many digits at a time.
+fn refill(powers: &mut [(u32, Limb)]) {
+    let bits = 63 / powers.len() as u32;
+    let filled: Vec<(u32, u128)> = powers
+        .iter()
+        .map(|&(p, pe)| {
+            let mut q = u128::from(pe);
+            while q * u128::from(p) < 1 << bits {
+                q *= u128::from(p);
+            }
+            (p, q)
+        })
+        .collect();
+    let prod = filled.iter().try_fold(1u128, |a, &(_, q)| {
+        a.checked_mul(q).filter(|&m| m <= u128::from(Limb::MAX))
+    });
+    if prod.is_some() {
+        for (slot, (_, q)) in powers.iter_mut().zip(filled) {
+            slot.1 = q as Limb;
+        }
+    }
 }
 
 /// The odd primes in `lo..=hi`, ascending (a sieve of Eratosthenes up to `hi`).
@@ -66,26 +89,20 @@ fn odd_primes(lo: u32, hi: u32) -> Vec<u32> {
 /// the product stays a word.
 fn group(ps: &[u32]) -> Vec<Modulus> {
     let mut out = Vec::new();
-    let mut cur = Modulus {
-        m: 1,
-        powers: Vec::new(),
-    };
+    let (mut m, mut powers) = (1u128, Vec::new());
     for &p in ps {
         let pe = Limb::try_from(u128::from(p).pow(exponent(p))).expect("p^e_p fits a word");
-        if u128::from(cur.m) * u128::from(pe) > u128::from(Limb::MAX) {
-            out.push(std::mem::replace(
-                &mut cur,
-                Modulus {
-                    m: 1,
-                    powers: Vec::new(),
-                },
-            ));
+        if m * u128::from(pe) > u128::from(Limb::MAX) {
+            out.push(Modulus {
+                powers: std::mem::take(&mut powers),
+            });
+            m = 1;
         }
-        cur.m *= pe;
-        cur.powers.push((p, pe));
+        m *= u128::from(pe);
+        powers.push((p, pe));
     }
-    if !cur.powers.is_empty() {
-        out.push(cur);
+    if !powers.is_empty() {
+        out.push(Modulus { powers });
     }
     out
 }
@@ -127,6 +144,20 @@ fn word_gcd<'a>(q: Limb, xs: impl Iterator<Item = &'a Integer>) -> Limb {
 ///
 /// The caller divides the entries exactly by it ([`divide_out`]).
 pub fn smooth_content(entries: &[Integer], bound: u32) -> Integer {
+    smooth_part(entries, bound, true)
+}
+
+/// The part of the content found by one pass of [`smooth_content`]'s words, without repeats:
+/// `gcd(content, 2^∞ · ∏_{3 ≤ p ≤ bound} p^{e_p})` with the table's exponents `e_p` (3^13, 5^9,
+/// 7^7, …, one power of every prime past 2^21). It divides [`smooth_content`]; it is cheaper when
+/// the content holds small primes to high powers, and what it leaves is found again at the node
+/// above.
+pub fn capped_smooth_content(entries: &[Integer], bound: u32) -> Integer {
+    smooth_part(entries, bound, false)
+}
+
+/// [`smooth_content`] (`repeat`) or [`capped_smooth_content`].
+fn smooth_part(entries: &[Integer], bound: u32, repeat: bool) -> Integer {
     let nz: Vec<&Integer> = entries.iter().filter(|x| **x != 0).collect();
     let mut c = Integer::from(1);
     if nz.is_empty() || bound < 2 {
@@ -145,8 +176,9 @@ pub fn smooth_content(entries: &[Integer], bound: u32) -> Integer {
     // divided).
     let mut work: Option<Vec<Integer>> = None;
     let mut each = |md: &Modulus| {
-        let mut q = md.m;
+        let mut powers = md.powers.clone();
         loop {
+            let q: Limb = powers.iter().map(|&(_, pe)| pe).product();
             let g = match &work {
                 None => word_gcd(q, nz.iter().copied()),
                 Some(w) => word_gcd(q, w.iter()),
@@ -155,17 +187,15 @@ pub fn smooth_content(entries: &[Integer], bound: u32) -> Integer {
                 return;
             }
             c *= g;
-            // The whole powers that divide g: those primes may divide the content further.
-            let whole: Limb = md
-                .powers
-                .iter()
-                .filter(|&&(_, pe)| q % pe == 0 && g % pe == 0)
-                .map(|&(_, pe)| pe)
-                .product();
-            if whole == 1 {
+            if !repeat {
                 return;
             }
-            let d = Integer::from(whole);
+            // The whole powers that divide g: those primes may divide the content further.
+            powers.retain(|&(_, pe)| g % pe == 0);
+            if powers.is_empty() {
+                return;
+            }
+            let d = Integer::from(powers.iter().map(|&(_, pe)| pe).product::<Limb>());
             match &mut work {
                 None => {
                     work = Some(
@@ -176,7 +206,7 @@ pub fn smooth_content(entries: &[Integer], bound: u32) -> Integer {
                 }
                 Some(w) => w.iter_mut().for_each(|x| x.div_exact_mut(&d)),
             }
-            q = whole;
+            refill(&mut powers);
         }
     };
     let t = table();
@@ -192,8 +222,7 @@ pub fn smooth_content(entries: &[Integer], bound: u32) -> Integer {
                 .filter(|&(p, _)| p <= bound)
                 .collect();
             if !powers.is_empty() {
-                let m = powers.iter().map(|&(_, pe)| pe).product();
-                each(&Modulus { m, powers });
+                each(&Modulus { powers });
             }
         }
     } else {
@@ -234,6 +263,25 @@ mod tests {
             while r.is_divisible_u(d) {
                 r.div_exact_u_mut(d);
                 s *= d;
+            }
+        }
+        s
+    }
+
+    /// `2^{v₂(g)} · ∏_{3 ≤ p ≤ bound} p^{min(v_p(g), e_p)}` by trial division (1 for `bound < 2`).
+    fn capped_part_oracle(g: &Integer, bound: u32) -> Integer {
+        let mut r = g.clone().abs();
+        let mut s = Integer::from(1);
+        if r == 0 {
+            return s;
+        }
+        for d in 2..=bound {
+            let prime = (2..d).all(|k| d % k != 0);
+            let mut e = 0;
+            while prime && r.is_divisible_u(d) && (d == 2 || e < exponent(d)) {
+                r.div_exact_u_mut(d);
+                s *= d;
+                e += 1;
             }
         }
         s
@@ -293,7 +341,10 @@ mod tests {
             if g != 0 {
                 prop_assert!(g.is_divisible(&s));
             }
-            prop_assert_eq!(s, smooth_part_oracle(&g, bound));
+            prop_assert_eq!(&s, &smooth_part_oracle(&g, bound));
+            let capped = capped_smooth_content(&m.e, bound);
+            prop_assert!(s.is_divisible(&capped));
+            prop_assert_eq!(capped, capped_part_oracle(&g, bound));
         }
     }
 
@@ -345,6 +396,11 @@ mod tests {
             q.clone() * 121,
         ];
         assert_eq!(smooth_content(&e, 1000), q);
+        // One pass stops at the table's powers 3^13·5^9·7^7.
+        assert_eq!(
+            capped_smooth_content(&e, 1000),
+            1_594_323 * 1_953_125 * 823_543u128
+        );
     }
 
     #[test]
@@ -386,7 +442,7 @@ mod tests {
 
     /// The table's moduli are words, and its primes are each odd prime once, ascending.
     #[test]
-    fn table_moduli_are_products_of_consecutive_prime_powers() {
+    fn table_moduli_are_words_of_consecutive_prime_powers() {
         let t = table();
         let primes: Vec<u32> = t
             .iter()
@@ -398,7 +454,7 @@ mod tests {
                 assert_eq!(u128::from(pe), u128::from(p).pow(exponent(p)));
                 a * u128::from(pe)
             });
-            assert_eq!(prod, u128::from(md.m));
+            assert!(prod <= u128::from(Limb::MAX));
         }
     }
 }
