@@ -113,19 +113,61 @@ fn table() -> &'static [Modulus] {
     TABLE.get_or_init(|| group(&odd_primes(3, TABLE_BOUND)))
 }
 
-/// `gcd(q, x₁, x₂, …)` for a word `q` and nonzero integers `xᵢ`, stopping at 1: one
-/// `mpn_gcd_1` (a reduction of `|xᵢ|` modulo the running gcd, then a word gcd) per entry.
+/// `d⁻¹ mod 2^w` for an odd word `d`, by Newton's iteration `x ← x·(2 − d·x)`, which doubles the
+/// correct low bits (`x = d` is right to 3 bits: `d² ≡ 1 mod 8`).
+fn inverse(d: Limb) -> Limb {
+    let mut x = d;
+    for _ in 0..6 {
+        x = x.wrapping_mul((2 as Limb).wrapping_sub(d.wrapping_mul(x)));
+    }
+    debug_assert_eq!(d.wrapping_mul(x), 1);
+    x
+}
+
+/// A word `r ≤ d` with `x ≡ −r·2^{wn} (mod d)` for the `n` limbs `x` and an odd word `d` (`dinv`
+/// its inverse): Hensel's exact-division loop (GMP's `mpn_modexact_1_odd`, Montgomery's
+/// reduction a limb at a time: `s = xᵢ − c`, `q = s·d⁻¹ mod 2^w`, `c = ⌊q·d / 2^w⌋ + borrow`).
+/// Since `2^w` is prime to `d`, `gcd(d, x) = gcd(d, r)`. Two multiplications a limb; GMP's
+/// `mpn_mod_1` takes a slower path for these moduli in this build.
+fn hensel_residue(x: &[Limb], d: Limb, dinv: Limb) -> Limb {
+    let mut c: Limb = 0;
+    for &xi in x {
+        let (s, borrow) = xi.overflowing_sub(c);
+        let q = s.wrapping_mul(dinv);
+        let h = ((u128::from(q) * u128::from(d)) >> Limb::BITS) as Limb;
+        c = h + Limb::from(borrow);
+    }
+    c
+}
+
+/// `gcd(a, b)` of words (binary: Stein's algorithm).
+fn gcd_word(mut a: Limb, mut b: Limb) -> Limb {
+    if a == 0 || b == 0 {
+        return a | b;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// `gcd(q, x₁, x₂, …)` for an odd word `q` and integers `xᵢ`, stopping at 1: one
+/// [`hensel_residue`] modulo the running gcd and a word gcd per entry.
 fn word_gcd<'a>(q: Limb, xs: impl Iterator<Item = &'a Integer>) -> Limb {
     let mut g = q;
     for x in xs {
-        let l = x.as_limbs();
-        debug_assert!(!l.is_empty());
-        // SAFETY: `l` is the nonzero magnitude of `x` (`l.len()` limbs, the last nonzero), and
-        // `g ≥ 1`: mpn_gcd_1's preconditions.
-        g = unsafe { gmp::mpn_gcd_1(l.as_ptr(), l.len() as gmp::size_t, g) };
         if g == 1 {
             break;
         }
+        g = gcd_word(g, hensel_residue(x.as_limbs(), g, inverse(g)));
     }
     g
 }
@@ -345,6 +387,28 @@ mod tests {
             let capped = capped_smooth_content(&m.e, bound);
             prop_assert!(s.is_divisible(&capped));
             prop_assert_eq!(capped, capped_part_oracle(&g, bound));
+        }
+    }
+
+    proptest! {
+        /// `x ≡ −r·2^{64n} (mod d)` for Hensel's residue, and the word gcd is the gcd.
+        #[test]
+        fn hensel_residue_is_a_scaled_remainder(
+            limbs in proptest::collection::vec(any::<Limb>(), 1..6),
+            d in any::<Limb>(),
+            b in any::<Limb>(),
+        ) {
+            let d = d | 1;
+            let x = Integer::from_digits(&limbs, rug::integer::Order::Lsf);
+            let r = hensel_residue(&limbs, d, inverse(d));
+            prop_assert!(r <= d);
+            let scaled = Integer::from(r) << (Limb::BITS * limbs.len() as u32);
+            prop_assert!(Integer::from(&x + &scaled).is_divisible(&Integer::from(d)));
+            prop_assert_eq!(
+                Integer::from(gcd_word(d, r)),
+                Integer::from(d).gcd(&x)
+            );
+            prop_assert_eq!(Integer::from(gcd_word(d, b)), Integer::from(d).gcd(&Integer::from(b)));
         }
     }
 
