@@ -181,6 +181,39 @@ impl SignificantDigits {
         SignificantDigits(significant_from_places(x, places).min(digits_held(x.prec())))
     }
 
+    /// The significant digits to which two computed values prove that the exact values they stand
+    /// for agree. `x` and `y` approximate `X` and `Y` with `|x − X| + |y − Y| ≤ slack`; the count
+    /// is the largest `S` with
+    ///
+    /// `r = (|x − y| + slack) / (|x| − slack) ≤ 10^{−S}`,
+    ///
+    /// which gives `|X − Y| ≤ |x − y| + slack ≤ 10^{−S}·(|x| − slack) ≤ 10^{−S}·|X|`: the unit of
+    /// the crate with `X` as the value. `r` is rounded up (numerator up, denominator down), and
+    /// for `r ∈ [10^e, 10^{e+1})` the count is `S = −e − 1` ([`decimal_exponent`]; `S = −e` only
+    /// when `r = 10^e` exactly, which a binary `r < 1` never is). Clamped at 0, and capped at the
+    /// digits the precision of `x` holds ([`digits_held`]), also when `x = y` and `slack = 0`.
+    /// 0 when `|x| ≤ slack` (not even the sign of `X` is known).
+    pub fn of_agreement(x: &Float, y: &Float, slack: &Float) -> SignificantDigits {
+        const PREC: u32 = 64;
+        let cap = digits_held(x.prec());
+        let (hi, lo) = if *x >= *y { (x, y) } else { (y, x) };
+        let (diff, _) = Float::with_val_round(PREC, hi - lo, Round::Up);
+        let (num, _) = Float::with_val_round(PREC, &diff + slack, Round::Up);
+        let abs = Float::with_val(x.prec(), x.abs_ref());
+        let (den, _) = Float::with_val_round(PREC, &abs - slack, Round::Down);
+        if den <= 0 || !num.is_finite() {
+            return SignificantDigits(0);
+        }
+        if num.is_zero() {
+            return SignificantDigits(cap);
+        }
+        let (r, _) = Float::with_val_round(PREC, &num / &den, Round::Up);
+        match decimal_exponent(&r) {
+            Some(e) => SignificantDigits((-e - 1).clamp(0, i64::from(cap)) as u32),
+            None => SignificantDigits(0),
+        }
+    }
+
     /// `n` digits that are already significant (relative), e.g. a constant or a value computed to
     /// `n` significant digits.
     pub const fn relative(n: u32) -> SignificantDigits {
@@ -315,6 +348,39 @@ mod tests {
             let bigger = Float::with_val(200, &x * 10u32);
             prop_assert_eq!(significant_from_places(&bigger, places + 1), significant_from_places(&x, places + 1) + 1);
             prop_assert!(places_from_significant(&x, places + more) >= places_from_significant(&x, places));
+        }
+
+        /// The agreement proved from two values within a slack is the exact agreement of the
+        /// worst case, `(|x − y| + slack)·10^S ≤ |x| − slack` in rationals, or one digit less
+        /// (the rounding up of the ratio), never more, and capped by the precision of `x`.
+        #[test]
+        fn agreement_is_the_exact_worst_case_agreement(
+            x in value(),
+            d in 1u64..u64::MAX,
+            shift in 1i32..2000,
+            slack_shift in prop::option::of(1i32..2100),
+        ) {
+            let mut y = Float::with_val(3000, d);
+            y >>= 64 + shift;
+            y = Float::with_val(3000, (y + 1u32) * &x);
+            let x = Float::with_val(3000, &x);
+            let slack = match slack_shift {
+                Some(k) => Float::with_val(3000, x.abs_ref()) >> k,
+                None => Float::new(3000),
+            };
+            let got = SignificantDigits::of_agreement(&x, &y, &slack).get();
+            let cap = digits_held(3000);
+            let q = |f: &Float| f.to_rational().unwrap();
+            let num = (q(&x) - q(&y)).abs() + q(&slack);
+            let den = q(&x).abs() - q(&slack);
+            let mut exact = 0;
+            while exact < cap
+                && rug::Rational::from(&num * Integer::from(Integer::u_pow_u(10, exact + 1))) <= den
+            {
+                exact += 1;
+            }
+            prop_assert!(got <= exact, "{} > exact {}", got, exact);
+            prop_assert!(got + 1 >= exact, "{} for exact {}", got, exact);
         }
 
         /// The digits a precision holds fit in it again.

@@ -8,8 +8,8 @@ use apery::esma::{
     EsmaConfig, EsmaError, EsmaReport, Lhs, Mode, Verification,
 };
 use apery::sequence::{berlekamp_massey, Recurrence};
-use common::{bits, constant, i64s, integers, signs, vectors};
-use rug::Float;
+use common::{apery, bits, constant, i64s, integers, repo, signs, vectors};
+use rug::{Float, Integer};
 use serde_json::Value;
 
 fn verification(v: &Value) -> Verification {
@@ -433,4 +433,166 @@ fn conjecture_statement_reads_like_the_paper() {
     );
     assert!((0..105).all(|n| form.term(n) == e.first_terms[n]));
     assert_eq!(report.failed_recheck, 0);
+}
+
+/// a·e + b for "2e + 1", "e - 2", "2e", "1", "(e + 1)" (the LHS text of the e space, degree ≤ 1).
+fn linear_in_e(text: &str, e: &Float) -> Float {
+    let text = text.trim().trim_start_matches('(').trim_end_matches(')');
+    let mut value = Float::with_val(e.prec(), 0);
+    for term in text.replace(" - ", " + -").split(" + ") {
+        match term.strip_suffix('e') {
+            Some(c) => {
+                let c: i64 = match c {
+                    "" => 1,
+                    "-" => -1,
+                    c => c.parse().unwrap(),
+                };
+                value += Float::with_val(e.prec(), e * c);
+            }
+            None => value += term.parse::<i64>().unwrap(),
+        }
+    }
+    value
+}
+
+/// The first `n` partial quotients of the signed CF of x: a_i = ⌊x_i⌋ (s_i = +1) or ⌈x_i⌉
+/// (s_i = −1), x_{i+1} = s_i/(x_i − a_i), step by step in floating point.
+fn signed_cf_terms(x: &Float, period: &[i8], n: usize) -> Vec<Integer> {
+    let mut x = x.clone();
+    let mut terms = Vec::new();
+    for i in 0..n {
+        let s = period[i % period.len()];
+        let a = if s > 0 {
+            x.clone().floor()
+        } else {
+            x.clone().ceil()
+        };
+        terms.push(a.to_integer().unwrap());
+        x = Float::with_val(x.prec(), s) / (x - &a);
+    }
+    terms
+}
+
+#[test]
+fn esma_reports_no_digit_beyond_the_true_agreement_of_its_conjectures() {
+    // The bundled e space through the binary; every conjecture is recomputed here: the LHS from
+    // its text, its signed CF terms, the recurrence of the row continued to 2000 terms, and the
+    // CF value of those terms against the LHS at 8000 bits.
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.sqlite");
+    apery()
+        .arg("esma")
+        .arg(repo("search-spaces/esma-e.toml"))
+        .arg("--catalog")
+        .arg(&catalog)
+        .arg("-q")
+        .assert()
+        .success();
+    let out = apery()
+        .args(["query", "--kind", "esma", "--format", "json", "--catalog"])
+        .arg(&catalog)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 100);
+    const PREC: u32 = 8000;
+    const TERMS: usize = 2000;
+    let e = Float::with_val(PREC, 1).exp();
+    for row in rows {
+        let lhs_text = row["a"].as_str().unwrap();
+        let (p, q) = lhs_text.split_once('/').unwrap_or((lhs_text, "1"));
+        let lhs = Float::with_val(PREC, linear_in_e(p, &e) / linear_in_e(q, &e)).abs();
+        let period: Vec<i8> =
+            serde_json::from_str(row["b"].as_str().unwrap().trim_start_matches("signs ")).unwrap();
+        let connection = i64s(&row["details"]["connection"]);
+        let complexity = row["details"]["linear_complexity"].as_u64().unwrap() as usize;
+        let seed = complexity.max(connection.len() - 1);
+        let extracted = signed_cf_terms(&lhs, &period, 105);
+        let terms = continue_recurrence(&extracted[..seed], &connection, TERMS);
+        assert_eq!(&terms[..105], &extracted[..], "{lhs_text}: the recurrence");
+        let truth = agreement(&signed_cf_value(&terms, &period, PREC), &lhs) as u64;
+        let reported = row["verified_digits"].as_u64().unwrap();
+        assert!(
+            reported <= truth,
+            "{lhs_text} {period:?}: {reported} digits reported, {truth} true"
+        );
+        // All of them agree beyond the 100 digits compared, which is what is reported.
+        assert_eq!(reported, truth.min(100), "{lhs_text} {period:?}");
+    }
+}
+
+/// The exact value of the finite signed CF a_0 + s_0/(a_1 + s_1/(… + s_{n−2}/a_{n−1})), from the
+/// tail, rounded once to `prec` bits.
+fn signed_cf_value(terms: &[Integer], period: &[i8], prec: u32) -> Float {
+    let (mut num, mut den) = (terms[terms.len() - 1].clone(), Integer::from(1));
+    for i in (0..terms.len() - 1).rev() {
+        let s = period[i % period.len()];
+        let next = Integer::from(&terms[i] * &num) + Integer::from(&den * s);
+        den = std::mem::replace(&mut num, next);
+    }
+    Float::with_val(prec, rug::Rational::from((num, den)))
+}
+
+/// a_0 … a_{n−1} from the seed by a_k = −Σ_{j≥1} c_j·a_{k−j}.
+fn continue_recurrence(seed: &[Integer], connection: &[i64], n: usize) -> Vec<Integer> {
+    let mut terms = seed.to_vec();
+    while terms.len() < n {
+        let k = terms.len();
+        let mut a = Integer::new();
+        for (j, c) in connection.iter().enumerate().skip(1) {
+            a -= Integer::from(&terms[k - j] * *c);
+        }
+        terms.push(a);
+    }
+    terms
+}
+
+/// ⌊−log₁₀(|x − y|/|x|)⌋ at the precision of x.
+fn agreement(x: &Float, y: &Float) -> usize {
+    let rel = Float::with_val(x.prec(), Float::with_val(x.prec(), x - y) / x).abs();
+    (-rel.log10().to_f64()).floor() as usize
+}
+
+#[test]
+fn esma_records_the_measured_agreement_not_the_digits_compared() {
+    // Regenerating 105 terms and comparing 86 digits: the 105-term CFs of 1/(2e + 1) and
+    // 1/(2e − 1) (signs [−1, 1], 0.83 digits per term) read like their LHS at 86 digits but agree
+    // with it to 85 only. Every recorded count is the agreement of the 105-term CF with
+    // |P(e)/Q(e)|, capped at 86, recomputed here at 2000 bits.
+    let cfg = EsmaConfig {
+        depth: 105,
+        verify_terms: 105,
+        verify_digits: 200,
+        compare_digits: 86,
+        ..EsmaConfig::default()
+    };
+    let report = run("e", &cfg);
+    const PREC: u32 = 2000;
+    let e = Float::with_val(PREC, 1).exp();
+    let poly = |c: &[i64]| {
+        c.iter().rev().fold(Float::with_val(PREC, 0), |acc, &k| {
+            Float::with_val(PREC, acc * &e) + k
+        })
+    };
+    let mut short = Vec::new();
+    for conj in &report.conjectures {
+        let lhs = Float::with_val(
+            PREC,
+            poly(&conj.lhs_numerator) / poly(&conj.lhs_denominator),
+        )
+        .abs();
+        let seed = &conj.first_terms[..conj.seed_len];
+        let terms = continue_recurrence(seed, &conj.connection, cfg.verify_terms);
+        let value = signed_cf_value(&terms, &conj.sign_period, PREC);
+        let truth = agreement(&value, &lhs);
+        let id = format!("{} {:?}", conj.lhs, conj.sign_period);
+        assert_eq!(conj.verified_digits, truth.min(cfg.compare_digits), "{id}");
+        if conj.verified_digits < cfg.compare_digits {
+            short.push(id);
+        }
+    }
+    short.sort();
+    assert_eq!(short, ["1/(2e + 1) [-1, 1]", "1/(2e - 1) [-1, 1]"]);
 }

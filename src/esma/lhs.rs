@@ -85,6 +85,31 @@ impl Lhs {
         self.value(powers).abs()
     }
 
+    /// [`Lhs::abs_value`] and a bound on its rounding error, for `powers[k]` within
+    /// (k + 2)·2^(1 − prec) relative of c^k (c correctly rounded, the powers by repeated
+    /// multiplication, as the search builds them). With A_P = Σ|p_k|·|c^k| the sum P(c) is within
+    /// δP = 4(d + 9)·2^(−prec)·A_P of its computed value (each term carries the error of its power
+    /// and of its product, each addition one rounding of at most A_P·2^(−prec); the factor 4 covers
+    /// the rounding of A_P itself), likewise δQ, and then, as in the extraction,
+    ///
+    /// |P/Q − P̂/Q̂| ≤ 2·(δP + |P̂/Q̂|·δQ)/(|Q̂| − δQ),
+    ///
+    /// plus 2^(1 − prec)·|x̂| for the rounding of the quotient. +∞ if |Q̂| ≤ δQ.
+    pub fn abs_value_with_error(&self, powers: &[Float]) -> (Float, Float) {
+        let prec = powers[0].prec();
+        let (p, dp) = eval_i64_with_error(&self.numerator, powers);
+        let (q, dq) = eval_i64_with_error(&self.denominator, powers);
+        let x = Float::with_val(prec, &p / &q).abs();
+        let q_abs = Float::with_val(prec, q.abs_ref());
+        if q_abs <= dq {
+            return (x, Float::with_val(prec, rug::float::Special::Infinity));
+        }
+        let spread = Float::with_val(prec, &x * &dq) + &dp;
+        let err = spread / Float::with_val(prec, &q_abs - &dq) * 2u32
+            + Float::with_val(prec, &x >> (prec as i32 - 1));
+        (x, err)
+    }
+
     /// Largest degree of P and Q.
     pub fn degree(&self) -> usize {
         degree(&self.numerator).max(degree(&self.denominator))
@@ -129,6 +154,18 @@ impl Lhs {
         let q = render_poly_latex(&self.denominator, &atom);
         format!("\\frac{{{p}}}{{{q}}}")
     }
+}
+
+/// Σ coeffs\[k\]·powers\[k\] and the bound 4(d + 9)·2^(−prec)·Σ|coeffs\[k\]·powers\[k\]| on its
+/// error (see [`Lhs::abs_value_with_error`]).
+fn eval_i64_with_error(coeffs: &[i64], powers: &[Float]) -> (Float, Float) {
+    let prec = powers[0].prec();
+    let mut abs = Float::with_val(prec, 0);
+    for (c, p) in coeffs.iter().zip(powers) {
+        abs += Float::with_val(prec, p * *c).abs();
+    }
+    let slack = 4 * (coeffs.len() as u32 + 8);
+    (eval_i64(coeffs, powers), (abs * slack) >> (prec as i32))
 }
 
 fn eval_i64(coeffs: &[i64], powers: &[Float]) -> Float {
@@ -405,4 +442,62 @@ pub fn sign_periods(lengths: std::ops::RangeInclusive<usize>) -> Vec<Vec<i8>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// c^0 … c^d by repeated multiplication, as the search builds them.
+    fn powers(c: &Float, d: usize) -> Vec<Float> {
+        let mut out = vec![Float::with_val(c.prec(), 1)];
+        for k in 1..=d {
+            let next = Float::with_val(c.prec(), &out[k - 1] * c);
+            out.push(next);
+        }
+        out
+    }
+
+    fn constant(which: usize, prec: u32) -> Float {
+        match which {
+            0 => Float::with_val(prec, 1).exp(),
+            1 => Float::with_val(prec, rug::float::Constant::Pi),
+            _ => Float::with_val(prec, 2).sqrt(),
+        }
+    }
+
+    proptest! {
+        /// The error bound of |P(c)/Q(c)| covers the distance to the value computed with 2000
+        /// bits more.
+        #[test]
+        fn abs_value_error_bound_covers_the_rounding(
+            num in proptest::collection::vec(-20i64..=20, 1..=4),
+            den in proptest::collection::vec(-20i64..=20, 1..=4),
+            prec in 64u32..800,
+            which in 0usize..3,
+        ) {
+            prop_assume!(num.iter().any(|&c| c != 0) && den.iter().any(|&c| c != 0));
+            let lhs = Lhs { numerator: num.clone(), denominator: den.clone() };
+            let d = num.len().max(den.len());
+            let (x, err) = lhs.abs_value_with_error(&powers(&constant(which, prec), d));
+            let exact = lhs.abs_value(&powers(&constant(which, prec + 2000), d));
+            prop_assume!(err.is_finite());
+            let dist = Float::with_val(prec + 2000, &x - &exact).abs();
+            prop_assert!(dist <= err, "|{} − {}| > {}", x, exact, err);
+        }
+    }
+
+    #[test]
+    fn abs_value_error_is_a_few_ulps_without_cancellation() {
+        // (e + 1)/(e − 1): no cancellation to speak of, so the bound is within 2^10 ulps.
+        let lhs = Lhs {
+            numerator: vec![1, 1],
+            denominator: vec![-1, 1],
+        };
+        let prec = 3354;
+        let (x, err) = lhs.abs_value_with_error(&powers(&constant(0, prec), 1));
+        assert!(err > 0);
+        assert!(err < Float::with_val(prec, &x >> (prec as i32 - 10)));
+    }
 }

@@ -11,7 +11,9 @@ pub mod lhs;
 pub mod search;
 pub mod signed_cf;
 
-pub use approve::{approve, convergence_rate, significant_digits, Approval, Mode, Verification};
+pub use approve::{
+    approve, convergence_rate, significant_digits, verified_digits, Approval, Mode, Verification,
+};
 pub use lhs::{enumerate_lhs, sign_periods, Lhs, LhsSpace};
 pub use search::{
     search, search_with_cancel, EsmaConfig, EsmaConjecture, EsmaError, EsmaProgress, EsmaReport,

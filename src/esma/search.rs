@@ -3,7 +3,9 @@
 //! (algorithms.md §8.3–8.5). Candidates are processed in parallel (rayon) and reported in the
 //! deterministic enumeration order (LHS-major, then sign period).
 
-use super::approve::{approved_digits, convergence_rate, significant_digits, Mode, Verification};
+use super::approve::{
+    approved_digits, convergence_rate, significant_digits, verified_digits, Mode, Verification,
+};
 use super::lhs::{sign_periods, Lhs, LhsSpace};
 use super::signed_cf::{
     expand_rational_function, expand_scaled, sign_at, CfStop, ScaledPowers, SignedCfExpansion,
@@ -184,7 +186,9 @@ pub struct EsmaConjecture {
     pub channel_strings: Vec<String>,
     /// The agreeing significant digits of the CF and of the LHS ("1.5819…e0").
     pub digits: String,
-    /// Number of significant digits compared.
+    /// Significant digits to which the CF value of the first `verify_terms` regenerated partial
+    /// quotients agrees with |P(c)/Q(c)|, measured, at most the digits compared
+    /// ([`super::approve::verified_digits`]).
     pub verified_digits: usize,
     /// −log10|x − convergent after a_100| / 100, digits per term.
     pub convergence_rate: f64,
@@ -494,14 +498,14 @@ impl Context<'_> {
         if cfg.exact_recheck && !rec.holds_on(&terms) {
             return Outcome::FailedRecheck;
         }
-        let target = lhs.abs_value(&self.verify_powers);
+        let (target, target_error) = lhs.abs_value_with_error(&self.verify_powers);
         let verification = Verification {
             terms: cfg.verify_terms,
             prec_bits: self.verify_powers[0].prec(),
             compare_digits: cfg.compare_digits,
         };
         let target_digits = significant_digits(&target, cfg.compare_digits);
-        let Some(digits) = approved_digits(
+        let Some((digits, value)) = approved_digits(
             &terms,
             &rec,
             cfg.mode,
@@ -511,6 +515,7 @@ impl Context<'_> {
         ) else {
             return Outcome::Rejected;
         };
+        let verified = verified_digits(&value, &target, &target_error, &verification);
         let seed_len = cfg.mode.seed_len(&rec);
         let oriented = lhs.clone();
         // The closed form and the convergence rate are filled in by `finish`, only for the
@@ -531,7 +536,7 @@ impl Context<'_> {
             channel_strings: Vec::new(),
             closed_form: None,
             digits,
-            verified_digits: cfg.compare_digits,
+            verified_digits: verified.get() as usize,
             convergence_rate: f64::NAN,
         }))
     }
