@@ -456,6 +456,36 @@ mod tests {
         }
     }
 
+    /// The running width falls and grows again: `U(x)^a·U(−x)^a = I` for the unipotent
+    /// `U(x) = [[1, x], [0, 1]]` with `x` of 200 bits, then `U(y)^c`: limbs of an earlier, wider
+    /// product must not leak into the narrow one that follows.
+    #[test]
+    fn width_falls_after_cancellation_and_grows_again() {
+        let x = (Integer::from(1) << 199u32) + 12_345u32;
+        let u = |v: &Integer| {
+            big(
+                2,
+                vec![
+                    Integer::from(1),
+                    v.clone(),
+                    Integer::new(),
+                    Integer::from(1),
+                ],
+            )
+        };
+        let y = Integer::from(u64::MAX) * 3u32;
+        // at most 6·200 + 4·66 + 127 + 10 + 1 bits: within MAX_LIMBS
+        for a in 1..=3 {
+            for c in 1..=4 {
+                let mut ms = vec![u(&x); a];
+                ms.extend(vec![u(&-x.clone()); a]);
+                ms.extend(vec![u(&y); c]);
+                ms.push(Node::Small(2, vec![7, -1, i128::MAX, 3]));
+                assert_eq!(short_product(&ms), Some(oracle(&ms)), "a = {a}, c = {c}");
+            }
+        }
+    }
+
     /// The identity is neutral on either side, alone or repeated.
     #[test]
     fn identity_is_neutral() {
