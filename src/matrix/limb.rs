@@ -9,6 +9,10 @@
 //! sizes `d` and the factor's limb count are compile-time constants of the kernel. The result's limbs are
 //! taken modulo `2^{64W}`, which are its exact two's-complement digits whenever it fits `W`
 //! signed limbs (the model is the 2×2 PCF leaf `LimbRows` of `crate::pcf::convergents`).
+//!
+//! Measured with bench `matrix` on 8 consecutive steps `T_500 … T_507` (2-core AMD EPYC, loaded
+//! by other work): 7.8 against 12.7 µs for the GMP product tree on the 3×3 ₄F₃ walk (entries of
+//! 66–107 bits), 28 against 38 µs on a 4×4 ₅F₄ walk (97–163 bits).
 
 use super::product::Node;
 use super::IntMatrix;
