@@ -3,10 +3,8 @@
 //! [`product`] holds the one balanced product tree of the crate: PCF convergents
 //! (`crate::pcf::convergents`, 2×2) and CMF walks (`crate::cmf::walk`, any size) both multiply
 //! their step matrices with it. [`limb`] multiplies short runs of small matrices exactly on
-//! fixed-width two's-complement limbs, without a GMP call per entry product; [`content`] finds the
-//! smooth part of a matrix's content (the gcd of its entries) without multi-limb gcds.
+//! fixed-width two's-complement limbs, without a GMP call per entry product.
 
-pub mod content;
 pub mod limb;
 pub mod product;
 
