@@ -420,6 +420,17 @@ impl LhsSpace {
     }
 }
 
+/// `c⁰, c¹, …, c^degree` at the precision of `c`, each `c^k = c^{k−1}·c` rounded once: the
+/// powers an ESMA left-hand side `P(c)/Q(c)` is evaluated from.
+pub fn powers(c: &Float, degree: usize) -> Vec<Float> {
+    let mut out = vec![Float::with_val(c.prec(), 1)];
+    for k in 1..=degree {
+        let next = Float::with_val(c.prec(), &out[k - 1] * c);
+        out.push(next);
+    }
+    out
+}
+
 /// All sign patterns {+1, −1}^N for N in `lengths` (N ≥ 1), shortest first, +1 before −1 in
 /// lexicographic order; a pattern that is a repetition τ^k (k ≥ 2) of a pattern τ whose length is also
 /// in `lengths` is skipped (with lengths 2..=2 all four patterns of length 2 are kept).
@@ -447,25 +458,8 @@ pub fn sign_periods(lengths: std::ops::RangeInclusive<usize>) -> Vec<Vec<i8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::esma::signed_cf::tests::e_pi_or_sqrt2;
     use proptest::prelude::*;
-
-    /// c^0 … c^d by repeated multiplication, as the search builds them.
-    fn powers(c: &Float, d: usize) -> Vec<Float> {
-        let mut out = vec![Float::with_val(c.prec(), 1)];
-        for k in 1..=d {
-            let next = Float::with_val(c.prec(), &out[k - 1] * c);
-            out.push(next);
-        }
-        out
-    }
-
-    fn constant(which: usize, prec: u32) -> Float {
-        match which {
-            0 => Float::with_val(prec, 1).exp(),
-            1 => Float::with_val(prec, rug::float::Constant::Pi),
-            _ => Float::with_val(prec, 2).sqrt(),
-        }
-    }
 
     proptest! {
         /// The error bound of |P(c)/Q(c)| covers the distance to the value computed with 2000
@@ -480,8 +474,8 @@ mod tests {
             prop_assume!(num.iter().any(|&c| c != 0) && den.iter().any(|&c| c != 0));
             let lhs = Lhs { numerator: num.clone(), denominator: den.clone() };
             let d = num.len().max(den.len());
-            let (x, err) = lhs.abs_value_with_error(&powers(&constant(which, prec), d));
-            let exact = lhs.abs_value(&powers(&constant(which, prec + 2000), d));
+            let (x, err) = lhs.abs_value_with_error(&powers(&e_pi_or_sqrt2(which, prec), d));
+            let exact = lhs.abs_value(&powers(&e_pi_or_sqrt2(which, prec + 2000), d));
             prop_assume!(err.is_finite());
             let dist = Float::with_val(prec + 2000, &x - &exact).abs();
             prop_assert!(dist <= err, "|{} − {}| > {}", x, exact, err);
@@ -496,7 +490,7 @@ mod tests {
             denominator: vec![-1, 1],
         };
         let prec = 3354;
-        let (x, err) = lhs.abs_value_with_error(&powers(&constant(0, prec), 1));
+        let (x, err) = lhs.abs_value_with_error(&powers(&e_pi_or_sqrt2(0, prec), 1));
         assert!(err > 0);
         assert!(err < Float::with_val(prec, &x >> (prec as i32 - 10)));
     }

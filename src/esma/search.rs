@@ -6,7 +6,7 @@
 use super::approve::{
     approved_digits, convergence_rate, significant_digits, verified_digits, Mode, Verification,
 };
-use super::lhs::{sign_periods, Lhs, LhsSpace};
+use super::lhs::{powers, sign_periods, Lhs, LhsSpace};
 use super::signed_cf::{
     expand_rational_function, expand_scaled, sign_at, CfStop, ScaledPowers, SignedCfExpansion,
 };
@@ -401,15 +401,6 @@ enum Outcome {
     FailedRecheck,
     Rejected,
     Approved(Box<EsmaConjecture>),
-}
-
-fn powers(c: &Float, degree: usize) -> Vec<Float> {
-    let mut out = vec![Float::with_val(c.prec(), 1)];
-    for k in 1..=degree {
-        let next = Float::with_val(c.prec(), &out[k - 1] * c);
-        out.push(next);
-    }
-    out
 }
 
 /// The fixed-point powers of the exact extraction: scales 2^2048 (enough for about a hundred

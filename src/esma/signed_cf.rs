@@ -442,8 +442,9 @@ pub fn convergent(terms: &[Integer], period: &[i8]) -> (Integer, Integer) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::esma::lhs::powers;
     use proptest::prelude::*;
 
     /// The extraction with the full-precision test alone (no fast path): the reference behaviour.
@@ -471,17 +472,8 @@ mod tests {
         Some(t)
     }
 
-    fn powers(c: &Float, degree: usize) -> Vec<Float> {
-        let mut out = vec![Float::with_val(c.prec(), 1)];
-        for k in 1..=degree {
-            let next = Float::with_val(c.prec(), &out[k - 1] * c);
-            out.push(next);
-        }
-        out
-    }
-
     /// e, π or √2 (`which` = 0, 1, 2) at `prec` bits: the constants of the property tests.
-    fn e_pi_or_sqrt2(which: usize, prec: u32) -> Float {
+    pub(crate) fn e_pi_or_sqrt2(which: usize, prec: u32) -> Float {
         match which {
             0 => Float::with_val(prec, 1).exp(),
             1 => Float::with_val(prec, rug::float::Constant::Pi),
