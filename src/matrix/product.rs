@@ -131,29 +131,27 @@ pub fn product_projective(ms: &[Node], dim: usize) -> IntMatrix {
 /// Spans of at most this many factors are multiplied by [`short_product`] (on fixed-width limbs,
 /// when their entries are narrow enough) instead of by the tree: for the 3×3 ₄F₃ walk to depth
 /// 1000 the tree's nodes of 2 to 8 steps cost more in GMP calls and allocations than in
-/// arithmetic (8.5 → 7.8 ms CPU per walk; 4 and 16 gain less).
+/// arithmetic (7.9 → 7.3 ms CPU per walk on a 2-core AMD EPYC; spans of 4 and 16 gain less).
 pub const SHORT_SPAN: usize = 8;
+
+// A short span is never divided by its content: it is below CONTENT_SPAN.
+const _: () = assert!(SHORT_SPAN < CONTENT_SPAN);
 
 fn projective_node(ms: &[Node], root: bool) -> Node {
     let n = ms.len();
-    if n == 1 {
-        return ms[0].clone();
+    if n <= SHORT_SPAN {
+        return short_node(ms);
     }
-    let mut m = match (n <= SHORT_SPAN).then(|| short_product(ms)).flatten() {
-        Some(p) => Node::Big(p),
-        None => {
-            let (left, right) = ms.split_at(n / 2);
-            let (l, r) = if n > PARALLEL_SPAN {
-                rayon::join(
-                    || projective_node(left, false),
-                    || projective_node(right, false),
-                )
-            } else {
-                (projective_node(left, false), projective_node(right, false))
-            };
-            l.tree_mul(&r)
-        }
+    let (left, right) = ms.split_at(n / 2);
+    let (l, r) = if n > PARALLEL_SPAN {
+        rayon::join(
+            || projective_node(left, false),
+            || projective_node(right, false),
+        )
+    } else {
+        (projective_node(left, false), projective_node(right, false))
     };
+    let mut m = l.tree_mul(&r);
     if !root && n >= CONTENT_SPAN {
         if let Node::Big(b) = &mut m {
             if b.dim >= 3 {
