@@ -146,6 +146,15 @@ fn constant(name: &str, prec: u32) -> Float {
     apery::constants::evaluate(name, prec).unwrap()
 }
 
+/// The evaluation of the verification tests: 100 digits, depth 32 doubling up to 4096.
+fn hundred_digits() -> EvalOptions {
+    EvalOptions {
+        digits: 100,
+        start_depth: 32,
+        max_depth: 1 << 12,
+    }
+}
+
 /// `x = (n₀ + n₁K)/(d₀ + d₁K)` with one constant `K` (target index 0).
 fn mobius(name: &str, num: [i64; 2], den: [i64; 2]) -> Identification {
     Identification::new(
@@ -203,11 +212,7 @@ fn small_limit_is_not_verified_beyond_its_significant_digits() {
 #[test]
 fn small_limit_pcf_verifies_to_the_significant_digits_asked() {
     let pcf = Pcf::parse("1000n", "1").unwrap();
-    let opts = EvalOptions {
-        digits: 100,
-        start_depth: 32,
-        max_depth: 1 << 12,
-    };
+    let opts = hundred_digits();
     let targets = vec![constant(
         BESSEL,
         apery::precision::Margin::CONSTANTS.bits(100),
@@ -230,11 +235,7 @@ fn small_limit_pcf_verifies_to_the_significant_digits_asked() {
 #[test]
 fn large_limit_pcf_claims_all_its_significant_digits() {
     let pcf = Pcf::parse("2000n + 1000", "1000000n^2").unwrap();
-    let opts = EvalOptions {
-        digits: 100,
-        start_depth: 32,
-        max_depth: 1 << 12,
-    };
+    let opts = hundred_digits();
     let targets = vec![pi(apery::precision::Margin::CONSTANTS.bits(100))];
     let v = verify(&pcf, &mobius("pi", [4000, 0], [0, 1]), &targets, &opts)
         .expect("x = 4000/pi verifies");
